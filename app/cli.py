@@ -1,0 +1,90 @@
+"""Command line: `python -m app migrate | load [PATH] | serve [--host] [--port]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.config import PROJECT_ROOT, Settings
+
+
+def alembic_config(database_url: str | None = None) -> object:
+    """The Alembic config of this project, optionally pointed at another database."""
+    from alembic.config import Config
+
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    if database_url:
+        cfg.set_main_option("sqlalchemy.url", database_url)
+    return cfg
+
+
+def migrate(settings: Settings) -> int:
+    """Upgrade the database schema to the newest migration."""
+    from alembic import command
+
+    from app.db import make_engine
+
+    engine = make_engine(settings)
+    cfg = alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection  # type: ignore[attr-defined]
+        command.upgrade(cfg, "head")  # type: ignore[arg-type]
+    engine.dispose()
+    print(f"database migrated: {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def load(settings: Settings, path: Path) -> int:
+    """Validate and load curated records; nothing is written if any file is invalid."""
+    from app.db import make_engine, make_sessionmaker
+    from app.importers.curated import load as load_curated
+    from app.importers.yamlfile import DataFileError
+
+    engine = make_engine(settings)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            report = load_curated(session, path)
+    except DataFileError as exc:
+        print(f"load failed, nothing was written ({len(exc.problems)} problem(s)):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    for table, c in report.tables.items():
+        print(
+            f"{table:<18} {c.inserted:>5} inserted {c.updated:>5} updated "
+            f"{c.unchanged:>5} unchanged {c.deleted:>5} deleted"
+        )
+    print("loaded" if report.changed else "already up to date")
+    return 0
+
+
+def serve(settings: Settings, host: str, port: int) -> int:
+    """Serve the API with uvicorn."""
+    import uvicorn
+
+    from app.main import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `python -m app`."""
+    settings = Settings()
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="upgrade the database schema to head")
+    load_cmd = commands.add_parser("load", help="load curated records (default: data/)")
+    load_cmd.add_argument("path", nargs="?", type=Path, default=settings.data_dir)
+    serve_cmd = commands.add_parser("serve", help="serve the API")
+    serve_cmd.add_argument("--host", default=settings.host)
+    serve_cmd.add_argument("--port", type=int, default=settings.port)
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        return migrate(settings)
+    if args.command == "load":
+        return load(settings, args.path)
+    return serve(settings, args.host, args.port)

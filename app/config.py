@@ -1,0 +1,27 @@
+"""Settings read from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as an environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'treaty.db'}",
+        description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host:5432/db.",
+    )
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data", description="Folder of curated records loaded by `load`."
+    )
+    host: str = Field(default="127.0.0.1", description="Interface `serve` binds to.")
+    port: int = Field(default=8000, description="Port `serve` listens on.")
+    echo_sql: bool = Field(default=False, description="Log every SQL statement.")

@@ -1,0 +1,98 @@
+"""RFC 9457 problem details for every error the API returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_TYPE = "https://treaty-status-api.example/problems/"
+
+
+class ProblemError(Exception):
+    """An error that becomes an `application/problem+json` response."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        *,
+        kind: str,
+        parameter: str | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+        self.kind, self.parameter, self.extra = kind, parameter, extra
+
+
+class NotFoundError(ProblemError):
+    """Something named in the path does not exist."""
+
+    def __init__(self, what: str, key: str, parameter: str, suggestions: list[Any]) -> None:
+        hint = f"; did you mean {', '.join(s['name'] for s in suggestions)}?" if suggestions else ""
+        super().__init__(
+            404,
+            f"{what.capitalize()} not found",
+            f"No {what} matches {key!r}{hint}",
+            kind=f"{what}-not-found",
+            parameter=parameter,
+            suggestions=suggestions,
+        )
+
+
+def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
+    """Render a problem as RFC 9457 JSON."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + exc.kind,
+        "title": exc.title,
+        "status": exc.status,
+        "detail": exc.detail,
+        "instance": request.url.path,
+    }
+    if exc.parameter is not None:
+        body["parameter"] = exc.parameter
+    body.update(exc.extra)
+    return JSONResponse(body, status_code=exc.status, media_type="application/problem+json")
+
+
+async def _problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(request, exc)
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"parameter": str(e["loc"][-1]), "in": str(e["loc"][0]), "message": e["msg"]}
+        for e in exc.errors()
+    ]
+    first = errors[0] if errors else {"parameter": None, "message": "invalid request"}
+    problem = ProblemError(
+        422,
+        "Invalid parameter",
+        f"{first['parameter']}: {first['message']}",
+        kind="invalid-parameter",
+        parameter=first["parameter"],
+        errors=errors,
+    )
+    return problem_response(request, problem)
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    problem = ProblemError(
+        exc.status_code, str(exc.detail), str(exc.detail), kind=f"http-{exc.status_code}"
+    )
+    return problem_response(request, problem)
+
+
+def install(app: FastAPI) -> None:
+    """Register the problem handlers on an app."""
+    app.add_exception_handler(ProblemError, _problem)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)

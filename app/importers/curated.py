@@ -1,0 +1,185 @@
+"""Curated records in `data/`: read, validate every file and cross-reference, then sync."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import models
+from app.importers.sync import RECORD_LISTS, SyncReport, write_curated
+from app.importers.yamlfile import DataFileError, Loc, Problem, YamlDoc
+from app.names import fold, iso_countries
+from app.schemas import (
+    CountryFile,
+    CountryNamesFile,
+    ResolutionsFile,
+    SourcesFile,
+    TreatiesFile,
+    UnMembershipFile,
+)
+
+@dataclass
+class Curated:
+    """Every curated file, validated, with the documents kept for error positions."""
+
+    sources: SourcesFile
+    treaties: TreatiesFile
+    resolutions: ResolutionsFile
+    membership: UnMembershipFile
+    names: CountryNamesFile
+    countries: list[CountryFile]
+    docs: dict[str, YamlDoc] = field(default_factory=dict)
+
+
+def read(data_dir: Path) -> Curated:
+    """Parse and validate every file under `data_dir`; raise with all problems found."""
+    problems: list[Problem] = []
+    docs: dict[str, YamlDoc] = {}
+
+    def parse(path: Path, model: type[BaseModel], prepare: Any = None) -> Any:
+        if not path.is_file():
+            problems.append(Problem(str(path), None, None, None, None, "file is missing"))
+            return None
+        try:
+            doc = YamlDoc(path, data_dir)
+            docs[doc.name] = doc
+            return doc.validate(model, prepare(doc.data) if prepare else None)
+        except DataFileError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    sources = parse(data_dir / "sources.yaml", SourcesFile)
+    treaties = parse(data_dir / "treaties.yaml", TreatiesFile)
+    resolutions = parse(data_dir / "resolutions.yaml", ResolutionsFile)
+    membership = parse(data_dir / "reference" / "un_membership.yaml", UnMembershipFile)
+    names = parse(data_dir / "reference" / "country_names.yaml", CountryNamesFile)
+    countries = [
+        parse(path, CountryFile, _fill_country)
+        for path in sorted((data_dir / "countries").glob("*.yaml"))
+    ]
+    if problems:
+        raise DataFileError(problems)
+    return Curated(sources, treaties, resolutions, membership, names, countries, docs)
+
+
+def _fill_country(data: Any) -> Any:
+    """Records in a country file take the file's country unless they name one."""
+    if isinstance(data, dict) and isinstance(data.get("country"), str):
+        for key in RECORD_LISTS:
+            for record in data.get(key) or []:
+                if isinstance(record, dict):
+                    record.setdefault("country", data["country"])
+    return data
+
+
+class _Checker:
+    """Cross-reference checks: every key a record points at must exist."""
+
+    def __init__(self, cur: Curated, resolutions_in_db: set[str]) -> None:
+        self.cur = cur
+        self.problems: list[Problem] = []
+        self.countries = {c.iso3: c for c in iso_countries()}
+        self.treaties = {t.slug for t in cur.treaties.treaties}
+        self.footnotes = {s.id: {c.number for c in s.citations} for s in cur.sources.sources}
+        self.resolutions = {r.symbol for r in cur.resolutions.resolutions} | resolutions_in_db
+
+    def fail(self, file: str, loc: Loc, message: str) -> None:
+        self.problems.append(self.cur.docs[file].problem(loc, message))
+
+    def country(self, file: str, loc: Loc, code: str | None) -> None:
+        if code is not None and code not in self.countries:
+            self.fail(file, loc, f"unknown country {code!r} (expected an ISO 3166-1 alpha-3 code)")
+
+    def treaty(self, file: str, loc: Loc, slug: str | None) -> None:
+        if slug is not None and slug not in self.treaties:
+            self.fail(file, loc, f"unknown treaty {slug!r}; known: {', '.join(sorted(self.treaties))}")
+
+    def cited(self, file: str, loc: Loc, source: str, numbers: list[int]) -> None:
+        if source not in self.footnotes:
+            self.fail(file, (*loc, "source"), f"unknown source {source!r}")
+            return
+        for i, number in enumerate(numbers):
+            if number not in self.footnotes[source]:
+                self.fail(file, (*loc, "citations", i), f"source {source!r} has no footnote {number}")
+
+    def unique(self, file: str, key: str, items: list[Any], attr: str) -> None:
+        seen = Counter(getattr(item, attr) for item in items)
+        for i, item in enumerate(items):
+            if seen[getattr(item, attr)] > 1:
+                self.fail(file, (key, i, attr), f"duplicate {attr} {getattr(item, attr)!r}")
+
+    def run(self) -> list[Problem]:
+        cur = self.cur
+        self.unique("sources.yaml", "sources", cur.sources.sources, "id")
+        for i, src in enumerate(cur.sources.sources):
+            self.country("sources.yaml", ("sources", i, "country"), src.country)
+        self.unique("treaties.yaml", "treaties", cur.treaties.treaties, "slug")
+        for i, tr in enumerate(cur.treaties.treaties):
+            self.treaty("treaties.yaml", ("treaties", i, "parent"), tr.parent)
+            self.cited("treaties.yaml", ("treaties", i), tr.source, [])
+        self.unique("resolutions.yaml", "resolutions", cur.resolutions.resolutions, "symbol")
+        for i, res in enumerate(cur.resolutions.resolutions):
+            self.treaty("resolutions.yaml", ("resolutions", i, "treaty"), res.treaty)
+            self.cited("resolutions.yaml", ("resolutions", i), res.source, res.citations)
+        self._check_reference_files()
+        for file, country_file in self._country_files():
+            self._check_country_file(file, country_file)
+        return self.problems
+
+    def _check_reference_files(self) -> None:
+        membership, file = self.cur.membership, "reference/un_membership.yaml"
+        for key in ("members", "observers"):
+            for i, code in enumerate(getattr(membership, key)):
+                self.country(file, (key, i), code)
+        self.cited(file, (), membership.source, [])
+        file = "reference/country_names.yaml"
+        self.cited(file, (), self.cur.names.source, [])
+        taken = {
+            fold(name): c.iso3
+            for c in self.countries.values()
+            for name in (c.name, c.official_name, *(n for n, _ in c.other_names))
+            if name
+        }
+        for i, entry in enumerate(self.cur.names.names):
+            self.country(file, ("names", i, "country"), entry.country)
+            owner = taken.setdefault(fold(entry.name), entry.country)
+            if owner != entry.country:
+                self.fail(file, ("names", i, "name"), f"{entry.name!r} already names {owner}")
+
+    def _country_files(self) -> Iterator[tuple[str, CountryFile]]:
+        names = sorted(n for n in self.cur.docs if n.startswith("countries/"))
+        yield from zip(names, self.cur.countries, strict=True)
+
+    def _check_country_file(self, file: str, cf: CountryFile) -> None:
+        self.country(file, ("country",), cf.country)
+        for key in RECORD_LISTS:
+            records = getattr(cf, key)
+            if key != "votes":
+                self.unique(file, key, records, "id")
+            for i, rec in enumerate(records):
+                self.country(file, (key, i, "country"), rec.country)
+                self.treaty(file, (key, i, "treaty"), getattr(rec, "treaty", None))
+                self.cited(file, (key, i), rec.source, rec.citations)
+                if key == "votes" and rec.resolution not in self.resolutions:
+                    self.fail(file, (key, i, "resolution"), f"unknown resolution {rec.resolution!r}")
+
+
+def load(session: Session, data_dir: Path) -> SyncReport:
+    """Validate everything under `data_dir`, then sync it into the database in one go.
+
+    Nothing is written unless every file is valid and every reference resolves; the caller
+    commits. Loading the same files twice changes nothing.
+    """
+    cur = read(data_dir)
+    in_db = set(session.scalars(select(models.Resolution.symbol)))
+    problems = _Checker(cur, in_db).run()
+    if problems:
+        raise DataFileError(problems)
+    return write_curated(session, cur)

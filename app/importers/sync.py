@@ -1,0 +1,205 @@
+"""Write validated curated records: insert new rows, update changed ones, drop removed ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from app import models
+from app.names import fold, iso_countries
+
+if TYPE_CHECKING:
+    from app.importers.curated import Curated
+
+Row = dict[str, Any]
+
+#: The record lists of a country file and the citation-link type of each.
+RECORD_LISTS = {
+    "treaty_actions": "treaty_action",
+    "status_statements": "status_statement",
+    "participations": "participation",
+    "positions": "position",
+    "votes": "vote",
+    "stockpiles": "stockpile",
+    "practices": "practice",
+}
+
+
+@dataclass
+class Counts:
+    """What a sync did to one table."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+@dataclass
+class SyncReport:
+    """What a load did, table by table."""
+
+    tables: dict[str, Counts] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was written."""
+        return any(c.inserted or c.updated or c.deleted for c in self.tables.values())
+
+
+class _Sync:
+    """Upserts in dependency order; deletions afterwards, in reverse order."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.report = SyncReport()
+        self.leftovers: list[list[models.Base]] = []
+
+    def table(
+        self,
+        model: type[models.Base],
+        rows: Iterable[Row],
+        key: tuple[str, ...],
+        scope: ColumnElement[bool] | None = None,
+    ) -> None:
+        stmt = select(model) if scope is None else select(model).where(scope)
+        existing = {tuple(getattr(o, k) for k in key): o for o in self.session.scalars(stmt)}
+        counts = self.report.tables.setdefault(model.__tablename__, Counts())
+        for row in rows:
+            obj = existing.pop(tuple(row[k] for k in key), None)
+            if obj is None:
+                self.session.add(model(**row))
+                counts.inserted += 1
+                continue
+            changed = {col: val for col, val in row.items() if getattr(obj, col) != val}
+            for col, val in changed.items():
+                setattr(obj, col, val)
+            counts.updated += bool(changed)
+            counts.unchanged += not changed
+        counts.deleted += len(existing)
+        self.leftovers.append(list(existing.values()))
+        self.session.flush()
+
+    def finish(self) -> SyncReport:
+        for objects in reversed(self.leftovers):
+            for obj in objects:
+                self.session.delete(obj)
+            self.session.flush()
+        return self.report
+
+
+def _fields(record: Any, *exclude: str) -> Row:
+    return dict(record.model_dump(exclude={"citations", "costs", *exclude}))
+
+
+def write_curated(session: Session, cur: Curated) -> SyncReport:
+    """Sync the validated curated data into the database (no commit)."""
+    sync = _Sync(session)
+    members, observers = set(cur.membership.members), set(cur.membership.observers)
+    isos = list(iso_countries())
+    sync.table(
+        models.Country,
+        (
+            {
+                "iso3": c.iso3,
+                "iso2": c.iso2,
+                "numeric": c.numeric,
+                "name": c.name,
+                "official_name": c.official_name,
+                "un_member": c.iso3 in members,
+                "un_observer": c.iso3 in observers,
+                "historical": c.historical,
+            }
+            for c in isos
+        ),
+        ("iso3",),
+    )
+    names: dict[str, Row] = {}
+    for c in isos:
+        for name, kind in ((c.name, "name"), (c.official_name, "official"), *c.other_names):
+            if name:
+                names.setdefault(fold(name), {"country_iso3": c.iso3, "name": name, "kind": kind})
+    for entry in cur.names.names:
+        names.setdefault(fold(entry.name), {"country_iso3": entry.country, **_fields(entry, "country")})
+    sync.table(
+        models.CountryName, ({"folded": k, **v} for k, v in names.items()), ("folded",)
+    )
+
+    curated = models.Source.origin == "curated"
+    sync.table(
+        models.Source,
+        ({**_fields(s), "origin": "curated"} for s in cur.sources.sources),
+        ("id",),
+        curated,
+    )
+    source_ids = [s.id for s in cur.sources.sources]
+    sync.table(
+        models.Citation,
+        (
+            {"id": f"{s.id}:{c.number}", "source": s.id, **_fields(c)}
+            for s in cur.sources.sources
+            for c in s.citations
+        ),
+        ("id",),
+        models.Citation.source.in_(source_ids),
+    )
+    treaties = cur.treaties.treaties
+    by_parent = sorted(treaties, key=lambda t: t.parent is not None)
+    sync.table(models.Treaty, (_fields(t, "aliases") for t in by_parent), ("slug",))
+    sync.table(
+        models.TreatyAlias,
+        ({"folded": fold(a), "treaty": t.slug, "alias": a} for t in treaties for a in t.aliases),
+        ("folded",),
+    )
+    in_curated = models.Resolution.source.in_(source_ids)
+    sync.table(
+        models.Resolution, (_fields(r) for r in cur.resolutions.resolutions), ("symbol",), in_curated
+    )
+
+    links: list[Row] = [
+        {"citation_id": f"{r.source}:{n}", "record_type": "resolution", "record_id": r.symbol}
+        for r in cur.resolutions.resolutions
+        for n in r.citations
+    ]
+    costs: list[Row] = []
+    for key, record_type in RECORD_LISTS.items():
+        model = _MODELS[key]
+        records = [rec for cf in cur.countries for rec in getattr(cf, key)]
+        pk = ("resolution", "country") if key == "votes" else ("id",)
+        sync.table(model, (_fields(r) for r in records), pk, model.source.in_(source_ids))  # type: ignore[attr-defined]
+        for rec in records:
+            rid = f"{rec.resolution}|{rec.country}" if key == "votes" else rec.id
+            links += [
+                {"citation_id": f"{rec.source}:{n}", "record_type": record_type, "record_id": rid}
+                for n in rec.citations
+            ]
+            for i, cost in enumerate(getattr(rec, "costs", [])):
+                costs.append({"stockpile_id": rec.id, "position": i, **_fields(cost)})
+    stockpiles_in_curated = models.StockpileCost.stockpile_id.in_(
+        select(models.Stockpile.id).where(models.Stockpile.source.in_(source_ids))
+    )
+    sync.table(models.StockpileCost, costs, ("stockpile_id", "position"), stockpiles_in_curated)
+    sync.table(
+        models.CitationLink,
+        links,
+        ("citation_id", "record_type", "record_id"),
+        models.CitationLink.citation_id.in_(
+            select(models.Citation.id).where(models.Citation.source.in_(source_ids))
+        ),
+    )
+    return sync.finish()
+
+
+_MODELS: dict[str, type[models.Base]] = {
+    "treaty_actions": models.TreatyAction,
+    "status_statements": models.StatusStatement,
+    "participations": models.Participation,
+    "positions": models.Position,
+    "votes": models.Vote,
+    "stockpiles": models.Stockpile,
+    "practices": models.Practice,
+}

@@ -1,0 +1,354 @@
+"""SQLAlchemy 2 typed models: the tables behind the schemas in `app.schemas`."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.vocab import (
+    ActionKind,
+    EifRule,
+    Finding,
+    ParticipationRole,
+    PracticeKind,
+    QuantityKind,
+    Reporter,
+    SourceKind,
+    StatusKind,
+    VoteKind,
+    Weapon,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def vocab(enum: type[StrEnum]) -> Enum:
+    """A portable VARCHAR column type holding the values of a vocabulary."""
+    return Enum(enum, native_enum=False, create_constraint=False, length=40)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention for Alembic."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+ISO3 = String(3)
+SLUG = String(80)
+PARTIAL_DATE = String(10)
+
+
+def country_fk(nullable: bool = False) -> Mapped[str]:
+    """A column pointing at a country."""
+    return mapped_column(ISO3, ForeignKey("countries.iso3"), nullable=nullable, index=True)
+
+
+def source_fk() -> Mapped[str]:
+    """A column pointing at the source a record comes from."""
+    return mapped_column(SLUG, ForeignKey("sources.id"), index=True)
+
+
+class Country(Base):
+    """An ISO 3166-1 country, or a historical state that UN records use."""
+
+    __tablename__ = "countries"
+
+    iso3: Mapped[str] = mapped_column(ISO3, primary_key=True)
+    iso2: Mapped[str | None] = mapped_column(String(2), index=True)
+    numeric: Mapped[str | None] = mapped_column(String(3), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    official_name: Mapped[str | None] = mapped_column(String(200))
+    un_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    un_observer: Mapped[bool] = mapped_column(Boolean, default=False)
+    historical: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    names: Mapped[list[CountryName]] = relationship(
+        back_populates="country", order_by="CountryName.name"
+    )
+
+
+class CountryName(Base):
+    """A name a country is known by, keyed by its folded form for lookups."""
+
+    __tablename__ = "country_names"
+
+    folded: Mapped[str] = mapped_column(String(200), primary_key=True)
+    country_iso3: Mapped[str] = country_fk()
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+
+    country: Mapped[Country] = relationship(back_populates="names")
+
+
+class Source(Base):
+    """A published document records come from."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[str] = mapped_column(SLUG, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    publisher: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[SourceKind] = mapped_column(vocab(SourceKind))
+    url: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = country_fk(nullable=True)
+    published_on: Mapped[str | None] = mapped_column(PARTIAL_DATE)
+    last_updated: Mapped[date | None] = mapped_column(Date)
+    retrieved_on: Mapped[date | None] = mapped_column(Date)
+    licence: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(20), default="curated")
+
+    citations: Mapped[list[Citation]] = relationship(
+        back_populates="source_obj", order_by="Citation.number", cascade="all, delete-orphan"
+    )
+
+
+class Citation(Base):
+    """A numbered footnote of a source."""
+
+    __tablename__ = "citations"
+    __table_args__ = (UniqueConstraint("source", "number"),)
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source: Mapped[str] = mapped_column(SLUG, ForeignKey("sources.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(PARTIAL_DATE)
+    place: Mapped[str | None] = mapped_column(String(200))
+
+    source_obj: Mapped[Source] = relationship(back_populates="citations")
+
+
+class CitationLink(Base):
+    """Links a citation to any fact-bearing record it supports."""
+
+    __tablename__ = "citation_links"
+    __table_args__ = (Index("ix_citation_links_record", "record_type", "record_id"),)
+
+    citation_id: Mapped[str] = mapped_column(
+        String(100), ForeignKey("citations.id", ondelete="CASCADE"), primary_key=True
+    )
+    record_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+
+
+class Treaty(Base):
+    """A treaty or protocol."""
+
+    __tablename__ = "treaties"
+
+    slug: Mapped[str] = mapped_column(SLUG, primary_key=True)
+    short_name: Mapped[str] = mapped_column(String(200))
+    full_title: Mapped[str] = mapped_column(Text)
+    untc_number: Mapped[str | None] = mapped_column(String(20))
+    adopted_place: Mapped[str | None] = mapped_column(String(100))
+    adopted_on: Mapped[date | None] = mapped_column(Date)
+    opened_for_signature_on: Mapped[date | None] = mapped_column(Date)
+    entry_into_force_on: Mapped[date | None] = mapped_column(Date)
+    parent: Mapped[str | None] = mapped_column(SLUG, ForeignKey("treaties.slug"))
+    eif_rule: Mapped[EifRule] = mapped_column(vocab(EifRule))
+    source: Mapped[str] = source_fk()
+
+    alias_rows: Mapped[list[TreatyAlias]] = relationship(order_by="TreatyAlias.alias")
+
+    @property
+    def aliases(self) -> list[str]:
+        """Aliases in alphabetical order."""
+        return [a.alias for a in self.alias_rows]
+
+
+class TreatyAlias(Base):
+    """Another name of a treaty, keyed by its folded form."""
+
+    __tablename__ = "treaty_aliases"
+
+    folded: Mapped[str] = mapped_column(String(200), primary_key=True)
+    treaty: Mapped[str] = mapped_column(SLUG, ForeignKey("treaties.slug"), index=True)
+    alias: Mapped[str] = mapped_column(String(200))
+
+
+class TreatyAction(Base):
+    """A dated action of a country toward a treaty."""
+
+    __tablename__ = "treaty_actions"
+    __table_args__ = (Index("ix_treaty_actions_country_treaty", "country", "treaty", "date"),)
+
+    id: Mapped[str] = mapped_column(SLUG, primary_key=True)
+    country: Mapped[str] = mapped_column(ISO3, ForeignKey("countries.iso3"))
+    treaty: Mapped[str] = mapped_column(SLUG, ForeignKey("treaties.slug"), index=True)
+    action: Mapped[ActionKind] = mapped_column(vocab(ActionKind))
+    date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = source_fk()
+
+
+class StatusStatement(Base):
+    """A source's statement of a country's status toward a treaty."""
+
+    __tablename__ = "status_statements"
+
+    id: Mapped[str] = mapped_column(SLUG, primary_key=True)
+    country: Mapped[str] = country_fk()
+    treaty: Mapped[str] = mapped_column(SLUG, ForeignKey("treaties.slug"))
+    status: Mapped[StatusKind] = mapped_column(vocab(StatusKind))
+    as_of: Mapped[str] = mapped_column(PARTIAL_DATE)
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = source_fk()
+
+
+class Participation(Base):
+    """A country's part in a treaty meeting or negotiation."""
+
+    __tablename__ = "participations"
+
+    id: Mapped[str] = mapped_column(SLUG, primary_key=True)
+    country: Mapped[str] = country_fk()
+    treaty: Mapped[str] = mapped_column(SLUG, ForeignKey("treaties.slug"))
+    meeting: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer)
+    date: Mapped[str | None] = mapped_column(PARTIAL_DATE)
+    role: Mapped[ParticipationRole] = mapped_column(vocab(ParticipationRole))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = source_fk()
+
+
+class Position(Base):
+    """A dated policy statement of a country."""
+
+    __tablename__ = "positions"
+
+    id: Mapped[str] = mapped_column(SLUG, primary_key=True)
+    country: Mapped[str] = country_fk()
+    treaty: Mapped[str | None] = mapped_column(SLUG, ForeignKey("treaties.slug"))
+    date: Mapped[str | None] = mapped_column(PARTIAL_DATE)
+    kind: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = source_fk()
+
+
+class Stockpile(Base):
+    """A stockpile of a weapon, as one source reports it."""
+
+    __tablename__ = "stockpiles"
+
+    id: Mapped[str] = mapped_column(SLUG, primary_key=True)
+    country: Mapped[str] = country_fk()
+    weapon: Mapped[Weapon] = mapped_column(vocab(Weapon))
+    holder: Mapped[str | None] = mapped_column(String(200))
+    types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    quantity_kind: Mapped[QuantityKind] = mapped_column(vocab(QuantityKind))
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    quantity_min: Mapped[int | None] = mapped_column(Integer)
+    quantity_max: Mapped[int | None] = mapped_column(Integer)
+    quantity_text: Mapped[str | None] = mapped_column(String(200))
+    condition: Mapped[str | None] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    as_of: Mapped[str | None] = mapped_column(PARTIAL_DATE)
+    reporter: Mapped[Reporter] = mapped_column(vocab(Reporter))
+    reported_by: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = source_fk()
+
+    costs: Mapped[list[StockpileCost]] = relationship(
+        order_by="StockpileCost.position", cascade="all, delete-orphan"
+    )
+
+
+class StockpileCost(Base):
+    """A cost figure of a stockpile (destruction, replacement)."""
+
+    __tablename__ = "stockpile_costs"
+
+    stockpile_id: Mapped[str] = mapped_column(
+        SLUG, ForeignKey("stockpiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(3))
+    approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class Practice(Base):
+    """A finding about use, production, transfer or export of a weapon."""
+
+    __tablename__ = "practices"
+
+    id: Mapped[str] = mapped_column(SLUG, primary_key=True)
+    country: Mapped[str] = country_fk()
+    weapon: Mapped[Weapon] = mapped_column(vocab(Weapon))
+    kind: Mapped[PracticeKind] = mapped_column(vocab(PracticeKind))
+    finding: Mapped[Finding] = mapped_column(vocab(Finding))
+    period_start: Mapped[int | None] = mapped_column(Integer)
+    period_end: Mapped[int | None] = mapped_column(Integer)
+    as_of: Mapped[str | None] = mapped_column(PARTIAL_DATE)
+    details: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = source_fk()
+
+
+class Resolution(Base):
+    """A UN General Assembly resolution with its official totals."""
+
+    __tablename__ = "resolutions"
+
+    symbol: Mapped[str] = mapped_column(String(40), primary_key=True)
+    session: Mapped[int] = mapped_column(Integer, index=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    treaty: Mapped[str | None] = mapped_column(SLUG, ForeignKey("treaties.slug"), index=True)
+    meeting: Mapped[str | None] = mapped_column(String(40))
+    draft: Mapped[str | None] = mapped_column(String(60))
+    total_yes: Mapped[int | None] = mapped_column(Integer)
+    total_no: Mapped[int | None] = mapped_column(Integer)
+    total_abstain: Mapped[int | None] = mapped_column(Integer)
+    total_non_voting: Mapped[int | None] = mapped_column(Integer)
+    total_members: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = source_fk()
+
+
+class Vote(Base):
+    """A country's vote on a resolution."""
+
+    __tablename__ = "votes"
+
+    resolution: Mapped[str] = mapped_column(
+        String(40), ForeignKey("resolutions.symbol"), primary_key=True
+    )
+    country: Mapped[str] = mapped_column(ISO3, ForeignKey("countries.iso3"), primary_key=True)
+    vote: Mapped[VoteKind] = mapped_column(vocab(VoteKind))
+    source_code: Mapped[str | None] = mapped_column(String(4))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = source_fk()
+
+    resolution_obj: Mapped[Resolution] = relationship(lazy="joined")
+
+    @property
+    def record_id(self) -> str:
+        """The key citation links use for a vote."""
+        return f"{self.resolution}|{self.country}"
+
+
+Index("ix_votes_country", Vote.country, Vote.resolution)

@@ -1,0 +1,441 @@
+"""Pydantic models: the one field list per record, shared by data files and the API.
+
+Each fact-bearing record is declared once as ``XFields``. ``X`` (citations as footnote numbers
+of the record's source) is what a data file or a write holds; ``XOut`` (citations expanded)
+is what the API returns.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.vocab import (
+    ActionKind,
+    EifRule,
+    Finding,
+    ParticipationRole,
+    PartialDate,
+    PracticeKind,
+    QuantityKind,
+    Reporter,
+    SourceKind,
+    StatusKind,
+    VoteKind,
+    Weapon,
+)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Word = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Symbol = Annotated[str, StringConstraints(pattern=r"^A/RES/[\w/ -]+$", max_length=40)]
+
+
+class Schema(BaseModel):
+    """Base for every record: strict about unknown fields, readable from ORM objects."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+
+# --- sources and citations ------------------------------------------------------------------
+
+
+class CitationFields(Schema):
+    """A numbered footnote of a source, with the parts of it that can be read."""
+
+    number: int = Field(ge=1, description="Footnote number in the source.")
+    text: Text = Field(description="Full text of the footnote.")
+    issuer: str | None = Field(None, description='Who issued the cited document, e.g. "Ministry of Foreign Affairs".')
+    reference: str | None = Field(None, description='Document reference, e.g. "Letter 011-14/809".')
+    date: PartialDate | None = Field(None, description="Date of the cited document (ISO 8601, may be YYYY-MM).")
+    place: str | None = Field(None, description="Where the cited statement was made.")
+
+
+class Citation(CitationFields):
+    """A footnote as stored and returned, with its identity."""
+
+    id: str = Field(description='"{source}:{number}", e.g. "monitor-kgz-mine-ban-policy-2019:7".')
+    source: str = Field(description="Id of the source the footnote belongs to.")
+
+
+class SourceFields(Schema):
+    """A published document that records come from."""
+
+    id: Slug
+    title: Text
+    publisher: Text
+    kind: SourceKind
+    url: str | None = None
+    country: Iso3 | None = Field(None, description="The country the document is about, if one.")
+    published_on: PartialDate | None = None
+    last_updated: date | None = Field(None, description='The "Last updated" date the document shows.')
+    retrieved_on: date | None = None
+    licence: str | None = None
+
+
+class SourceFile(SourceFields):
+    """A source in a data file: the document and its footnotes."""
+
+    citations: list[CitationFields] = Field(default_factory=list)
+
+
+class SourceOut(SourceFields):
+    """A source as the API returns it."""
+
+    citation_count: int = 0
+
+
+# --- countries and treaties ----------------------------------------------------------------
+
+
+class CountryNameFields(Schema):
+    """Another name a country is known by (UN spelling, historical or short name)."""
+
+    country: Iso3
+    name: Text
+    kind: str = Field("alias", description="official, common, un, historical or alias.")
+
+
+class CountryNamesFile(Schema):
+    """A data file of extra country names, all from one source."""
+
+    source: Slug
+    names: list[CountryNameFields]
+
+
+class UnMembershipFile(Schema):
+    """A data file listing UN member states and observer states."""
+
+    source: Slug
+    members: list[Iso3]
+    observers: list[Iso3]
+
+
+class Country(Schema):
+    """A country or a historical state with its ISO 3166-1 codes."""
+
+    iso3: Iso3
+    iso2: str | None
+    numeric: str | None
+    name: str
+    official_name: str | None
+    un_member: bool
+    un_observer: bool
+    historical: bool
+
+
+class CountryOut(Country):
+    """A country with every name it is known by."""
+
+    names: list[str]
+
+
+class TreatyFields(Schema):
+    """A treaty or protocol and the facts of its adoption and entry into force."""
+
+    slug: Slug
+    short_name: Text
+    full_title: Text
+    aliases: list[str] = Field(default_factory=list)
+    untc_number: str | None = None
+    adopted_place: str | None = None
+    adopted_on: date | None = None
+    opened_for_signature_on: date | None = None
+    entry_into_force_on: date | None = None
+    parent: Slug | None = Field(None, description="The treaty a protocol or amendment belongs to.")
+    eif_rule: EifRule
+    source: Slug
+
+
+class TreatyRef(Schema):
+    """The short form of a treaty used inside other records."""
+
+    slug: str
+    short_name: str
+
+
+# --- fact-bearing records -------------------------------------------------------------------
+
+C = TypeVar("C")
+
+
+class Cited(Schema, Generic[C]):
+    """The source of a record and the footnotes of that source that back it."""
+
+    source: Slug
+    citations: list[C] = Field(default_factory=list)
+
+
+class TreatyActionFields(Schema):
+    """A dated action of a country toward a treaty."""
+
+    id: Slug
+    country: Iso3
+    treaty: Slug
+    action: ActionKind
+    date: date
+    note: str | None = None
+
+
+class StatusStatementFields(Schema):
+    """A source's statement of a country's status toward a treaty on a date."""
+
+    id: Slug
+    country: Iso3
+    treaty: Slug
+    status: StatusKind
+    as_of: PartialDate
+    text: Text
+
+
+class ParticipationFields(Schema):
+    """A country's part in a treaty meeting or negotiation."""
+
+    id: Slug
+    country: Iso3
+    treaty: Slug
+    meeting: Text
+    year: int = Field(ge=1900, le=2100)
+    date: PartialDate | None = None
+    role: ParticipationRole
+    note: str | None = None
+
+
+class PositionFields(Schema):
+    """A dated policy statement of a country."""
+
+    id: Slug
+    country: Iso3
+    treaty: Slug | None = None
+    date: PartialDate | None = None
+    kind: Word = Field(description='e.g. "support", "accession_under_consideration".')
+    text: Text
+
+
+class CostFields(Schema):
+    """A cost figure attached to a stockpile."""
+
+    purpose: Text = Field(description='e.g. "destruction", "replacement".')
+    amount: float = Field(ge=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    approximate: bool = False
+    text: str | None = Field(None, description="The figure as the source words it.")
+
+
+class StockpileFields(Schema):
+    """A stockpile of a weapon held by a country, as one source reports it."""
+
+    id: Slug
+    country: Iso3
+    weapon: Weapon
+    holder: str | None = None
+    types: list[str] = Field(default_factory=list)
+    quantity_kind: QuantityKind
+    quantity: int | None = Field(None, ge=0, description="Exact quantity.")
+    quantity_min: int | None = Field(None, ge=0)
+    quantity_max: int | None = Field(None, ge=0)
+    quantity_text: str | None = Field(None, description='As worded: "tens of thousands".')
+    condition: str | None = None
+    purpose: str | None = None
+    as_of: PartialDate | None = None
+    reporter: Reporter
+    reported_by: str | None = None
+    costs: list[CostFields] = Field(default_factory=list)
+
+
+class PracticeFields(Schema):
+    """A finding about use, production, transfer or export of a weapon."""
+
+    id: Slug
+    country: Iso3
+    weapon: Weapon
+    kind: PracticeKind
+    finding: Finding
+    period_start: int | None = Field(None, ge=1900, le=2100)
+    period_end: int | None = Field(None, ge=1900, le=2100)
+    as_of: PartialDate | None = None
+    details: str | None = None
+
+
+class ResolutionFields(Schema):
+    """A UN General Assembly resolution and its official vote totals."""
+
+    symbol: Symbol
+    session: int = Field(ge=1)
+    date: date
+    title: Text
+    treaty: Slug | None = None
+    meeting: str | None = None
+    draft: str | None = None
+    total_yes: int | None = Field(None, ge=0)
+    total_no: int | None = Field(None, ge=0)
+    total_abstain: int | None = Field(None, ge=0)
+    total_non_voting: int | None = Field(None, ge=0)
+    total_members: int | None = Field(None, ge=0)
+
+
+class VoteFields(Schema):
+    """A country's vote on a resolution, with the source's own code."""
+
+    country: Iso3
+    resolution: Symbol
+    vote: VoteKind
+    source_code: str | None = Field(None, description="The code as the source wrote it (Y, A, …).")
+    note: str | None = None
+
+
+class Treaty(TreatyFields):
+    """A treaty as in a data file and as returned."""
+
+
+class Resolution(ResolutionFields, Cited[int]):
+    """A resolution in a data file."""
+
+
+class TreatyAction(TreatyActionFields, Cited[int]):
+    """A treaty action in a data file."""
+
+
+class StatusStatement(StatusStatementFields, Cited[int]):
+    """A status statement in a data file."""
+
+
+class Participation(ParticipationFields, Cited[int]):
+    """A participation in a data file."""
+
+
+class Position(PositionFields, Cited[int]):
+    """A position in a data file."""
+
+
+class Stockpile(StockpileFields, Cited[int]):
+    """A stockpile in a data file."""
+
+
+class Practice(PracticeFields, Cited[int]):
+    """A practice finding in a data file."""
+
+
+class Vote(VoteFields, Cited[int]):
+    """A vote in a data file."""
+
+
+class TreatyActionOut(TreatyActionFields, Cited[Citation]):
+    """A treaty action with its citations."""
+
+
+class StatusStatementOut(StatusStatementFields, Cited[Citation]):
+    """A status statement with its citations."""
+
+
+class ParticipationOut(ParticipationFields, Cited[Citation]):
+    """A participation with its citations."""
+
+
+class PositionOut(PositionFields, Cited[Citation]):
+    """A position with its citations."""
+
+
+class StockpileOut(StockpileFields, Cited[Citation]):
+    """A stockpile with its citations."""
+
+
+class PracticeOut(PracticeFields, Cited[Citation]):
+    """A practice finding with its citations."""
+
+
+class ResolutionRef(Schema):
+    """The resolution facts shown next to a vote."""
+
+    symbol: str
+    date: date
+    title: str
+    treaty: str | None
+
+
+class VoteOut(Schema):
+    """A vote with its resolution and citations."""
+
+    resolution: ResolutionRef
+    vote: VoteKind
+    source_code: str | None
+    note: str | None
+    source: str
+    citations: list[Citation]
+
+
+class CountryFile(Schema):
+    """A data file of curated records about one country."""
+
+    country: Iso3
+    treaty_actions: list[TreatyAction] = Field(default_factory=list)
+    status_statements: list[StatusStatement] = Field(default_factory=list)
+    participations: list[Participation] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list)
+    votes: list[Vote] = Field(default_factory=list)
+    stockpiles: list[Stockpile] = Field(default_factory=list)
+    practices: list[Practice] = Field(default_factory=list)
+
+
+# --- derived status and the profile ---------------------------------------------------------
+
+
+class Status(Schema):
+    """A country's status toward a treaty on a date, derived from its actions."""
+
+    status: StatusKind
+    as_of: date
+    signed_on: date | None = None
+    joined_on: date | None = Field(None, description="Date the instrument of consent was deposited.")
+    join_method: ActionKind | None = None
+    entry_into_force_on: date | None = None
+    withdrawal_notified_on: date | None = None
+    withdrawal_effective_on: date | None = None
+
+
+class TreatyStatusOut(Schema):
+    """Everything about one country and one treaty."""
+
+    treaty: TreatyRef
+    status: Status
+    actions: list[TreatyActionOut]
+    statements: list[StatusStatementOut]
+    participations: list[ParticipationOut]
+    positions: list[PositionOut]
+
+
+class Profile(Schema):
+    """Everything known about one country, citations inline."""
+
+    country: CountryOut
+    as_of: date
+    treaties: list[TreatyStatusOut]
+    positions: list[PositionOut] = Field(description="Positions not tied to one treaty.")
+    votes: list[VoteOut]
+    stockpiles: list[StockpileOut]
+    practices: list[PracticeOut]
+    sources: list[SourceOut] = Field(description="Every source the facts above come from.")
+
+
+# --- data file shapes -----------------------------------------------------------------------
+
+
+class SourcesFile(Schema):
+    """`data/sources.yaml`: the documents and their footnotes."""
+
+    sources: list[SourceFile]
+
+
+class TreatiesFile(Schema):
+    """`data/treaties.yaml`: the treaties and protocols."""
+
+    treaties: list[Treaty]
+
+
+class ResolutionsFile(Schema):
+    """`data/resolutions.yaml`: resolutions the curated votes refer to."""
+
+    resolutions: list[Resolution]
