@@ -61,14 +61,13 @@ def resolve_country(session: Session, key: str, parameter: str = "country") -> m
 def country_suggestions(session: Session, folded: str, limit: int = 5) -> list[dict[str, str]]:
     """Countries whose names are close to a folded name that matched nothing."""
     rows = session.execute(select(models.CountryName.folded, models.CountryName.country_iso3))
-    owners = dict(rows.tuples())
+    owners = {folded_name: iso3 for folded_name, iso3 in rows.tuples()}
     close = difflib.get_close_matches(folded, owners, n=limit * 3, cutoff=0.6)
     codes = list(dict.fromkeys(owners[c] for c in close))[:limit]
-    names = dict(
-        session.execute(
-            select(models.Country.iso3, models.Country.name).where(models.Country.iso3.in_(codes))
-        ).tuples()
+    found = session.execute(
+        select(models.Country.iso3, models.Country.name).where(models.Country.iso3.in_(codes))
     )
+    names = {iso3: name for iso3, name in found.tuples()}
     return [{"iso3": code, "name": names[code]} for code in codes]
 
 

@@ -54,11 +54,15 @@ class CitationFields(Schema):
     place: str | None = Field(None, description="Where the cited statement was made.")
 
 
-class Citation(CitationFields):
-    """A footnote as stored and returned, with its identity."""
+class CitationKey(Schema):
+    """The identity of a footnote."""
 
     id: str = Field(description='"{source}:{number}", e.g. "monitor-kgz-mine-ban-policy-2019:7".')
     source: str = Field(description="Id of the source the footnote belongs to.")
+
+
+class Citation(CitationFields, CitationKey):
+    """A footnote as stored and returned, with its identity first."""
 
 
 class SourceFields(Schema):
@@ -291,59 +295,59 @@ class Treaty(TreatyFields):
     """A treaty as in a data file and as returned."""
 
 
-class Resolution(ResolutionFields, Cited[int]):
+class Resolution(Cited[int], ResolutionFields):
     """A resolution in a data file."""
 
 
-class TreatyAction(TreatyActionFields, Cited[int]):
+class TreatyAction(Cited[int], TreatyActionFields):
     """A treaty action in a data file."""
 
 
-class StatusStatement(StatusStatementFields, Cited[int]):
+class StatusStatement(Cited[int], StatusStatementFields):
     """A status statement in a data file."""
 
 
-class Participation(ParticipationFields, Cited[int]):
+class Participation(Cited[int], ParticipationFields):
     """A participation in a data file."""
 
 
-class Position(PositionFields, Cited[int]):
+class Position(Cited[int], PositionFields):
     """A position in a data file."""
 
 
-class Stockpile(StockpileFields, Cited[int]):
+class Stockpile(Cited[int], StockpileFields):
     """A stockpile in a data file."""
 
 
-class Practice(PracticeFields, Cited[int]):
+class Practice(Cited[int], PracticeFields):
     """A practice finding in a data file."""
 
 
-class Vote(VoteFields, Cited[int]):
+class Vote(Cited[int], VoteFields):
     """A vote in a data file."""
 
 
-class TreatyActionOut(TreatyActionFields, Cited[Citation]):
+class TreatyActionOut(Cited[Citation], TreatyActionFields):
     """A treaty action with its citations."""
 
 
-class StatusStatementOut(StatusStatementFields, Cited[Citation]):
+class StatusStatementOut(Cited[Citation], StatusStatementFields):
     """A status statement with its citations."""
 
 
-class ParticipationOut(ParticipationFields, Cited[Citation]):
+class ParticipationOut(Cited[Citation], ParticipationFields):
     """A participation with its citations."""
 
 
-class PositionOut(PositionFields, Cited[Citation]):
+class PositionOut(Cited[Citation], PositionFields):
     """A position with its citations."""
 
 
-class StockpileOut(StockpileFields, Cited[Citation]):
+class StockpileOut(Cited[Citation], StockpileFields):
     """A stockpile with its citations."""
 
 
-class PracticeOut(PracticeFields, Cited[Citation]):
+class PracticeOut(Cited[Citation], PracticeFields):
     """A practice finding with its citations."""
 
 

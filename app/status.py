@@ -65,7 +65,8 @@ def derive_status(rule: TreatyRule, actions: Iterable[ActionLike], on: date) -> 
 
     Status changes on entry into force, not on deposit: between deposit and entry into force
     a state stays signatory (or not party if it never signed). A later instrument after an
-    effective withdrawal starts a new membership.
+    effective withdrawal starts a new membership once it enters into force; the withdrawal
+    dates shown are then those of the last withdrawal.
     """
     status = Status(status=StatusKind.not_party, as_of=on)
     for act in sorted(actions, key=lambda a: a.date):
@@ -76,7 +77,6 @@ def derive_status(rule: TreatyRule, actions: Iterable[ActionLike], on: date) -> 
         elif act.action in JOINING_ACTIONS:
             status.joined_on, status.join_method = act.date, act.action
             status.entry_into_force_on = entry_into_force(rule, act.date, act.action)
-            status.withdrawal_notified_on = status.withdrawal_effective_on = None
         elif act.action is ActionKind.withdrawal_notified:
             status.withdrawal_notified_on = act.date
         elif act.action is ActionKind.withdrawal_effective:
@@ -86,12 +86,16 @@ def derive_status(rule: TreatyRule, actions: Iterable[ActionLike], on: date) -> 
 
 
 def _classify(status: Status, on: date) -> StatusKind:
-    if status.withdrawal_effective_on is not None:
+    joined, left = status.joined_on, status.withdrawal_effective_on
+    if left is not None and (joined is None or left >= joined):
         return StatusKind.withdrawn
     if status.entry_into_force_on is not None and status.entry_into_force_on <= on:
-        if status.withdrawal_notified_on is not None:
+        notified = status.withdrawal_notified_on
+        if notified is not None and joined is not None and notified >= joined:
             return StatusKind.withdrawal_pending
         return StatusKind.state_party
+    if left is not None:
+        return StatusKind.withdrawn
     if status.signed_on is not None:
         return StatusKind.signatory
     return StatusKind.not_party
