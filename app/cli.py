@@ -46,7 +46,9 @@ def load(settings: Settings, path: Path) -> int:
         with make_sessionmaker(engine)() as session, session.begin():
             report = load_curated(session, path)
     except DataFileError as exc:
-        print(f"load failed, nothing was written ({len(exc.problems)} problem(s)):", file=sys.stderr)
+        print(
+            f"load failed, nothing was written ({len(exc.problems)} problem(s)):", file=sys.stderr
+        )
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1

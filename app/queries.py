@@ -23,9 +23,9 @@ from app.schemas import (
     PracticeOut,
     Profile,
     ResolutionRef,
+    Schema,
     SourceOut,
     StatusStatementOut,
-    Schema,
     StockpileOut,
     TreatyActionOut,
     TreatyRef,
@@ -60,14 +60,15 @@ def resolve_country(session: Session, key: str, parameter: str = "country") -> m
 
 def country_suggestions(session: Session, folded: str, limit: int = 5) -> list[dict[str, str]]:
     """Countries whose names are close to a folded name that matched nothing."""
-    rows = session.execute(select(models.CountryName.folded, models.CountryName.country_iso3))
-    owners = {folded_name: iso3 for folded_name, iso3 in rows.tuples()}
+    owners: dict[str, str] = dict(
+        session.execute(select(models.CountryName.folded, models.CountryName.country_iso3)).all()
+    )
     close = difflib.get_close_matches(folded, owners, n=limit * 3, cutoff=0.6)
     codes = list(dict.fromkeys(owners[c] for c in close))[:limit]
     found = session.execute(
         select(models.Country.iso3, models.Country.name).where(models.Country.iso3.in_(codes))
     )
-    names = {iso3: name for iso3, name in found.tuples()}
+    names: dict[str, str] = dict(found.all())
     return [{"iso3": code, "name": names[code]} for code in codes]
 
 
@@ -101,7 +102,7 @@ class _Citations:
             .where(tuple_(models.CitationLink.record_type, models.CitationLink.record_id).in_(keys))
             .order_by(models.Citation.source, models.Citation.number)
         )
-        for record_type, record_id, citation in rows.tuples():
+        for record_type, record_id, citation in rows:
             self.by_record[(record_type, record_id)].append(Citation.model_validate(citation))
 
     def of(self, record_type: str, record_id: str) -> list[Citation]:
@@ -157,7 +158,9 @@ def get_profile(session: Session, country: models.Country, as_of: date) -> Profi
 
     treaty_out = []
     for tr in treaties:
-        rule = TreatyRule(tr.eif_rule, tr.entry_into_force_on, tr.opened_for_signature_on, tr.adopted_on)
+        rule = TreatyRule(
+            tr.eif_rule, tr.entry_into_force_on, tr.opened_for_signature_on, tr.adopted_on
+        )
         mine = [a for a in actions if a.treaty == tr.slug]
         treaty_out.append(
             TreatyStatusOut(
@@ -174,7 +177,9 @@ def get_profile(session: Session, country: models.Country, as_of: date) -> Profi
                     for p in sorted(participations, key=lambda p: (p.year, p.id))
                     if p.treaty == tr.slug
                 ],
-                positions=[out(PositionOut, "position", p) for p in positions if p.treaty == tr.slug],
+                positions=[
+                    out(PositionOut, "position", p) for p in positions if p.treaty == tr.slug
+                ],
             )
         )
     vote_out = [
@@ -189,6 +194,7 @@ def get_profile(session: Session, country: models.Country, as_of: date) -> Profi
         for v in votes
     ]
     source_ids = {r.source for _, rows in keyed for r in rows} | {v.source for v in votes}
+    source_ids |= {v.resolution_obj.source for v in votes}
     source_ids |= {t.source for t in treaties}
     return Profile(
         country=country_out(session, country),
@@ -217,7 +223,7 @@ def list_sources(session: Session, ids: Iterable[str]) -> list[SourceOut]:
         .outerjoin(counts, counts.c.source == models.Source.id)
         .where(models.Source.id.in_(list(ids)))
         .order_by(models.Source.id)
-    ).tuples()
+    )
     return [
         SourceOut.model_validate(pick(SourceOut, src, citation_count=n or 0)) for src, n in rows
     ]

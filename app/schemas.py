@@ -16,8 +16,8 @@ from app.vocab import (
     ActionKind,
     EifRule,
     Finding,
-    ParticipationRole,
     PartialDate,
+    ParticipationRole,
     PracticeKind,
     QuantityKind,
     Reporter,
@@ -48,9 +48,13 @@ class CitationFields(Schema):
 
     number: int = Field(ge=1, description="Footnote number in the source.")
     text: Text = Field(description="Full text of the footnote.")
-    issuer: str | None = Field(None, description='Who issued the cited document, e.g. "Ministry of Foreign Affairs".')
+    issuer: str | None = Field(
+        None, description='Who issued the cited document, e.g. "Ministry of Foreign Affairs".'
+    )
     reference: str | None = Field(None, description='Document reference, e.g. "Letter 011-14/809".')
-    date: PartialDate | None = Field(None, description="Date of the cited document (ISO 8601, may be YYYY-MM).")
+    date: PartialDate | None = Field(
+        None, description="Date of the cited document (ISO 8601, may be YYYY-MM)."
+    )
     place: str | None = Field(None, description="Where the cited statement was made.")
 
 
@@ -75,7 +79,9 @@ class SourceFields(Schema):
     url: str | None = None
     country: Iso3 | None = Field(None, description="The country the document is about, if one.")
     published_on: PartialDate | None = None
-    last_updated: date | None = Field(None, description='The "Last updated" date the document shows.')
+    last_updated: date | None = Field(
+        None, description='The "Last updated" date the document shows.'
+    )
     retrieved_on: date | None = None
     licence: str | None = None
 
@@ -358,6 +364,7 @@ class ResolutionRef(Schema):
     date: date
     title: str
     treaty: str | None
+    source: str
 
 
 class VoteOut(Schema):
@@ -393,7 +400,9 @@ class Status(Schema):
     status: StatusKind
     as_of: date
     signed_on: date | None = None
-    joined_on: date | None = Field(None, description="Date the instrument of consent was deposited.")
+    joined_on: date | None = Field(
+        None, description="Date the instrument of consent was deposited."
+    )
     join_method: ActionKind | None = None
     entry_into_force_on: date | None = None
     withdrawal_notified_on: date | None = None

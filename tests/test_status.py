@@ -145,7 +145,10 @@ def test_ccw_six_months_after_deposit_clipped_to_month_end() -> None:
 def test_succession_binds_from_notification() -> None:
     montenegro = [act(ActionKind.succession, "2006-10-23")]
     status = derive_status(MBT, montenegro, date(2006, 10, 23))
-    assert (status.status, status.entry_into_force_on) == (StatusKind.state_party, date(2006, 10, 23))
+    assert (status.status, status.entry_into_force_on) == (
+        StatusKind.state_party,
+        date(2006, 10, 23),
+    )
 
 
 def _untc_actions(row: dict[str, str]) -> list[Act]:
@@ -178,7 +181,7 @@ def test_every_untc_participant_matches_published_status_and_entry_into_force(
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 830
-    mismatches = []
+    mismatches: list[tuple[object, ...]] = []
     for row in rows:
         rule = rules[UNTC_SLUGS[row["treaty"]]]
         on = date.fromisoformat(row["status_as_at"])
@@ -192,7 +195,9 @@ def test_every_untc_participant_matches_published_status_and_entry_into_force(
         if row["entry_into_force"] and row["mode"] != "Succession":
             eif = entry_into_force(rule, date.fromisoformat(row["ratification_date"]))
             if eif.isoformat() != row["entry_into_force"]:
-                mismatches.append((row["treaty"], row["country_iso3"], eif, row["entry_into_force"]))
+                mismatches.append(
+                    (row["treaty"], row["country_iso3"], eif, row["entry_into_force"])
+                )
     assert mismatches == []
 
 

@@ -25,6 +25,7 @@ from app.schemas import (
     UnMembershipFile,
 )
 
+
 @dataclass
 class Curated:
     """Every curated file, validated, with the documents kept for error positions."""
@@ -99,7 +100,9 @@ class _Checker:
 
     def treaty(self, file: str, loc: Loc, slug: str | None) -> None:
         if slug is not None and slug not in self.treaties:
-            self.fail(file, loc, f"unknown treaty {slug!r}; known: {', '.join(sorted(self.treaties))}")
+            self.fail(
+                file, loc, f"unknown treaty {slug!r}; known: {', '.join(sorted(self.treaties))}"
+            )
 
     def cited(self, file: str, loc: Loc, source: str, numbers: list[int]) -> None:
         if source not in self.footnotes:
@@ -107,7 +110,9 @@ class _Checker:
             return
         for i, number in enumerate(numbers):
             if number not in self.footnotes[source]:
-                self.fail(file, (*loc, "citations", i), f"source {source!r} has no footnote {number}")
+                self.fail(
+                    file, (*loc, "citations", i), f"source {source!r} has no footnote {number}"
+                )
 
     def unique(self, file: str, key: str, items: list[Any], attr: str) -> None:
         seen = Counter(getattr(item, attr) for item in items)
@@ -168,7 +173,9 @@ class _Checker:
                 self.treaty(file, (key, i, "treaty"), getattr(rec, "treaty", None))
                 self.cited(file, (key, i), rec.source, rec.citations)
                 if key == "votes" and rec.resolution not in self.resolutions:
-                    self.fail(file, (key, i, "resolution"), f"unknown resolution {rec.resolution!r}")
+                    self.fail(
+                        file, (key, i, "resolution"), f"unknown resolution {rec.resolution!r}"
+                    )
 
 
 def load(session: Session, data_dir: Path) -> SyncReport:

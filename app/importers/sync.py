@@ -124,10 +124,10 @@ def write_curated(session: Session, cur: Curated) -> SyncReport:
             if name:
                 names.setdefault(fold(name), {"country_iso3": c.iso3, "name": name, "kind": kind})
     for entry in cur.names.names:
-        names.setdefault(fold(entry.name), {"country_iso3": entry.country, **_fields(entry, "country")})
-    sync.table(
-        models.CountryName, ({"folded": k, **v} for k, v in names.items()), ("folded",)
-    )
+        names.setdefault(
+            fold(entry.name), {"country_iso3": entry.country, **_fields(entry, "country")}
+        )
+    sync.table(models.CountryName, ({"folded": k, **v} for k, v in names.items()), ("folded",))
 
     curated = models.Source.origin == "curated"
     sync.table(
@@ -157,7 +157,10 @@ def write_curated(session: Session, cur: Curated) -> SyncReport:
     )
     in_curated = models.Resolution.source.in_(source_ids)
     sync.table(
-        models.Resolution, (_fields(r) for r in cur.resolutions.resolutions), ("symbol",), in_curated
+        models.Resolution,
+        (_fields(r) for r in cur.resolutions.resolutions),
+        ("symbol",),
+        in_curated,
     )
 
     links: list[Row] = [

@@ -41,6 +41,15 @@ class DataFileError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay text for the schemas to check."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 Loc = tuple[int | str, ...]
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,8 +61,8 @@ class YamlDoc:
         self.name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         text = path.read_text(encoding="utf-8")
         try:
-            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data: Any = yaml.safe_load(text)
+            self.node = yaml.compose(text, Loader=_Loader)
+            self.data: Any = yaml.load(text, Loader=_Loader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             raise DataFileError(
@@ -96,7 +105,9 @@ class YamlDoc:
         value: Any = self.data
         for depth, part in enumerate(loc):
             if isinstance(part, int):
-                path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[: depth + 1])
+                path = "".join(
+                    f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[: depth + 1]
+                )
                 record = value[part] if isinstance(value, list) and part < len(value) else None
                 key = None
                 if isinstance(record, dict):

@@ -1,0 +1,129 @@
+"""The command line through its real entry point: `python -m app ...`."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from app import models
+from app.config import PROJECT_ROOT
+from tests.conftest import DATA_DIR
+
+
+def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def count(url: str, model: type[models.Base]) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(model)) or 0)
+    finally:
+        engine.dispose()
+
+
+def test_migrate_load_and_load_again(scratch_url: str) -> None:
+    migrated = run(scratch_url, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    assert migrated.stdout.startswith("database migrated: ")
+    first = run(scratch_url, "load")
+    assert first.returncode == 0, first.stderr
+    assert re.search(
+        r"^stockpiles +4 inserted +0 updated +0 unchanged +0 deleted$", first.stdout, re.M
+    )
+    assert first.stdout.rstrip().endswith("loaded")
+    second = run(scratch_url, "load", str(DATA_DIR))
+    assert second.returncode == 0, second.stderr
+    assert re.search(
+        r"^stockpiles +0 inserted +0 updated +4 unchanged +0 deleted$", second.stdout, re.M
+    )
+    assert second.stdout.rstrip().endswith("already up to date")
+    assert count(scratch_url, models.Stockpile) == 4
+
+
+def test_load_of_a_bad_file_exits_1_naming_the_place_and_writes_nothing(
+    scratch_url: str, tmp_path: Path
+) -> None:
+    assert run(scratch_url, "migrate").returncode == 0
+    data = Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+    kgz = data / "countries" / "kgz.yaml"
+    kgz.write_text(kgz.read_text(encoding="utf-8").replace("citations: [11]", "citations: [99]"))
+    result = run(scratch_url, "load", str(data))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "load failed, nothing was written (1 problem(s)):" in result.stderr
+    assert "countries/kgz.yaml:" in result.stderr
+    assert (
+        "record practices[4] (kgz-apm-mined-areas-2011): field 'practices.citations': "
+        "source 'monitor-kgz-mine-ban-policy-2019' has no footnote 99"
+    ) in result.stderr
+    assert count(scratch_url, models.Country) == 0
+    assert count(scratch_url, models.Source) == 0
+
+
+def test_unknown_command_is_a_usage_error(scratch_url: str) -> None:
+    result = run(scratch_url, "frobnicate")
+    assert result.returncode == 2
+    assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def served(scratch_url: str) -> Iterator[str]:
+    assert run(scratch_url, "migrate").returncode == 0
+    assert run(scratch_url, "load").returncode == 0
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": scratch_url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_serve_answers_over_real_http(served: str) -> None:
+    assert httpx.get(f"{served}/healthz").json() == {"status": "ok"}
+    profile = httpx.get(f"{served}/v1/countries/kyrgyz%20republic/profile").json()
+    assert profile["country"]["iso3"] == "KGZ"
+    assert httpx.get(f"{served}/docs").status_code == 200
+    assert httpx.get(f"{served}/openapi.json").json()["info"]["title"] == "Treaty Status API"

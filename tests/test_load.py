@@ -1,0 +1,186 @@
+"""Loading data/: idempotent, and all-or-nothing with errors that name file, record and field."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, MetaData, select
+from sqlalchemy.orm import Session
+
+from app.importers.curated import load
+from app.importers.yamlfile import DataFileError
+from app.models import Base
+from tests.conftest import DATA_DIR
+
+
+def dump(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order."""
+    tables: MetaData = Base.metadata
+    return {
+        t.name: [tuple(r) for r in connection.execute(select(t).order_by(*t.primary_key.columns))]
+        for t in tables.sorted_tables
+    }
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/ to break."""
+    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_loading_twice_leaves_the_database_identical(
+    session: Session, connection: Connection
+) -> None:
+    before = dump(connection)
+    report = load(session, DATA_DIR)
+    session.flush()
+    assert not report.changed
+    assert report.tables["stockpiles"].unchanged == 4
+    assert dump(connection) == before
+
+
+def test_counts_after_load(connection: Connection) -> None:
+    tables = dump(connection)
+    counts = {name: len(rows) for name, rows in tables.items()}
+    assert counts == {
+        "countries": 279,
+        "sources": 11,
+        "citations": 16,
+        "country_names": counts["country_names"],
+        "treaties": 7,
+        "treaty_aliases": counts["treaty_aliases"],
+        "resolutions": 8,
+        "treaty_actions": 0,
+        "status_statements": 7,
+        "participations": 9,
+        "positions": 9,
+        "votes": 8,
+        "stockpiles": 4,
+        "practices": 9,
+        "stockpile_costs": 2,
+        "citation_links": counts["citation_links"],
+    }
+    assert counts["citation_links"] > 30
+
+
+def test_a_changed_record_is_updated_and_a_removed_one_deleted(
+    session: Session, connection: Connection, data_copy: Path
+) -> None:
+    kgz = data_copy / "countries" / "kgz.yaml"
+    edit(kgz, "quantity_text: tens of thousands", "quantity_text: several tens of thousands")
+    text = kgz.read_text(encoding="utf-8")
+    start = text.index("  - id: kgz-cm-stockpiling-2010")
+    kgz.write_text(text[:start], encoding="utf-8")
+    report = load(session, data_copy)
+    session.flush()
+    assert report.tables["stockpiles"].updated == 1
+    assert report.tables["practices"].deleted == 1
+    rows = dump(connection)
+    assert [r for r in rows["practices"] if r[0] == "kgz-cm-stockpiling-2010"] == []
+    assert {r[0] for r in rows["citation_links"] if r[2] == "kgz-cm-stockpiling-2010"} == set()
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "countries/kgz.yaml",
+            "country: KGZ",
+            "country: XKX",
+            r"^countries/kgz\.yaml:7:10: field 'country': unknown country 'XKX'",
+        ),
+        (
+            "countries/kgz.yaml",
+            'as_of: "2019-12-18"',
+            'as_of: "2019-13-18"',
+            r"^countries/kgz\.yaml:19:12: record status_statements\[0\] \(kgz-mbt-status-2019\): "
+            r"field 'status_statements\.as_of': Value error, month must be in 1\.\.12",
+        ),
+        (
+            "countries/kgz.yaml",
+            "citations: [6]",
+            "citations: [6, 12]",
+            r"^countries/kgz\.yaml:\d+:\d+: record participations\[0\] \(kgz-mbt-revcon1-2004\): "
+            r"field 'participations\.citations': source 'monitor-kgz-mine-ban-policy-2019' has no "
+            r"footnote 12",
+        ),
+        (
+            "resolutions.yaml",
+            "date: 2018-12-05",
+            "date: 2018-12-32",
+            r"^resolutions\.yaml:\d+:\d+: record resolutions\[0\] \(A/RES/73/61\): "
+            r"field 'resolutions\.date': Input should be a valid date",
+        ),
+        (
+            "countries/kgz.yaml",
+            "treaty: mbt",
+            "treaty: mine-ban",
+            r"field 'status_statements\.treaty': unknown treaty 'mine-ban'",
+        ),
+        (
+            "countries/kgz.yaml",
+            "quantity_kind: range",
+            "quantity_kind: lots",
+            r"field 'stockpiles\.quantity_kind': Input should be 'exact', 'range', "
+            r"'qualitative' or 'unknown'",
+        ),
+        (
+            "sources.yaml",
+            "sources:",
+            "sources: [",
+            r"^sources\.yaml:\d+:\d+: not valid YAML",
+        ),
+    ],
+)
+def test_a_bad_value_fails_naming_file_record_and_field_and_writes_nothing(
+    session: Session,
+    connection: Connection,
+    data_copy: Path,
+    file: str,
+    old: str,
+    new: str,
+    message: str,
+) -> None:
+    before = dump(connection)
+    edit(data_copy / file, old, new)
+    with pytest.raises(DataFileError) as caught:
+        load(session, data_copy)
+    assert re.search(message, str(caught.value), re.MULTILINE), str(caught.value)
+    session.rollback()
+    assert dump(connection) == before
+
+
+def test_every_problem_is_reported_at_once(session: Session, data_copy: Path) -> None:
+    edit(data_copy / "countries" / "kgz.yaml", "citations: [6]", "citations: [60]")
+    edit(data_copy / "resolutions.yaml", "treaty: mbt", "treaty: ottawa")
+    with pytest.raises(DataFileError) as caught:
+        load(session, data_copy)
+    assert [p.file for p in caught.value.problems] == ["resolutions.yaml", "countries/kgz.yaml"]
+
+
+def test_a_missing_file_is_named(session: Session, data_copy: Path) -> None:
+    (data_copy / "treaties.yaml").unlink()
+    with pytest.raises(DataFileError, match=r"treaties\.yaml: file is missing"):
+        load(session, data_copy)
+
+
+def test_an_unknown_field_is_refused(session: Session, data_copy: Path) -> None:
+    edit(
+        data_copy / "countries" / "kgz.yaml",
+        "    holder: State Border Guard Service",
+        "    holdr: x",
+    )
+    with pytest.raises(
+        DataFileError, match=r"field 'stockpiles\.holdr': Extra inputs are not permitted"
+    ):
+        load(session, data_copy)
