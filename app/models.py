@@ -330,7 +330,11 @@ class Resolution(Base):
 
 
 class Vote(Base):
-    """A country's vote on a resolution."""
+    """A country's vote on a resolution, as one source records it.
+
+    The source is part of the key: when an imported file and a curated record disagree,
+    both are kept and shown.
+    """
 
     __tablename__ = "votes"
 
@@ -341,14 +345,15 @@ class Vote(Base):
     vote: Mapped[VoteKind] = mapped_column(vocab(VoteKind))
     source_code: Mapped[str | None] = mapped_column(String(4))
     note: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str] = source_fk()
+    source: Mapped[str] = mapped_column(SLUG, ForeignKey("sources.id"), primary_key=True)
 
     resolution_obj: Mapped[Resolution] = relationship(lazy="joined")
 
     @property
     def record_id(self) -> str:
         """The key citation links use for a vote."""
-        return f"{self.resolution}|{self.country}"
+        return f"{self.resolution}|{self.country}|{self.source}"
 
 
 Index("ix_votes_country", Vote.country, Vote.resolution)
+Index("ix_votes_source", Vote.source)

@@ -172,10 +172,10 @@ def write_curated(session: Session, cur: Curated) -> SyncReport:
     for key, record_type in RECORD_LISTS.items():
         model = _MODELS[key]
         records = [rec for cf in cur.countries for rec in getattr(cf, key)]
-        pk = ("resolution", "country") if key == "votes" else ("id",)
+        pk = ("resolution", "country", "source") if key == "votes" else ("id",)
         sync.table(model, (_fields(r) for r in records), pk, model.source.in_(source_ids))  # type: ignore[attr-defined]
         for rec in records:
-            rid = f"{rec.resolution}|{rec.country}" if key == "votes" else rec.id
+            rid = f"{rec.resolution}|{rec.country}|{rec.source}" if key == "votes" else rec.id
             links += [
                 {"citation_id": f"{rec.source}:{n}", "record_type": record_type, "record_id": rid}
                 for n in rec.citations
