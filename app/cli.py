@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from app.config import PROJECT_ROOT, Settings
+
+#: `python -m app import NAME`: each module offers add_arguments(parser) and run(settings, args).
+IMPORTERS: dict[str, str] = {}
 
 
 def alembic_config(database_url: str | None = None) -> object:
@@ -81,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="upgrade the database schema to head")
     load_cmd = commands.add_parser("load", help="load curated records (default: data/)")
     load_cmd.add_argument("path", nargs="?", type=Path, default=settings.data_dir)
+    import_cmd = commands.add_parser("import", help="import a public data file")
+    importers = import_cmd.add_subparsers(dest="importer", required=True)
+    for name, module in IMPORTERS.items():
+        module_obj = importlib.import_module(module)
+        sub = importers.add_parser(name, help=(module_obj.__doc__ or name).splitlines()[0])
+        module_obj.add_arguments(sub)
     serve_cmd = commands.add_parser("serve", help="serve the API")
     serve_cmd.add_argument("--host", default=settings.host)
     serve_cmd.add_argument("--port", type=int, default=settings.port)
@@ -89,4 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         return migrate(settings)
     if args.command == "load":
         return load(settings, args.path)
+    if args.command == "import":
+        run: Callable[[Settings, argparse.Namespace], int]
+        run = importlib.import_module(IMPORTERS[args.importer]).run
+        return run(settings, args)
     return serve(settings, args.host, args.port)

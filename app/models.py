@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    DateTime,
     Enum,
     Float,
     ForeignKey,
@@ -70,6 +71,15 @@ def source_fk() -> Mapped[str]:
     return mapped_column(SLUG, ForeignKey("sources.id"), index=True)
 
 
+class Meta(Base):
+    """Small key/value facts about the database itself, e.g. `data_version`."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
 class Country(Base):
     """An ISO 3166-1 country, or a historical state that UN records use."""
 
@@ -118,6 +128,10 @@ class Source(Base):
     retrieved_on: Mapped[date | None] = mapped_column(Date)
     licence: Mapped[str | None] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String(20), default="curated")
+    status_as_at: Mapped[date | None] = mapped_column(Date)
+    checksum: Mapped[str | None] = mapped_column(String(80))
+    row_count: Mapped[int | None] = mapped_column(Integer)
+    imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     citations: Mapped[list[Citation]] = relationship(
         back_populates="source_obj", order_by="Citation.number", cascade="all, delete-orphan"
@@ -326,6 +340,10 @@ class Resolution(Base):
     total_abstain: Mapped[int | None] = mapped_column(Integer)
     total_non_voting: Mapped[int | None] = mapped_column(Integer)
     total_members: Mapped[int | None] = mapped_column(Integer)
+    counted_yes: Mapped[int | None] = mapped_column(Integer)
+    counted_no: Mapped[int | None] = mapped_column(Integer)
+    counted_abstain: Mapped[int | None] = mapped_column(Integer)
+    counted_non_voting: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = source_fk()
 
 

@@ -7,7 +7,7 @@ is what the API returns.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -84,6 +84,10 @@ class SourceFields(Schema):
     )
     retrieved_on: date | None = None
     licence: str | None = None
+    status_as_at: date | None = Field(None, description='A status page\'s "status as at" date.')
+    checksum: str | None = Field(None, description="sha256 of an imported file.")
+    row_count: int | None = Field(None, ge=0, description="Rows read from an imported file.")
+    imported_at: datetime | None = None
 
 
 class SourceFile(SourceFields):
@@ -285,6 +289,10 @@ class ResolutionFields(Schema):
     total_abstain: int | None = Field(None, ge=0)
     total_non_voting: int | None = Field(None, ge=0)
     total_members: int | None = Field(None, ge=0)
+    counted_yes: int | None = Field(None, ge=0, description="Yes votes counted from the rows.")
+    counted_no: int | None = Field(None, ge=0)
+    counted_abstain: int | None = Field(None, ge=0)
+    counted_non_voting: int | None = Field(None, ge=0)
 
 
 class VoteFields(Schema):

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Connection, MetaData, select
 from sqlalchemy.orm import Session
 
+from app import dataversion
 from app.importers.curated import load
 from app.importers.yamlfile import DataFileError
 from app.models import Base
@@ -42,6 +43,7 @@ def test_loading_twice_leaves_the_database_identical(
     session: Session, connection: Connection
 ) -> None:
     before = dump(connection)
+    assert dataversion.current(session) == 1
     report = load(session, DATA_DIR)
     session.flush()
     assert not report.changed
@@ -53,6 +55,7 @@ def test_counts_after_load(connection: Connection) -> None:
     tables = dump(connection)
     counts = {name: len(rows) for name, rows in tables.items()}
     assert counts == {
+        "meta": 1,
         "countries": 279,
         "sources": 11,
         "citations": 16,
@@ -76,6 +79,7 @@ def test_counts_after_load(connection: Connection) -> None:
 def test_a_changed_record_is_updated_and_a_removed_one_deleted(
     session: Session, connection: Connection, data_copy: Path
 ) -> None:
+    version = dataversion.current(session)
     kgz = data_copy / "countries" / "kgz.yaml"
     edit(kgz, "quantity_text: tens of thousands", "quantity_text: several tens of thousands")
     text = kgz.read_text(encoding="utf-8")
@@ -88,6 +92,7 @@ def test_a_changed_record_is_updated_and_a_removed_one_deleted(
     rows = dump(connection)
     assert [r for r in rows["practices"] if r[0] == "kgz-cm-stockpiling-2010"] == []
     assert {r[0] for r in rows["citation_links"] if r[2] == "kgz-cm-stockpiling-2010"} == set()
+    assert dataversion.current(session) == version + 1
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ TABLES = {
     "citation_links",
     "citations",
     "countries",
+    "meta",
     "country_names",
     "participations",
     "positions",

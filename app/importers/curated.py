@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import models
+from app import dataversion, models
 from app.importers.sync import RECORD_LISTS, SyncReport, write_curated
 from app.importers.yamlfile import DataFileError, Loc, Problem, YamlDoc
 from app.names import fold, iso_countries
@@ -189,4 +189,7 @@ def load(session: Session, data_dir: Path) -> SyncReport:
     problems = _Checker(cur, in_db).run()
     if problems:
         raise DataFileError(problems)
-    return write_curated(session, cur)
+    report = write_curated(session, cur)
+    if report.changed:
+        dataversion.bump(session)
+    return report

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 19:49:12.624393
+Create Date: 2026-11-22 19:50:27.572950
 """
 
 from __future__ import annotations
@@ -36,6 +36,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_countries_iso2"), ["iso2"], unique=False)
         batch_op.create_index(batch_op.f("ix_countries_numeric"), ["numeric"], unique=False)
 
+    op.create_table(
+        "meta",
+        sa.Column("key", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.String(length=200), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_meta")),
+    )
     op.create_table(
         "country_names",
         sa.Column("folded", sa.String(length=200), nullable=False),
@@ -80,6 +86,10 @@ def upgrade() -> None:
         sa.Column("retrieved_on", sa.Date(), nullable=True),
         sa.Column("licence", sa.Text(), nullable=True),
         sa.Column("origin", sa.String(length=20), nullable=False),
+        sa.Column("status_as_at", sa.Date(), nullable=True),
+        sa.Column("checksum", sa.String(length=80), nullable=True),
+        sa.Column("row_count", sa.Integer(), nullable=True),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["country"], ["countries.iso3"], name=op.f("fk_sources_country_countries")
         ),
@@ -344,6 +354,10 @@ def upgrade() -> None:
         sa.Column("total_abstain", sa.Integer(), nullable=True),
         sa.Column("total_non_voting", sa.Integer(), nullable=True),
         sa.Column("total_members", sa.Integer(), nullable=True),
+        sa.Column("counted_yes", sa.Integer(), nullable=True),
+        sa.Column("counted_no", sa.Integer(), nullable=True),
+        sa.Column("counted_abstain", sa.Integer(), nullable=True),
+        sa.Column("counted_non_voting", sa.Integer(), nullable=True),
         sa.Column("source", sa.String(length=80), nullable=False),
         sa.ForeignKeyConstraint(
             ["source"], ["sources.id"], name=op.f("fk_resolutions_source_sources")
@@ -568,6 +582,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_country_names_country_iso3"))
 
     op.drop_table("country_names")
+    op.drop_table("meta")
     with op.batch_alter_table("countries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_countries_numeric"))
         batch_op.drop_index(batch_op.f("ix_countries_iso2"))
