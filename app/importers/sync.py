@@ -96,6 +96,15 @@ def _fields(record: Any, *exclude: str) -> Row:
     return dict(record.model_dump(exclude={"citations", "costs", *exclude}))
 
 
+def _resolution_fields(resolution: Any) -> Row:
+    """A curated resolution; totals it leaves empty stay as an importer filled them."""
+    row = _fields(resolution)
+    return {k: v for k, v in row.items() if v is not None or not k.startswith(_TALLIES)}
+
+
+_TALLIES = ("total_", "counted_")
+
+
 def write_curated(session: Session, cur: Curated) -> SyncReport:
     """Sync the validated curated data into the database (no commit)."""
     sync = _Sync(session)
