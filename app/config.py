@@ -25,3 +25,12 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Interface `serve` binds to.")
     port: int = Field(default=8000, description="Port `serve` listens on.")
     echo_sql: bool = Field(default=False, description="Log every SQL statement.")
+    cors_origins: list[str] = Field(
+        default=["*"], description="Origins allowed to call the API from a browser (JSON list)."
+    )
+    cache_control: str = Field(
+        default="public, max-age=60", description="Cache-Control header of successful GETs."
+    )
+    response_cache_entries: int = Field(
+        default=1024, ge=0, description="Responses kept in memory per process (0 disables)."
+    )

@@ -1,10 +1,14 @@
-"""The data version: a counter bumped by every write, behind ETags and response caching."""
+"""The data version: a counter bumped by every write, behind ETags and response caching.
+
+Bumping it also rebuilds the full-text index, so search always matches the data.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import search
 from app.models import Meta
 
 KEY = "data_version"
@@ -24,4 +28,5 @@ def bump(session: Session) -> int:
         session.add(row)
     row.value = str(int(row.value) + 1)
     session.flush()
+    search.reindex(session)
     return int(row.value)

@@ -5,23 +5,32 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
-from app import errors
+from app import dataversion, errors
+from app.cache import CacheMiddleware
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
-from app.routers import countries, health
+from app.respond import reject_unknown_params
+from app.routers import countries, health, resolutions, search, sources, treaties
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API for the given settings (default: from the environment)."""
     settings = settings or Settings()
     engine = make_engine(settings)
+    sessions = make_sessionmaker(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         engine.dispose()
+
+    def read_version() -> int:
+        with sessions() as session:
+            return dataversion.current(session)
 
     app = FastAPI(
         title="Treaty Status API",
@@ -29,11 +38,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Countries' status toward the Mine Ban Treaty, the CCM and the CCW, their UNGA "
         "votes, stockpiles and practices, each fact with its source and footnotes.",
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_params)],
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessionmaker = sessions
+    app.state.version_reader = read_version
     errors.install(app)
-    app.include_router(health.router)
-    app.include_router(countries.router)
+    for module in (health, countries, treaties, resolutions, sources, search):
+        app.include_router(module.router)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Link"],
+        max_age=3600,
+    )
+    app.add_middleware(CacheMiddleware, max_entries=settings.response_cache_entries)
     return app

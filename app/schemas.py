@@ -460,3 +460,114 @@ class ResolutionsFile(Schema):
     """`data/resolutions.yaml`: resolutions the curated votes refer to."""
 
     resolutions: list[Resolution]
+
+
+# --- read API shapes ------------------------------------------------------------------------
+
+
+class CountryListItem(Country):
+    """A country in a list; with its status when the list is about a treaty."""
+
+    status: Status | None = Field(None, description="Status toward `treaty` on `as_of`.")
+
+
+class MemberKey(Schema):
+    """The country a treaty member row is about."""
+
+    country: str
+    name: str
+
+
+class Member(Status, MemberKey):
+    """One country's status toward a treaty (one map feature)."""
+
+
+class TimelinePoint(Schema):
+    """States parties and signatories of a treaty at the end of a year."""
+
+    year: int
+    as_of: date
+    states_parties: int
+    signatories: int
+    withdrawn: int
+
+
+class ResolutionOut(Cited[Citation], ResolutionFields):
+    """A resolution with its citations."""
+
+
+class Tally(Schema):
+    """Votes on a resolution by kind."""
+
+    yes: int
+    no: int
+    abstain: int
+    non_voting: int
+    members: int
+
+
+class ResolutionVote(Schema):
+    """One country's vote on a resolution and its status toward the treaty on that day."""
+
+    country: str
+    name: str
+    vote: VoteKind
+    source_code: str | None
+    source: str
+    status: StatusKind | None = Field(
+        None, description="Status toward the resolution's treaty on the vote date."
+    )
+
+
+class ResolutionDetail(ResolutionOut):
+    """A resolution, its totals as published and as counted, and every vote."""
+
+    tally: Tally = Field(description="Totals counted from the stored votes.")
+    tally_matches: bool | None = Field(
+        None, description="Whether the official totals equal the counted ones (null if unknown)."
+    )
+    votes: list[ResolutionVote]
+    sources: list[SourceOut]
+
+
+class SourceDetail(SourceOut):
+    """A source with all its footnotes."""
+
+    citations: list[Citation]
+
+
+class RecordRef(Schema):
+    """A record a citation supports."""
+
+    record_type: str
+    record_id: str
+
+
+class CitationDetail(Citation):
+    """A footnote, the records it backs and its source."""
+
+    records: list[RecordRef]
+    source_detail: SourceOut
+
+
+class TreatyStatusDetail(TreatyStatusOut):
+    """One country's status toward one treaty, with the sources of its facts."""
+
+    country: str
+    sources: list[SourceOut]
+
+
+class CountryDetail(CountryOut):
+    """A country with the source of its UN membership flags."""
+
+    sources: list[SourceOut]
+
+
+class SearchHit(Schema):
+    """A search result: a position, a citation or a source."""
+
+    kind: str
+    id: str
+    title: str
+    snippet: str
+    rank: float

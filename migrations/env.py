@@ -7,7 +7,7 @@ from sqlalchemy import Connection
 
 from app.config import Settings
 from app.db import make_engine
-from app.models import Base
+from app.models import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,6 +20,7 @@ def run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from app import dataversion
 from app.cli import alembic_config
 from app.config import PROJECT_ROOT, Settings
 from app.db import get_session, make_engine
@@ -98,6 +99,7 @@ def client(settings: Settings, session: Session) -> Iterator[TestClient]:
     """The real app over httpx, reading through the test's session."""
     app = create_app(settings)
     app.dependency_overrides[get_session] = lambda: session
+    app.state.version_reader = lambda: dataversion.current(session)
     with TestClient(app) as client:
         yield client
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.names import fold
-from app.queries import resolve_country
+from app.queries.countries import resolve_country
 from tests.conftest import shared_path
 
 
@@ -43,6 +43,25 @@ def test_every_form_of_kyrgyzstan_resolves(client: TestClient, key: str) -> None
         "un_observer": False,
         "historical": False,
         "names": ["Kyrgyz Republic", "Kyrgyzstan"],
+        "sources": [
+            {
+                "id": "un-member-states",
+                "title": "Member States of the United Nations",
+                "publisher": "United Nations",
+                "kind": "reference",
+                "url": "https://www.un.org/en/about-us/member-states",
+                "country": None,
+                "published_on": None,
+                "last_updated": None,
+                "retrieved_on": None,
+                "licence": "© United Nations; UN website terms of use",
+                "status_as_at": None,
+                "checksum": None,
+                "row_count": None,
+                "imported_at": None,
+                "citation_count": 0,
+            }
+        ],
     }
 
 

@@ -1,46 +1,202 @@
-"""Country endpoints."""
+"""Country endpoints: lookup, profile, treaty status, votes, stockpiles, practices, citations."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
-from app import queries
-from app.db import get_session
-from app.schemas import CountryOut, Profile
+from app import respond
+from app.paging import Page
+from app.queries import countries, profile, sources, treaties, votes
+from app.queries.common import list_sources
+from app.routers.params import (
+    AsOf,
+    CountryKey,
+    DbSession,
+    Listing,
+    TreatyFilter,
+    TreatyKey,
+    parse_set,
+)
+from app.schemas import (
+    Citation,
+    CountryDetail,
+    CountryListItem,
+    PracticeOut,
+    Profile,
+    StockpileOut,
+    TreatyStatusDetail,
+    VoteOut,
+)
+from app.vocab import StatusKind, VoteKind
 
 router = APIRouter(prefix="/v1/countries", tags=["countries"])
 
-CountryKey = Annotated[
-    str,
-    Path(
-        description="Alpha-3, alpha-2 or numeric ISO 3166-1 code, or any known name "
-        "(case and accents ignored).",
-        examples=["KGZ", "kg", "417", "kyrgyz republic"],
-        max_length=200,
-    ),
-]
-DbSession = Annotated[Session, Depends(get_session)]
+
+@router.get("", response_model=Page[CountryListItem])
+def list_countries(
+    request: Request,
+    session: DbSession,
+    listing: Listing,
+    q: Annotated[
+        str | None,
+        Query(description="Name or code search (case and accents ignored).", max_length=100),
+    ] = None,
+    un_member: Annotated[
+        bool | None, Query(description="Only UN members (true) or non-members.")
+    ] = None,
+    historical: Annotated[
+        bool | None, Query(description="Only historical codes (true) or current.")
+    ] = None,
+    treaty: TreatyFilter = None,
+    status: Annotated[
+        str | None,
+        Query(description="With `treaty`: comma-separated statuses, e.g. `not_party,signatory`."),
+    ] = None,
+    as_of: AsOf = None,
+) -> Response:
+    """Countries, filtered by name, UN membership and status toward a treaty."""
+    found = treaties.resolve_treaty(session, treaty) if treaty else None
+    wanted = parse_set(status, StatusKind, "status")
+    if wanted and found is None:
+        raise_needs_treaty()
+    items, cursor, used = countries.list_countries(
+        session,
+        listing.window(str),
+        q=q,
+        un_member=un_member,
+        historical=historical,
+        treaty=found,
+        statuses=wanted,
+        as_of=as_of or date.today(),
+    )
+    return respond.page(request, listing, CountryListItem, items, cursor, used)
 
 
-@router.get("/{country}", response_model=CountryOut)
-def get_country(country: CountryKey, session: DbSession) -> CountryOut:
+def raise_needs_treaty() -> None:
+    """`status` only makes sense toward a treaty."""
+    from app.errors import ProblemError
+
+    raise ProblemError(
+        422,
+        "Invalid parameter",
+        "status: filtering by status needs a treaty (add treaty=…)",
+        kind="invalid-parameter",
+        parameter="status",
+    )
+
+
+@router.get("/{country}", response_model=CountryDetail)
+def get_country(country: CountryKey, session: DbSession) -> Response:
     """One country: its codes, names and UN membership."""
-    return queries.country_out(session, queries.resolve_country(session, country))
+    found = countries.resolve_country(session, country)
+    return respond.one(countries.country_detail(session, found))
 
 
 @router.get("/{country}/profile", response_model=Profile)
-def get_profile(
+def get_profile(country: CountryKey, session: DbSession, as_of: AsOf = None) -> Response:
+    """Everything known about one country, citations inline (the dashboard call)."""
+    found = countries.resolve_country(session, country)
+    return respond.one(profile.get_profile(session, found, as_of or date.today()))
+
+
+@router.get("/{country}/treaties", response_model=Page[TreatyStatusDetail])
+def list_country_treaties(
+    request: Request, country: CountryKey, session: DbSession, listing: Listing, as_of: AsOf = None
+) -> Response:
+    """A country's status toward every treaty, with the actions and statements behind it."""
+    found = countries.resolve_country(session, country)
+    records = profile.CountryRecords(session, found.iso3)
+    all_treaties = profile.all_treaties(session)
+    on = as_of or date.today()
+    items = [
+        TreatyStatusDetail(**dict(records.treaty_status(t, on)), country=found.iso3, sources=[])
+        for t in all_treaties
+    ]
+    page, cursor = listing.window(str).slice(items, lambda i: (i.treaty.slug,))
+    used = records.sources() | {t.source for t in all_treaties}
+    return respond.page(
+        request, listing, TreatyStatusDetail, page, cursor, list_sources(session, used)
+    )
+
+
+@router.get("/{country}/treaties/{treaty}", response_model=TreatyStatusDetail)
+def get_country_treaty(
+    country: CountryKey, treaty: TreatyKey, session: DbSession, as_of: AsOf = None
+) -> Response:
+    """A country's status toward one treaty on a date, with everything behind it."""
+    found = countries.resolve_country(session, country)
+    tr = treaties.resolve_treaty(session, treaty)
+    records = profile.CountryRecords(session, found.iso3)
+    status = records.treaty_status(tr, as_of or date.today())
+    used = {a.source for a in status.actions} | {s.source for s in status.statements}
+    used |= {p.source for p in status.participations} | {p.source for p in status.positions}
+    return respond.one(
+        TreatyStatusDetail(
+            **dict(status), country=found.iso3, sources=list_sources(session, used | {tr.source})
+        )
+    )
+
+
+@router.get("/{country}/votes", response_model=Page[VoteOut])
+def list_votes(
+    request: Request,
     country: CountryKey,
     session: DbSession,
-    as_of: Annotated[
-        date | None,
-        Query(description="Date for the derived treaty status (ISO 8601); default today."),
+    listing: Listing,
+    treaty: TreatyFilter = None,
+    since: Annotated[date | None, Query(alias="from", description="Earliest vote date.")] = None,
+    until: Annotated[date | None, Query(alias="to", description="Latest vote date.")] = None,
+    vote: Annotated[
+        str | None, Query(description="Comma-separated: yes, no, abstain, non_voting.")
     ] = None,
-) -> Profile:
-    """Everything known about one country, citations inline (the dashboard call)."""
-    found = queries.resolve_country(session, country)
-    return queries.get_profile(session, found, as_of or date.today())
+) -> Response:
+    """A country's UNGA vote history, oldest first."""
+    found = countries.resolve_country(session, country)
+    slug = treaties.resolve_treaty(session, treaty).slug if treaty else None
+    kinds = parse_set(vote, VoteKind, "vote")
+    items, cursor, used = votes.vote_history(
+        session,
+        found.iso3,
+        listing.window(date, str, str),
+        treaty=slug,
+        since=since,
+        until=until,
+        vote=kinds,
+    )
+    return respond.page(request, listing, VoteOut, items, cursor, list_sources(session, used))
+
+
+@router.get("/{country}/stockpiles", response_model=Page[StockpileOut])
+def list_stockpiles(
+    request: Request, country: CountryKey, session: DbSession, listing: Listing
+) -> Response:
+    """A country's stockpiles as each source reports them, with costs and citations."""
+    records = profile.CountryRecords(session, countries.resolve_country(session, country).iso3)
+    items, cursor = listing.window(str).slice(records.stockpiles_out(), lambda s: (s.id,))
+    used = list_sources(session, {s.source for s in items})
+    return respond.page(request, listing, StockpileOut, items, cursor, used)
+
+
+@router.get("/{country}/practices", response_model=Page[PracticeOut])
+def list_practices(
+    request: Request, country: CountryKey, session: DbSession, listing: Listing
+) -> Response:
+    """A country's use, production, transfer and export findings."""
+    records = profile.CountryRecords(session, countries.resolve_country(session, country).iso3)
+    items, cursor = listing.window(str).slice(records.practices_out(), lambda p: (p.id,))
+    used = list_sources(session, {p.source for p in items})
+    return respond.page(request, listing, PracticeOut, items, cursor, used)
+
+
+@router.get("/{country}/citations", response_model=Page[Citation])
+def list_citations(
+    request: Request, country: CountryKey, session: DbSession, listing: Listing
+) -> Response:
+    """Every footnote about a country: of its profiles and of every record about it."""
+    found = countries.resolve_country(session, country)
+    items, cursor, used = sources.country_citations(session, found.iso3, listing.window(str, int))
+    return respond.page(request, listing, Citation, items, cursor, used)

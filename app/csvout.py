@@ -1,0 +1,77 @@
+"""CSV from the same field list as the JSON: columns are derived from the schema."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds directly (also through `X | None`), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is not None and get_origin(annotation) is not list:
+        models = [
+            a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)
+        ]
+        return models[0] if len(models) == 1 else None
+    return None
+
+
+def columns(schema: type[BaseModel], prefix: str = "") -> list[str]:
+    """Column names: nested models flattened as `parent.child`, lists kept as one column."""
+    names: list[str] = []
+    for name, info in schema.model_fields.items():
+        nested = _model_of(info.annotation)
+        if nested is not None:
+            names += columns(nested, f"{prefix}{name}.")
+        else:
+            names.append(prefix + name)
+    return names
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, BaseModel):
+        ident = getattr(value, "id", None)
+        return str(ident) if ident is not None else value.model_dump_json()
+    if isinstance(value, list):
+        return "; ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def _values(item: BaseModel, cols: list[str]) -> list[str]:
+    out = []
+    for col in cols:
+        value: Any = item
+        for part in col.split("."):
+            value = getattr(value, part) if value is not None else None
+        out.append(_cell(value))
+    return out
+
+
+def stream(schema: type[BaseModel], items: Iterable[BaseModel]) -> Iterator[str]:
+    """CSV text, header first, one chunk per row."""
+    cols = columns(schema)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(cols)
+    for item in items:
+        writer.writerow(_values(item, cols))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()

@@ -1,0 +1,89 @@
+"""Cursor pagination: opaque cursors over a stable sort key, for SQL and in-memory lists."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+import orjson
+from pydantic import BaseModel, Field
+from sqlalchemy import Select, tuple_
+from sqlalchemy.orm import QueryableAttribute, Session
+
+from app.errors import ProblemError
+from app.schemas import SourceOut
+
+T = TypeVar("T")
+Key = tuple[Any, ...]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list, the link to the next one, and the sources of its facts."""
+
+    data: list[T]
+    next: str | None = Field(None, description="URL of the next page; null on the last page.")
+    sources: list[SourceOut] = Field(
+        default_factory=list, description="Every source the facts on this page come from."
+    )
+
+
+def encode_cursor(key: Key) -> str:
+    """An opaque cursor for the position after `key`."""
+    values = [v.isoformat() if isinstance(v, date) else v for v in key]
+    return base64.urlsafe_b64encode(orjson.dumps(values)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, types: Sequence[type]) -> Key:
+    """The sort key a cursor stands for; a 400 problem if it was not made by us."""
+    try:
+        raw = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(types):
+            raise ValueError("wrong shape")
+        return tuple(
+            date.fromisoformat(v) if t is date else t(v) if v is not None else None
+            for v, t in zip(raw, types, strict=True)
+        )
+    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
+        raise ProblemError(
+            400,
+            "Invalid cursor",
+            "cursor is not one this API issued; use the `next` link of the previous page",
+            kind="invalid-cursor",
+            parameter="cursor",
+        ) from exc
+
+
+class Window:
+    """The requested slice of a list: how many rows and after which sort key."""
+
+    def __init__(self, limit: int, cursor: str | None, types: Sequence[type]) -> None:
+        self.limit = limit
+        self.after = decode_cursor(cursor, types) if cursor else None
+
+    def select(
+        self, session: Session, stmt: Select[Any], order: Sequence[QueryableAttribute[Any]]
+    ) -> tuple[list[Any], str | None]:
+        """Run `stmt` ordered by `order` (unique, ascending) from the cursor on.
+
+        The order columns are added to the selected columns, after the caller's.
+        """
+        stmt = stmt.add_columns(*order)
+        if self.after is not None:
+            stmt = stmt.where(tuple_(*order) > tuple_(*self.after))
+        rows = list(session.execute(stmt.order_by(*order).limit(self.limit + 1)))
+        return self._cut(rows, lambda row: tuple(row[-len(order) :]))
+
+    def slice(self, items: Sequence[T], key: Callable[[T], Key]) -> tuple[list[T], str | None]:
+        """Slice an in-memory list, sorted by `key` (unique), from the cursor on."""
+        ordered = sorted(items, key=key)
+        if self.after is not None:
+            ordered = [i for i in ordered if key(i) > self.after]
+        return self._cut(ordered[: self.limit + 1], key)
+
+    def _cut(self, rows: list[Any], key: Callable[[Any], Key]) -> tuple[list[Any], str | None]:
+        if len(rows) <= self.limit:
+            return rows, None
+        rows = rows[: self.limit]
+        return rows, encode_cursor(key(rows[-1]))

@@ -1,0 +1,1 @@
+"""Read functions returning schema objects, one module per resource; no HTTP here."""

@@ -1,0 +1,128 @@
+"""Countries: lookup by any code or name, details and lists."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import models
+from app.errors import NotFoundError
+from app.names import fold
+from app.paging import Window
+from app.queries.common import list_sources, pick
+from app.queries.treaties import rule_of
+from app.schemas import CountryDetail, CountryListItem, CountryOut, SourceOut
+from app.status import derive_status
+from app.vocab import StatusKind
+
+MEMBERSHIP_SOURCE = "un-member-states"
+
+
+def resolve_country(session: Session, key: str, parameter: str = "country") -> models.Country:
+    """Find a country by alpha-3, alpha-2, numeric code or any known name (folded)."""
+    text = key.strip()
+    column = None
+    if text.isdigit() and len(text) <= 3:
+        column, text = models.Country.numeric, text.zfill(3)
+    elif text.isalpha() and len(text) == 3:
+        column, text = models.Country.iso3, text.upper()
+    elif text.isalpha() and len(text) == 2:
+        column, text = models.Country.iso2, text.upper()
+    if column is not None:
+        found = session.scalars(
+            select(models.Country).where(column == text).order_by(models.Country.historical)
+        ).first()
+        if found is not None:
+            return found
+    folded = fold(text)
+    name = session.get(models.CountryName, folded)
+    if name is not None:
+        return name.country
+    raise NotFoundError("country", key, parameter, country_suggestions(session, folded))
+
+
+def country_suggestions(session: Session, folded: str, limit: int = 5) -> list[dict[str, str]]:
+    """Countries whose names are close to a folded name that matched nothing."""
+    owners: dict[str, str] = dict(
+        session.execute(select(models.CountryName.folded, models.CountryName.country_iso3)).all()
+    )
+    close = difflib.get_close_matches(folded, owners, n=limit * 3, cutoff=0.6)
+    codes = list(dict.fromkeys(owners[c] for c in close))[:limit]
+    found = session.execute(
+        select(models.Country.iso3, models.Country.name).where(models.Country.iso3.in_(codes))
+    )
+    names: dict[str, str] = dict(found.all())
+    return [{"iso3": code, "name": names[code]} for code in codes]
+
+
+def country_out(session: Session, country: models.Country) -> CountryOut:
+    """A country with all its names."""
+    names = session.scalars(
+        select(models.CountryName.name)
+        .where(models.CountryName.country_iso3 == country.iso3)
+        .order_by(models.CountryName.name)
+    ).all()
+    return CountryOut.model_validate(pick(CountryOut, country, names=list(names)))
+
+
+def country_detail(session: Session, country: models.Country) -> CountryDetail:
+    """A country with its names and the source of its membership flags."""
+    out = country_out(session, country)
+    return CountryDetail(**out.model_dump(), sources=list_sources(session, [MEMBERSHIP_SOURCE]))
+
+
+def list_countries(
+    session: Session,
+    window: Window,
+    *,
+    q: str | None = None,
+    un_member: bool | None = None,
+    historical: bool | None = None,
+    treaty: models.Treaty | None = None,
+    statuses: set[StatusKind] | None = None,
+    as_of: date,
+) -> tuple[list[CountryListItem], str | None, list[SourceOut]]:
+    """Countries by alpha-3, filtered by name, UN membership and status toward a treaty."""
+    stmt = select(models.Country)
+    if q:
+        pattern = f"%{fold(q)}%"
+        named = select(models.CountryName.country_iso3).where(
+            models.CountryName.folded.like(pattern)
+        )
+        stmt = stmt.where(
+            models.Country.iso3.in_(named)
+            | (models.Country.iso3 == q.strip().upper())
+            | (models.Country.iso2 == q.strip().upper())
+        )
+    if un_member is not None:
+        stmt = stmt.where(models.Country.un_member.is_(un_member))
+    if historical is not None:
+        stmt = stmt.where(models.Country.historical.is_(historical))
+    source_ids = {MEMBERSHIP_SOURCE}
+    if treaty is None:
+        rows, cursor = window.select(session, stmt, [models.Country.iso3])
+        return (
+            [CountryListItem.model_validate(r[0]) for r in rows],
+            cursor,
+            list_sources(session, source_ids),
+        )
+    actions: dict[str, list[models.TreatyAction]] = defaultdict(list)
+    for action in session.scalars(
+        select(models.TreatyAction).where(models.TreatyAction.treaty == treaty.slug)
+    ):
+        actions[action.country].append(action)
+        source_ids.add(action.source)
+    source_ids.add(treaty.source)
+    rule = rule_of(treaty)
+    items = []
+    for country in session.scalars(stmt):
+        status = derive_status(rule, actions.get(country.iso3, []), as_of)
+        if statuses and status.status not in statuses:
+            continue
+        items.append(CountryListItem.model_validate(pick(CountryListItem, country, status=status)))
+    page, cursor = window.slice(items, lambda c: (c.iso3,))
+    return page, cursor, list_sources(session, source_ids)

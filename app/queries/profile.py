@@ -1,0 +1,128 @@
+"""A country's whole record: treaty statuses, votes, stockpiles, practices, with citations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app import models
+from app.queries.common import Citations, list_sources, pick, records_of
+from app.queries.countries import country_out
+from app.queries.treaties import rule_of
+from app.schemas import (
+    CostFields,
+    ParticipationOut,
+    PositionOut,
+    PracticeOut,
+    Profile,
+    StatusStatementOut,
+    StockpileOut,
+    TreatyActionOut,
+    TreatyRef,
+    TreatyStatusOut,
+)
+from app.status import derive_status
+
+
+class CountryRecords:
+    """Every curated record about one country, fetched once, with their citations."""
+
+    def __init__(self, session: Session, iso3: str) -> None:
+        self.actions = records_of(session, models.TreatyAction, iso3)
+        self.statements = records_of(session, models.StatusStatement, iso3)
+        self.participations = sorted(
+            records_of(session, models.Participation, iso3), key=lambda p: (p.year, p.id)
+        )
+        self.positions = records_of(session, models.Position, iso3)
+        self.practices = records_of(session, models.Practice, iso3)
+        self.stockpiles = session.scalars(
+            select(models.Stockpile)
+            .where(models.Stockpile.country == iso3)
+            .options(selectinload(models.Stockpile.costs))
+            .order_by(models.Stockpile.id)
+        ).all()
+        self.keyed: list[tuple[str, Sequence[Any]]] = [
+            ("treaty_action", self.actions),
+            ("status_statement", self.statements),
+            ("participation", self.participations),
+            ("position", self.positions),
+            ("practice", self.practices),
+            ("stockpile", self.stockpiles),
+        ]
+        self.cites = Citations(session, [(k, r.id) for k, rows in self.keyed for r in rows])
+
+    def out(self, schema: Any, kind: str, row: Any, **extra: Any) -> Any:
+        """A record as `schema`, its citations inline."""
+        return schema.model_validate(
+            pick(schema, row, citations=self.cites.of(kind, row.id), **extra)
+        )
+
+    def sources(self) -> set[str]:
+        """Ids of the sources of every record."""
+        return {r.source for _, rows in self.keyed for r in rows}
+
+    def treaty_status(self, treaty: models.Treaty, as_of: date) -> TreatyStatusOut:
+        """Status toward one treaty on `as_of` and everything behind it."""
+        mine = [a for a in self.actions if a.treaty == treaty.slug]
+        return TreatyStatusOut(
+            treaty=TreatyRef(slug=treaty.slug, short_name=treaty.short_name),
+            status=derive_status(rule_of(treaty), mine, as_of),
+            actions=[self.out(TreatyActionOut, "treaty_action", a) for a in mine],
+            statements=[
+                self.out(StatusStatementOut, "status_statement", s)
+                for s in self.statements
+                if s.treaty == treaty.slug
+            ],
+            participations=[
+                self.out(ParticipationOut, "participation", p)
+                for p in self.participations
+                if p.treaty == treaty.slug
+            ],
+            positions=[
+                self.out(PositionOut, "position", p)
+                for p in self.positions
+                if p.treaty == treaty.slug
+            ],
+        )
+
+    def stockpiles_out(self) -> list[StockpileOut]:
+        """Stockpiles with their costs."""
+        return [
+            self.out(StockpileOut, "stockpile", s, costs=[pick(CostFields, c) for c in s.costs])
+            for s in self.stockpiles
+        ]
+
+    def practices_out(self) -> list[PracticeOut]:
+        """Practice findings."""
+        return [self.out(PracticeOut, "practice", p) for p in self.practices]
+
+
+def all_treaties(session: Session) -> Sequence[models.Treaty]:
+    """Every treaty by slug."""
+    return session.scalars(select(models.Treaty).order_by(models.Treaty.slug)).all()
+
+
+def get_profile(session: Session, country: models.Country, as_of: date) -> Profile:
+    """Everything known about one country, with every fact's citations inline."""
+    from app.queries.votes import country_votes
+
+    records = CountryRecords(session, country.iso3)
+    treaties = all_treaties(session)
+    votes, vote_sources = country_votes(session, country.iso3)
+    source_ids = records.sources() | vote_sources | {t.source for t in treaties}
+    return Profile(
+        country=country_out(session, country),
+        as_of=as_of,
+        treaties=[records.treaty_status(t, as_of) for t in treaties],
+        positions=[
+            records.out(PositionOut, "position", p) for p in records.positions if p.treaty is None
+        ],
+        votes=votes,
+        stockpiles=records.stockpiles_out(),
+        practices=records.practices_out(),
+        sources=list_sources(session, source_ids),
+    )

@@ -1,0 +1,142 @@
+"""UNGA resolutions: lists, symbol lookup, totals counted from the votes, per-country votes."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import extract, select
+from sqlalchemy.orm import Session
+
+from app import models
+from app.errors import NotFoundError, ProblemError
+from app.paging import Window
+from app.queries.common import Citations, list_sources, pick
+from app.queries.treaties import actions_by_country, rule_of
+from app.schemas import ResolutionDetail, ResolutionOut, ResolutionVote, SourceOut, Tally
+from app.status import derive_status
+from app.vocab import StatusKind, VoteKind
+
+_SYMBOL = re.compile(r"^(?:A/RES/)?((?:ES-)?\d{1,3})/(\d{1,4})\s*([A-Z]{1,2})?$")
+
+
+def normalize_symbol(text: str, parameter: str = "symbol") -> str:
+    """`73/61`, `a/res/73/61`, `51/45S` → `A/RES/73/61`, `A/RES/51/45 S`."""
+    match = _SYMBOL.match(text.strip().upper())
+    if match is None:
+        raise ProblemError(
+            422,
+            "Invalid resolution symbol",
+            f"{text!r} is not a UNGA resolution symbol like A/RES/73/61, 73/61 or 51/45 S",
+            kind="invalid-parameter",
+            parameter=parameter,
+        )
+    session_no, number, suffix = match.groups()
+    return f"A/RES/{session_no}/{number}" + (f" {suffix}" if suffix else "")
+
+
+def resolve_resolution(session: Session, text: str) -> models.Resolution:
+    """The resolution a symbol in any accepted form names."""
+    symbol = normalize_symbol(text)
+    found = session.get(models.Resolution, symbol)
+    if found is None:
+        raise NotFoundError("resolution", text, "symbol", [])
+    return found
+
+
+def _outs(session: Session, rows: list[models.Resolution]) -> list[ResolutionOut]:
+    cites = Citations(session, [("resolution", r.symbol) for r in rows])
+    return [
+        ResolutionOut.model_validate(
+            pick(ResolutionOut, r, citations=cites.of("resolution", r.symbol))
+        )
+        for r in rows
+    ]
+
+
+def list_resolutions(
+    session: Session,
+    window: Window,
+    treaty: str | None = None,
+    session_no: int | None = None,
+    year: int | None = None,
+) -> tuple[list[ResolutionOut], str | None, list[SourceOut]]:
+    """Resolutions by date, filtered by treaty, session and year."""
+    stmt = select(models.Resolution)
+    if treaty is not None:
+        stmt = stmt.where(models.Resolution.treaty == treaty)
+    if session_no is not None:
+        stmt = stmt.where(models.Resolution.session == session_no)
+    if year is not None:
+        stmt = stmt.where(extract("year", models.Resolution.date) == year)
+    rows, cursor = window.select(session, stmt, [models.Resolution.date, models.Resolution.symbol])
+    resolutions = [r[0] for r in rows]
+    return (
+        _outs(session, resolutions),
+        cursor,
+        list_sources(session, {r.source for r in resolutions}),
+    )
+
+
+def resolution_detail(session: Session, resolution: models.Resolution) -> ResolutionDetail:
+    """A resolution with official and counted totals and every vote with the voter's status."""
+    rows = session.execute(
+        select(models.Vote, models.Country.name)
+        .join(models.Country, models.Country.iso3 == models.Vote.country)
+        .where(models.Vote.resolution == resolution.symbol)
+        .order_by(models.Vote.country, models.Vote.source)
+    ).all()
+    statuses: dict[str, StatusKind] = {}
+    sources = {resolution.source}
+    if resolution.treaty is not None:
+        treaty = session.get_one(models.Treaty, resolution.treaty)
+        grouped, action_sources = actions_by_country(session, treaty.slug)
+        rule = rule_of(treaty)
+        on: date = resolution.date
+        statuses = {
+            c: derive_status(rule, grouped.get(c, []), on).status for c, _ in _countries(rows)
+        }
+        sources |= action_sources | {treaty.source}
+    votes = [
+        ResolutionVote(
+            country=v.country,
+            name=name,
+            vote=v.vote,
+            source_code=v.source_code,
+            source=v.source,
+            status=statuses.get(v.country),
+        )
+        for v, name in rows
+    ]
+    sources |= {v.source for v in votes}
+    tally = _tally(votes)
+    official = (resolution.total_yes, resolution.total_no, resolution.total_abstain)
+    matches = None if None in official else official == (tally.yes, tally.no, tally.abstain)
+    (base,) = _outs(session, [resolution])
+    return ResolutionDetail(
+        **dict(base),
+        tally=tally,
+        tally_matches=matches if votes else None,
+        votes=votes,
+        sources=list_sources(session, sources),
+    )
+
+
+def _countries(rows: object) -> set[tuple[str, str]]:
+    return {(v.country, name) for v, name in rows}  # type: ignore[attr-defined]
+
+
+def _tally(votes: list[ResolutionVote]) -> Tally:
+    """Counted totals, one vote per country (the importer's where sources disagree)."""
+    by_country: dict[str, VoteKind] = {}
+    for vote in votes:
+        by_country.setdefault(vote.country, vote.vote)
+    counts = Counter(by_country.values())
+    return Tally(
+        yes=counts[VoteKind.yes],
+        no=counts[VoteKind.no],
+        abstain=counts[VoteKind.abstain],
+        non_voting=counts[VoteKind.non_voting],
+        members=len(by_country),
+    )

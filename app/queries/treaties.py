@@ -1,0 +1,124 @@
+"""Treaties: lookup by slug or alias, members on a date, and the yearly timeline."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app import models
+from app.errors import NotFoundError
+from app.names import fold
+from app.queries.common import list_sources
+from app.schemas import Member, SourceOut, TimelinePoint, Treaty
+from app.status import TreatyRule, derive_status
+from app.vocab import StatusKind
+
+
+def rule_of(treaty: models.Treaty) -> TreatyRule:
+    """What status derivation needs of a treaty row."""
+    return TreatyRule(
+        treaty.eif_rule,
+        treaty.entry_into_force_on,
+        treaty.opened_for_signature_on,
+        treaty.adopted_on,
+    )
+
+
+def resolve_treaty(session: Session, key: str, parameter: str = "treaty") -> models.Treaty:
+    """Find a treaty by slug, alias, short name or UNTC number (folded)."""
+    found = session.get(models.Treaty, key.strip().lower())
+    if found is not None:
+        return found
+    folded = fold(key)
+    alias = session.get(models.TreatyAlias, folded)
+    if alias is not None:
+        return session.get_one(models.Treaty, alias.treaty)
+    for treaty in session.scalars(select(models.Treaty)):
+        if folded in (fold(treaty.short_name), fold(treaty.untc_number or "")):
+            return treaty
+    names = {a.folded: a.treaty for a in session.scalars(select(models.TreatyAlias))}
+    names |= {slug: slug for slug in session.scalars(select(models.Treaty.slug))}
+    close = difflib.get_close_matches(folded, names, n=5, cutoff=0.6)
+    suggestions = [{"slug": names[c], "name": c} for c in close]
+    raise NotFoundError(
+        "treaty", key, parameter, list({s["slug"]: s for s in suggestions}.values())
+    )
+
+
+def treaty_out(treaty: models.Treaty) -> Treaty:
+    """A treaty row as the API returns it."""
+    return Treaty.model_validate(treaty)
+
+
+def list_treaties(session: Session) -> tuple[list[Treaty], list[SourceOut]]:
+    """Every treaty, parents before their protocols."""
+    rows = session.scalars(
+        select(models.Treaty).options(selectinload(models.Treaty.alias_rows))
+    ).all()
+    ordered = sorted(rows, key=lambda t: (t.parent or t.slug, t.parent is not None, t.slug))
+    return [treaty_out(t) for t in ordered], list_sources(session, {t.source for t in rows})
+
+
+def actions_by_country(
+    session: Session, treaty: str
+) -> tuple[dict[str, list[models.TreatyAction]], set[str]]:
+    """All actions toward a treaty, grouped by country, and the sources they come from."""
+    grouped: dict[str, list[models.TreatyAction]] = defaultdict(list)
+    sources: set[str] = set()
+    for action in session.scalars(
+        select(models.TreatyAction).where(models.TreatyAction.treaty == treaty)
+    ):
+        grouped[action.country].append(action)
+        sources.add(action.source)
+    return grouped, sources
+
+
+def members(
+    session: Session, treaty: models.Treaty, as_of: date, statuses: set[StatusKind] | None
+) -> tuple[list[Member], set[str]]:
+    """One row per country (every current country, and any other with actions) on `as_of`."""
+    grouped, sources = actions_by_country(session, treaty.slug)
+    rule = rule_of(treaty)
+    countries: Sequence[tuple[str, str]] = session.execute(
+        select(models.Country.iso3, models.Country.name).where(
+            models.Country.historical.is_(False) | models.Country.iso3.in_(list(grouped))
+        )
+    ).all()
+    rows = []
+    for iso3, name in countries:
+        status = derive_status(rule, grouped.get(iso3, []), as_of)
+        if statuses and status.status not in statuses:
+            continue
+        rows.append(Member(country=iso3, name=name, **status.model_dump()))
+    return rows, sources | {treaty.source}
+
+
+def timeline(
+    session: Session, treaty: models.Treaty, first: int | None, last: int | None, today: date
+) -> tuple[list[TimelinePoint], set[str]]:
+    """States parties, signatories and withdrawn states at the end of each year."""
+    grouped, sources = actions_by_country(session, treaty.slug)
+    rule = rule_of(treaty)
+    start = first or (treaty.adopted_on or today).year
+    points = []
+    for year in range(start, (last or today.year) + 1):
+        on = min(date(year, 12, 31), today)
+        counts = dict.fromkeys(StatusKind, 0)
+        for actions in grouped.values():
+            counts[derive_status(rule, actions, on).status] += 1
+        points.append(
+            TimelinePoint(
+                year=year,
+                as_of=on,
+                states_parties=counts[StatusKind.state_party]
+                + counts[StatusKind.withdrawal_pending],
+                signatories=counts[StatusKind.signatory],
+                withdrawn=counts[StatusKind.withdrawn],
+            )
+        )
+    return points, sources | {treaty.source}

@@ -1,0 +1,80 @@
+"""Votes: a country's vote history, and the votes on one resolution."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from app import models
+from app.paging import Window
+from app.queries.common import Citations
+from app.schemas import ResolutionRef, VoteOut
+from app.vocab import VoteKind
+
+
+def vote_filter(
+    stmt: Select[Any],
+    treaty: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    vote: set[VoteKind] | None = None,
+) -> Select[Any]:
+    """Narrow a vote query by treaty, date range and vote."""
+    if treaty is not None:
+        stmt = stmt.where(models.Resolution.treaty == treaty)
+    if since is not None:
+        stmt = stmt.where(models.Resolution.date >= since)
+    if until is not None:
+        stmt = stmt.where(models.Resolution.date <= until)
+    if vote:
+        stmt = stmt.where(models.Vote.vote.in_(sorted(vote)))
+    return stmt
+
+
+def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set[str]]:
+    cites = Citations(session, [("vote", v.record_id) for v in votes])
+    out = [
+        VoteOut(
+            resolution=ResolutionRef.model_validate(v.resolution_obj),
+            vote=v.vote,
+            source_code=v.source_code,
+            note=v.note,
+            source=v.source,
+            citations=cites.of("vote", v.record_id),
+        )
+        for v in votes
+    ]
+    sources = {v.source for v in votes} | {v.resolution_obj.source for v in votes}
+    return out, sources
+
+
+def country_votes(session: Session, iso3: str) -> tuple[list[VoteOut], set[str]]:
+    """Every vote of a country in date order, with the sources behind them."""
+    votes = session.scalars(
+        select(models.Vote)
+        .join(models.Resolution)
+        .where(models.Vote.country == iso3)
+        .order_by(models.Resolution.date, models.Vote.resolution, models.Vote.source)
+    ).all()
+    return _out(session, list(votes))
+
+
+def vote_history(
+    session: Session,
+    iso3: str,
+    window: Window,
+    **filters: object,
+) -> tuple[list[VoteOut], str | None, set[str]]:
+    """One page of a country's vote history, filtered."""
+    stmt = vote_filter(
+        select(models.Vote).join(models.Resolution).where(models.Vote.country == iso3),
+        **filters,  # type: ignore[arg-type]
+    )
+    rows, cursor = window.select(
+        session, stmt, [models.Resolution.date, models.Vote.resolution, models.Vote.source]
+    )
+    votes, sources = _out(session, [r[0] for r in rows])
+    return votes, cursor, sources

@@ -1,0 +1,101 @@
+"""Rendering lists and single records as JSON or CSV, with the list conventions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Annotated, Any, Literal
+
+from fastapi import Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel
+
+from app import csvout
+from app.errors import ProblemError
+from app.paging import Page, Window
+from app.schemas import SourceOut
+
+JSON = "application/json"
+CSV = "text/csv; charset=utf-8"
+
+Format = Literal["json", "csv"]
+
+
+class ListParams:
+    """Query parameters every list endpoint takes."""
+
+    def __init__(
+        self,
+        limit: Annotated[
+            int, Query(ge=1, le=1000, description="Rows per page (1 to 1000).", examples=[100])
+        ] = 100,
+        cursor: Annotated[
+            str | None,
+            Query(max_length=512, description="Opaque cursor from the `next` link of a page."),
+        ] = None,
+        format: Annotated[
+            Format | None,
+            Query(description="`csv` for CSV (same as `Accept: text/csv`); default JSON."),
+        ] = None,
+    ) -> None:
+        self.limit, self.cursor, self.format = limit, cursor, format
+
+    def window(self, *types: type) -> Window:
+        """The slice of the list these parameters ask for, sorted by a key of `types`."""
+        return Window(self.limit, self.cursor, types)
+
+
+def wants_csv(request: Request, fmt: str | None) -> bool:
+    """CSV when `?format=csv`, or when the client accepts text/csv and did not ask for JSON."""
+    if fmt is not None:
+        return fmt == "csv"
+    accept = request.headers.get("accept", "")
+    return "text/csv" in accept and JSON not in accept
+
+
+def page(
+    request: Request,
+    params: ListParams,
+    schema: type[BaseModel],
+    items: Sequence[BaseModel],
+    next_cursor: str | None,
+    sources: list[SourceOut] | None = None,
+) -> Response:
+    """One page of a list as JSON (with `next` and sources) or streamed CSV; `Link` header."""
+    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+    if wants_csv(request, params.format):
+        return StreamingResponse(csvout.stream(schema, items), media_type=CSV, headers=headers)
+    body = Page[schema](data=list(items), next=next_url, sources=sources or [])  # type: ignore[valid-type]
+    return Response(body.model_dump_json(), media_type=JSON, headers=headers)
+
+
+def one(model: BaseModel) -> Response:
+    """A single record as JSON."""
+    return Response(model.model_dump_json(), media_type=JSON)
+
+
+def _query_names(dependant: Dependant) -> Iterator[str]:
+    for param in dependant.query_params:
+        yield param.alias
+    for sub in dependant.dependencies:
+        yield from _query_names(sub)
+
+
+def reject_unknown_params(request: Request) -> None:
+    """A query parameter the endpoint does not declare is a 400, not silently ignored."""
+    route: Any = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    allowed = set(_query_names(dependant))
+    for name in request.query_params:
+        if name not in allowed:
+            known = ", ".join(sorted(allowed)) or "none"
+            raise ProblemError(
+                400,
+                "Unknown parameter",
+                f"unknown query parameter {name!r}; this endpoint takes: {known}",
+                kind="unknown-parameter",
+                parameter=name,
+            )

@@ -1,0 +1,67 @@
+"""Parameter types shared by the routers."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Path, Query
+from sqlalchemy.orm import Session
+
+from app.db import get_session
+from app.errors import ProblemError
+from app.respond import ListParams
+
+E = TypeVar("E", bound=StrEnum)
+
+DbSession = Annotated[Session, Depends(get_session)]
+Listing = Annotated[ListParams, Depends()]
+
+CountryKey = Annotated[
+    str,
+    Path(
+        description="Alpha-3, alpha-2 or numeric ISO 3166-1 code, or any known name "
+        "(case and accents ignored).",
+        examples=["KGZ", "kg", "417", "kyrgyz republic"],
+        max_length=200,
+    ),
+]
+TreatyKey = Annotated[
+    str,
+    Path(
+        description="Treaty slug or alias: mbt, ccm, ccw, ccw-p2a, ccw-p4, ccw-p5, ccw-art1, "
+        "apmbc, ottawa, …",
+        examples=["mbt", "ottawa", "ccm"],
+        max_length=200,
+    ),
+]
+AsOf = Annotated[
+    date | None,
+    Query(
+        description="Date the status is derived for (ISO 8601); default today.",
+        examples=["2026-02-03"],
+    ),
+]
+TreatyFilter = Annotated[
+    str | None,
+    Query(description="Treaty slug or alias to filter on.", examples=["ccm"], max_length=200),
+]
+
+
+def parse_set(raw: str | None, vocabulary: type[E], parameter: str) -> set[E] | None:
+    """A comma-separated list of vocabulary words; a 422 problem naming any unknown word."""
+    if raw is None:
+        return None
+    words = {w.strip() for w in raw.split(",") if w.strip()}
+    allowed = {v.value for v in vocabulary}
+    unknown = sorted(words - allowed)
+    if unknown or not words:
+        raise ProblemError(
+            422,
+            "Invalid parameter",
+            f"{parameter}: {', '.join(unknown) or 'empty'} not in {', '.join(sorted(allowed))}",
+            kind="invalid-parameter",
+            parameter=parameter,
+        )
+    return {vocabulary(w) for w in words}

@@ -1,0 +1,53 @@
+"""UNGA resolution endpoints."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from app import respond
+from app.paging import Page
+from app.queries import resolutions, treaties
+from app.routers.params import DbSession, Listing, TreatyFilter
+from app.schemas import ResolutionDetail, ResolutionOut
+
+router = APIRouter(prefix="/v1/resolutions", tags=["resolutions"])
+
+
+@router.get("", response_model=Page[ResolutionOut])
+def list_resolutions(
+    request: Request,
+    session: DbSession,
+    listing: Listing,
+    treaty: TreatyFilter = None,
+    session_no: Annotated[
+        int | None, Query(alias="session", ge=1, le=200, description="UNGA session number.")
+    ] = None,
+    year: Annotated[int | None, Query(ge=1945, le=2100, description="Year of adoption.")] = None,
+) -> Response:
+    """UNGA resolutions in date order, filtered by treaty, session and year."""
+    slug = treaties.resolve_treaty(session, treaty).slug if treaty else None
+    items, cursor, used = resolutions.list_resolutions(
+        session, listing.window(date, str), slug, session_no, year
+    )
+    return respond.page(request, listing, ResolutionOut, items, cursor, used)
+
+
+@router.get("/{symbol:path}", response_model=ResolutionDetail)
+def get_resolution(
+    symbol: Annotated[
+        str,
+        Path(
+            description="Symbol as `A/RES/73/61`, `73/61` or `51/45 S`.",
+            examples=["A/RES/73/61", "73/61"],
+            max_length=40,
+        ),
+    ],
+    session: DbSession,
+) -> Response:
+    """A resolution: official and counted totals, and every vote with the voter's treaty status."""
+    found = resolutions.resolve_resolution(session, symbol)
+    return respond.one(resolutions.resolution_detail(session, found))

@@ -1,0 +1,54 @@
+"""Full-text search."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app import respond, search
+from app.paging import Page, decode_cursor, encode_cursor
+from app.queries.common import list_sources
+from app.routers.params import DbSession, Listing
+from app.schemas import SearchHit
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+
+@router.get("/search", response_model=Page[SearchHit])
+def search_text(
+    request: Request,
+    session: DbSession,
+    listing: Listing,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Words to find (all must match).",
+            examples=["border defense"],
+        ),
+    ],
+    kind: Annotated[
+        str | None,
+        Query(description="Comma-separated: position, citation, source.", examples=["citation"]),
+    ] = None,
+) -> Response:
+    """Full-text search over positions, citations and sources, best match first."""
+    kinds = {k.strip() for k in kind.split(",")} if kind else None
+    if kinds and not kinds <= {"position", "citation", "source"}:
+        from app.errors import ProblemError
+
+        raise ProblemError(
+            422,
+            "Invalid parameter",
+            "kind: use position, citation or source",
+            kind="invalid-parameter",
+            parameter="kind",
+        )
+    offset = int(decode_cursor(listing.cursor, [int])[0]) if listing.cursor else 0
+    hits, sources = search.search(session, q, kinds, offset, listing.limit + 1)
+    cursor = encode_cursor((offset + listing.limit,)) if len(hits) > listing.limit else None
+    hits = hits[: listing.limit]
+    return respond.page(request, listing, SearchHit, hits, cursor, list_sources(session, sources))

@@ -1,0 +1,49 @@
+"""Sources and citations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from app import respond
+from app.paging import Page
+from app.queries import sources
+from app.routers.params import DbSession, Listing
+from app.schemas import CitationDetail, SourceDetail, SourceOut
+
+router = APIRouter(prefix="/v1", tags=["sources"])
+
+
+@router.get("/sources", response_model=Page[SourceOut])
+def list_sources(request: Request, session: DbSession, listing: Listing) -> Response:
+    """Every source records come from: profiles, UN data files, UNTC pages."""
+    items, cursor = sources.page_sources(session, listing.window(str))
+    return respond.page(request, listing, SourceOut, items, cursor, items)
+
+
+@router.get("/sources/{source}", response_model=SourceDetail)
+def get_source(
+    source: Annotated[
+        str, Path(description="Source id.", examples=["monitor-kgz-mine-ban-policy-2019"])
+    ],
+    session: DbSession,
+) -> Response:
+    """One source and all its footnotes."""
+    return respond.one(sources.get_source(session, source))
+
+
+@router.get("/citations/{citation}", response_model=CitationDetail)
+def get_citation(
+    citation: Annotated[
+        str,
+        Path(
+            description='Citation id "{source}:{number}".',
+            examples=["monitor-kgz-mine-ban-policy-2019:7"],
+        ),
+    ],
+    session: DbSession,
+) -> Response:
+    """One footnote, its source and the records it supports."""
+    return respond.one(sources.get_citation(session, citation))

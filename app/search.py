@@ -1,0 +1,96 @@
+"""Full-text search over positions, citations and sources: SQLite FTS5 or PostgreSQL tsvector."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app import models
+from app.errors import ProblemError
+from app.schemas import SearchHit
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def reindex(session: Session) -> int:
+    """Rebuild the search index from the records (small: curated text and sources)."""
+    session.execute(text("DELETE FROM search_documents"))
+    titles = dict(session.execute(select(models.Source.id, models.Source.title)).all())
+    docs: list[dict[str, str]] = []
+    for p in session.scalars(select(models.Position)):
+        title = f"{p.country} position ({p.kind}, {p.date or 'undated'})"
+        docs.append(
+            {"kind": "position", "ref": p.id, "source": p.source, "title": title, "body": p.text}
+        )
+    for c in session.scalars(select(models.Citation)):
+        body = " ".join(filter(None, [c.text, c.issuer, c.reference, c.place]))
+        title = f"{titles.get(c.source, c.source)}, footnote {c.number}"
+        docs.append(
+            {"kind": "citation", "ref": c.id, "source": c.source, "title": title, "body": body}
+        )
+    for s in session.scalars(select(models.Source)):
+        body = " ".join(filter(None, [s.publisher, s.url, s.licence]))
+        docs.append({"kind": "source", "ref": s.id, "source": s.id, "title": s.title, "body": body})
+    if docs:
+        session.execute(
+            text(
+                "INSERT INTO search_documents (kind, ref, source, title, body) "
+                "VALUES (:kind, :ref, :source, :title, :body)"
+            ),
+            docs,
+        )
+    return len(docs)
+
+
+def _fts5_query(q: str) -> str:
+    """User words as an FTS5 query: every word must match, the last one as a prefix."""
+    words = _WORD.findall(q)
+    if not words:
+        raise ProblemError(
+            422,
+            "Invalid parameter",
+            "q: give at least one word",
+            kind="invalid-parameter",
+            parameter="q",
+        )
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search(
+    session: Session, q: str, kinds: set[str] | None, offset: int, limit: int
+) -> tuple[list[SearchHit], list[str]]:
+    """Ranked hits (best first) and the sources of those hits."""
+    params: dict[str, object] = {"limit": limit, "offset": offset}
+    kind_filter = ""
+    if kinds:
+        kind_filter = " AND kind IN (" + ", ".join(f":k{i}" for i in range(len(kinds))) + ")"
+        params |= {f"k{i}": k for i, k in enumerate(sorted(kinds))}
+    if session.get_bind().dialect.name == "sqlite":
+        params["q"] = _fts5_query(q)
+        sql = (
+            "SELECT kind, ref, source, title, snippet(search_documents, 4, '[', ']', '…', 16), "
+            "-bm25(search_documents, 0, 0, 0, 4.0, 1.0) AS rank FROM search_documents "
+            f"WHERE search_documents MATCH :q{kind_filter} ORDER BY rank DESC, kind, ref "
+            "LIMIT :limit OFFSET :offset"
+        )
+    else:
+        _fts5_query(q)  # the same "at least one word" rule on every engine
+        params["q"] = q
+        sql = (
+            "SELECT kind, ref, source, title, ts_headline('english', body, query, "
+            "'StartSel=[, StopSel=], MaxWords=24, MinWords=8'), "
+            "ts_rank_cd(tsv, query) AS rank FROM search_documents, "
+            "websearch_to_tsquery('english', :q) AS query "
+            f"WHERE tsv @@ query{kind_filter} ORDER BY rank DESC, kind, ref "
+            "LIMIT :limit OFFSET :offset"
+        )
+    rows = session.execute(text(sql), params).all()
+    hits = [
+        SearchHit(kind=k, id=ref, title=title, snippet=snippet, rank=round(float(rank), 6))
+        for k, ref, _source, title, snippet, rank in rows
+    ]
+    return hits, sorted({row[2] for row in rows})
