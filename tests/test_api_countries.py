@@ -1,0 +1,219 @@
+"""Country lists and a country's treaties, votes, stockpiles, practices and citations."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app import csvout
+from app.schemas import CountryListItem
+from tests.realdata import add_untc_actions
+from tests.test_api_treaties import all_pages
+
+MINE = "monitor-kgz-mine-ban-policy-2019"
+CLUSTER = "monitor-kgz-cluster-munition-ban-policy"
+
+
+def test_search_by_name(client: TestClient) -> None:
+    body = client.get("/v1/countries", params={"q": "korea"}).json()
+    assert [c["iso3"] for c in body["data"]] == ["KOR", "PRK"]
+    assert [c["iso3"] for c in client.get("/v1/countries?q=KG").json()["data"]] == ["KGZ"]
+    assert client.get("/v1/countries", params={"q": "côte"}).json()["data"][0]["iso3"] == "CIV"
+
+
+def test_un_members_across_pages_without_gaps_or_repeats(client: TestClient) -> None:
+    rows = all_pages(client, "/v1/countries", un_member="true", limit=40)
+    codes = [r["iso3"] for r in rows]
+    assert len(codes) == 193
+    assert codes == sorted(set(codes))
+    assert all(r["un_member"] and r["status"] is None for r in rows)
+
+
+def test_historical_filter(client: TestClient) -> None:
+    rows = all_pages(client, "/v1/countries", historical="true")
+    assert [r["iso3"] for r in rows] == [
+        "AFI",
+        "ANT",
+        "ATB",
+        "ATN",
+        "BUR",
+        "BYS",
+        "CSK",
+        "CTE",
+        "DDR",
+        "DHY",
+        "FXX",
+        "GEL",
+        "HVO",
+        "JTN",
+        "MID",
+        "NHB",
+        "NTZ",
+        "PCI",
+        "PCZ",
+        "PUS",
+        "RHO",
+        "SCG",
+        "SKM",
+        "SUN",
+        "TMP",
+        "VDR",
+        "WAK",
+        "YMD",
+        "YUG",
+        "ZAR",
+    ]
+
+
+def test_states_not_party_to_the_ccm(client: TestClient, session: Session) -> None:
+    add_untc_actions(session, "ccm")
+    rows = all_pages(
+        client,
+        "/v1/countries",
+        treaty="ccm",
+        status="not_party",
+        un_member="true",
+        as_of="2026-02-03",
+    )
+    # 111 states are bound, 4 of them not UN members (Holy See, Palestine, Cook Islands, Niue);
+    # 12 signatories; Lithuania withdrawn. Vanuatu deposited but is not yet bound: counted here.
+    assert len(rows) == 193 - (111 - 4) - 12 - 1
+    assert {"KGZ", "VUT", "USA", "RUS"} <= {r["iso3"] for r in rows}
+    kgz = next(r for r in rows if r["iso3"] == "KGZ")
+    assert kgz["status"]["status"] == "not_party"
+    assert kgz["status"]["as_of"] == "2026-02-03"
+
+
+def test_status_without_treaty_is_refused(client: TestClient) -> None:
+    response = client.get("/v1/countries", params={"status": "not_party"})
+    assert response.status_code == 422
+    assert response.json()["parameter"] == "status"
+
+
+def test_country_list_csv_has_the_schema_columns(client: TestClient) -> None:
+    response = client.get("/v1/countries", params={"q": "kyrgyz"}, headers={"Accept": "text/csv"})
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    lines = response.text.splitlines()
+    assert lines[0].split(",") == csvout.columns(CountryListItem)
+    assert lines[0] == (
+        "iso3,iso2,numeric,name,official_name,un_member,un_observer,historical,status.status,"
+        "status.as_of,status.signed_on,status.joined_on,status.join_method,"
+        "status.entry_into_force_on,status.withdrawal_notified_on,status.withdrawal_effective_on"
+    )
+    assert lines[1] == "KGZ,KG,417,Kyrgyzstan,Kyrgyz Republic,true,false,false,,,,,,,,"
+
+
+def test_signatory_before_entry_into_force_then_state_party(
+    client: TestClient, session: Session
+) -> None:
+    add_untc_actions(session, "mbt")
+    before = client.get(
+        "/v1/countries/albania/treaties/ottawa", params={"as_of": "2000-07-31"}
+    ).json()
+    after = client.get("/v1/countries/ALB/treaties/mbt", params={"as_of": "2000-08-01"}).json()
+    assert before["status"] == {
+        "status": "signatory",
+        "as_of": "2000-07-31",
+        "signed_on": "1998-09-08",
+        "joined_on": "2000-02-29",
+        "join_method": "ratification",
+        "entry_into_force_on": "2000-08-01",
+        "withdrawal_notified_on": None,
+        "withdrawal_effective_on": None,
+    }
+    assert after["status"]["status"] == "state_party"
+    assert [(a["action"], a["date"]) for a in after["actions"]] == [
+        ("ratification", "2000-02-29"),
+        ("signature", "1998-09-08"),
+    ]
+    assert after["country"] == "ALB"
+    assert [s["id"] for s in after["sources"]] == ["untc-xxvi-5"]
+
+
+def test_country_treaties_list(client: TestClient) -> None:
+    body = client.get("/v1/countries/KGZ/treaties", params={"as_of": "2019-12-18"}).json()
+    assert [(t["treaty"]["slug"], t["status"]["status"]) for t in body["data"]] == [
+        ("ccm", "not_party"),
+        ("ccw", "not_party"),
+        ("ccw-art1", "not_party"),
+        ("ccw-p2a", "not_party"),
+        ("ccw-p4", "not_party"),
+        ("ccw-p5", "not_party"),
+        ("mbt", "not_party"),
+    ]
+    assert {s["id"] for s in body["sources"]} >= {MINE, CLUSTER}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["70/54", "71/45", "72/54", "73/54", "73/61", "74/62", "75/62", "76/47"]),
+        ({"treaty": "mbt"}, ["73/61"]),
+        (
+            {"treaty": "cluster munitions convention"},
+            ["70/54", "71/45", "72/54", "73/54", "74/62", "75/62", "76/47"],
+        ),
+        ({"from": "2018-01-01", "to": "2019-12-31"}, ["73/54", "73/61", "74/62"]),
+        ({"vote": "abstain"}, ["70/54"]),
+        ({"vote": "yes,no", "treaty": "ccm", "to": "2017-12-31"}, ["71/45", "72/54"]),
+    ],
+)
+def test_vote_history_filters(
+    client: TestClient, params: dict[str, str], expected: list[str]
+) -> None:
+    rows = all_pages(client, "/v1/countries/kyrgyzstan/votes", limit=3, **params)
+    assert [r["resolution"]["symbol"].removeprefix("A/RES/") for r in rows] == expected
+
+
+def test_vote_row(client: TestClient) -> None:
+    body = client.get("/v1/countries/KGZ/votes", params={"treaty": "mbt"}).json()
+    assert body["data"][0]["resolution"] == {
+        "symbol": "A/RES/73/61",
+        "date": "2018-12-05",
+        "title": "Implementation of the Convention on the Prohibition of the Use, Stockpiling, "
+        "Production and Transfer of Anti-Personnel Mines and on Their Destruction",
+        "treaty": "mbt",
+        "source": MINE,
+    }
+    assert [c["id"] for c in body["data"][0]["citations"]] == [f"{MINE}:3"]
+    assert [s["id"] for s in body["sources"]] == [MINE]
+
+
+def test_bad_vote_filter_values(client: TestClient) -> None:
+    bad_vote = client.get("/v1/countries/KGZ/votes", params={"vote": "maybe"})
+    assert (bad_vote.status_code, bad_vote.json()["parameter"]) == (422, "vote")
+    bad_date = client.get("/v1/countries/KGZ/votes", params={"from": "2018-02-30"})
+    assert (bad_date.status_code, bad_date.json()["parameter"]) == (422, "from")
+
+
+def test_stockpiles_practices_and_citations_lists(client: TestClient) -> None:
+    stock = all_pages(client, "/v1/countries/KGZ/stockpiles", limit=3)
+    assert [s["id"] for s in stock] == [
+        "kgz-stockpile-border-guard-2005",
+        "kgz-stockpile-border-guard-2010",
+        "kgz-stockpile-mod-2005",
+        "kgz-stockpile-mod-2010",
+    ]
+    practices = all_pages(client, "/v1/countries/KGZ/practices", limit=4)
+    assert len(practices) == 9
+    assert [p["id"] for p in practices][:2] == [
+        "kgz-apm-clearance-1999-2000",
+        "kgz-apm-export-2010",
+    ]
+    citations = all_pages(client, "/v1/countries/KGZ/citations", limit=5)
+    assert [c["id"] for c in citations] == [f"{CLUSTER}:{n}" for n in range(1, 6)] + [
+        f"{MINE}:{n}" for n in range(1, 12)
+    ]
+
+
+def test_csv_of_stockpiles_flattens_lists(client: TestClient) -> None:
+    text = client.get("/v1/countries/KGZ/stockpiles", params={"format": "csv"}).text
+    rows = {r["id"]: r for r in csv.DictReader(text.splitlines())}
+    row: dict[str, Any] = rows["kgz-stockpile-mod-2010"]
+    assert row["types"] == "PMN; OZM-72"
+    assert row["citations"] == f"{MINE}:7; {MINE}:8"
+    assert row["holder"] == "Ministry of Defense"

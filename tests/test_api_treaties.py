@@ -1,0 +1,228 @@
+"""Treaties, members on a date (the map call) and the yearly timeline, on real UNTC data."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import shared_path
+from tests.realdata import UNTC_SLUGS, add_untc_actions
+
+
+@pytest.fixture
+def untc(session: Session) -> None:
+    add_untc_actions(session, "mbt", "ccm", "ccw")
+
+
+def all_pages(client: TestClient, url: str, **params: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    response = client.get(url, params=params)
+    while True:
+        assert response.status_code == 200, response.text
+        body = response.json()
+        rows += body["data"]
+        if body["next"] is None:
+            assert "link" not in response.headers
+            return rows
+        assert response.headers["link"] == f'<{body["next"]}>; rel="next"'
+        response = client.get(body["next"])
+
+
+def test_treaty_list(client: TestClient) -> None:
+    body = client.get("/v1/treaties").json()
+    assert [t["slug"] for t in body["data"]] == [
+        "ccm",
+        "ccw",
+        "ccw-art1",
+        "ccw-p2a",
+        "ccw-p4",
+        "ccw-p5",
+        "mbt",
+    ]
+    assert body["next"] is None
+    assert {s["id"] for s in body["sources"]} == {
+        "untc-xxvi-2",
+        "untc-xxvi-2-a",
+        "untc-xxvi-2-b",
+        "untc-xxvi-2-c",
+        "untc-xxvi-2-d",
+        "untc-xxvi-5",
+        "untc-xxvi-6",
+    }
+
+
+@pytest.mark.parametrize("key", ["mbt", "MBT", "apmbc", "ottawa", "Ottawa Convention", "XXVI-5"])
+def test_treaty_by_slug_or_alias(client: TestClient, key: str) -> None:
+    body = client.get(f"/v1/treaties/{key}").json()
+    assert body == {
+        "slug": "mbt",
+        "short_name": "Mine Ban Treaty",
+        "full_title": "Convention on the Prohibition of the Use, Stockpiling, Production and "
+        "Transfer of Anti-Personnel Mines and on their Destruction",
+        "aliases": [
+            "APMBC",
+            "Anti-Personnel Mine Ban Convention",
+            "Mine Ban Convention",
+            "Ottawa",
+            "Ottawa Convention",
+            "Ottawa Treaty",
+        ],
+        "untc_number": "XXVI-5",
+        "adopted_place": "Oslo",
+        "adopted_on": "1997-09-18",
+        "opened_for_signature_on": "1997-12-03",
+        "entry_into_force_on": "1999-03-01",
+        "parent": None,
+        "eif_rule": "first_day_sixth_month",
+        "source": "untc-xxvi-5",
+    }
+
+
+def test_protocol_has_its_parent(client: TestClient) -> None:
+    body = client.get("/v1/treaties/Amended Protocol II").json()
+    assert (body["slug"], body["parent"], body["entry_into_force_on"]) == (
+        "ccw-p2a",
+        "ccw",
+        "1998-12-03",
+    )
+
+
+def test_unknown_treaty_is_a_404_with_suggestions(client: TestClient) -> None:
+    response = client.get("/v1/treaties/cmm")
+    assert response.status_code == 404
+    body = response.json()
+    assert (body["parameter"], body["suggestions"][0]["slug"]) == ("treaty", "ccm")
+
+
+@pytest.mark.usefixtures("untc")
+@pytest.mark.parametrize(
+    ("slug", "counts"),
+    [
+        ("mbt", {"state_party": 161, "withdrawal_pending": 1, "withdrawn": 4, "signatory": 0}),
+        ("ccm", {"state_party": 111, "withdrawal_pending": 0, "withdrawn": 1, "signatory": 12}),
+        ("ccw", {"state_party": 128, "withdrawal_pending": 0, "withdrawn": 0, "signatory": 4}),
+    ],
+)
+def test_members_on_the_untc_status_date(
+    client: TestClient, slug: str, counts: dict[str, int]
+) -> None:
+    rows = all_pages(client, f"/v1/treaties/{slug}/members", as_of="2026-02-03", limit=50)
+    assert len(rows) == len({r["country"] for r in rows}) == 249
+    tally = Counter(r["status"] for r in rows)
+    assert {k: tally[k] for k in counts} == counts
+    assert tally["not_party"] == 249 - sum(counts.values())
+
+
+@pytest.mark.usefixtures("untc")
+def test_members_filtered_by_status(client: TestClient) -> None:
+    rows = all_pages(
+        client,
+        "/v1/treaties/mbt/members",
+        status="state_party,withdrawal_pending",
+        as_of="2026-02-03",
+    )
+    assert len(rows) == 162  # UNTC prints "Parties: 162"
+    poland = next(r for r in rows if r["country"] == "POL")
+    assert poland == {
+        "country": "POL",
+        "name": "Poland",
+        "status": "withdrawal_pending",
+        "as_of": "2026-02-03",
+        "signed_on": "1997-12-04",
+        "joined_on": "2012-12-27",
+        "join_method": "ratification",
+        "entry_into_force_on": "2013-06-01",
+        "withdrawal_notified_on": "2025-08-20",
+        "withdrawal_effective_on": None,
+    }
+    later = client.get(
+        "/v1/treaties/mbt/members", params={"status": "withdrawn", "as_of": "2026-02-20"}
+    )
+    assert [r["country"] for r in later.json()["data"]] == ["EST", "FIN", "LTU", "LVA", "POL"]
+
+
+@pytest.mark.usefixtures("untc")
+def test_ccm_lithuania_withdrawn_and_vanuatu_not_yet_bound(client: TestClient) -> None:
+    def status(iso3: str, on: str) -> str:
+        rows = client.get("/v1/treaties/ccm/members", params={"as_of": on, "limit": 1000}).json()
+        return str(next(r["status"] for r in rows["data"] if r["country"] == iso3))
+
+    assert status("LTU", "2025-03-05") == "withdrawal_pending"
+    assert status("LTU", "2025-03-06") == "withdrawn"
+    assert status("VUT", "2026-02-28") == "not_party"
+    assert status("VUT", "2026-03-01") == "state_party"
+
+
+@pytest.mark.usefixtures("untc")
+def test_member_csv_is_the_json_fields(client: TestClient) -> None:
+    json_rows = client.get(
+        "/v1/treaties/mbt/members", params={"as_of": "2026-02-03", "limit": 5}
+    ).json()
+    response = client.get(
+        "/v1/treaties/mbt/members", params={"as_of": "2026-02-03", "limit": 5, "format": "csv"}
+    )
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(response.text.splitlines()))
+    assert list(rows[0]) == list(json_rows["data"][0])
+    expected = [{k: "" if v is None else str(v) for k, v in r.items()} for r in json_rows["data"]]
+    assert rows == expected
+    assert (
+        response.headers["link"]
+        == f'<{json_rows["next"].replace("limit=5", "limit=5&format=csv")}>; rel="next"'
+    )
+
+
+def expected_parties(slug: str, on: date) -> int:
+    """States bound on `on` per the refdata's own computed entry-into-force dates."""
+    count = 0
+    with shared_path("refdata", "treaty_participation_untc.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if UNTC_SLUGS[row["treaty"]] != slug:
+                continue
+            start = row["entry_into_force"] or row["ratification_date"]
+            left = row["withdrawal_effective_date"]
+            if (
+                start
+                and date.fromisoformat(start) <= on
+                and not (left and date.fromisoformat(left) <= on)
+            ):
+                count += 1
+    return count
+
+
+@pytest.mark.usefixtures("untc")
+def test_timeline_parties_at_each_year_end(client: TestClient) -> None:
+    body = client.get("/v1/treaties/mbt/timeline", params={"from": 1997, "to": 2025}).json()
+    points = {p["year"]: p for p in body["data"]}
+    assert list(points) == list(range(1997, 2026))
+    assert points[1997] == {
+        "year": 1997,
+        "as_of": "1997-12-31",
+        "states_parties": 0,
+        "signatories": 123,
+        "withdrawn": 0,
+    }
+    for year in (1999, 2005, 2015, 2025):
+        assert points[year]["states_parties"] == expected_parties("mbt", date(year, 12, 31))
+    assert points[2025]["withdrawn"] == 3  # Estonia, Latvia, Lithuania on 2025-12-27
+    assert points[2025]["states_parties"] == 163  # Poland and Finland still bound
+
+
+def test_timeline_rejects_a_year_out_of_range(client: TestClient) -> None:
+    response = client.get("/v1/treaties/mbt/timeline", params={"from": 1800})
+    assert response.status_code == 422
+    assert response.json()["parameter"] == "from"
+
+
+def test_members_rejects_an_unknown_status(client: TestClient) -> None:
+    response = client.get("/v1/treaties/mbt/members", params={"status": "party"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["parameter"] == "status"
+    assert body["detail"].startswith("status: party not in not_party, signatory, state_party")
