@@ -80,7 +80,8 @@ def source_id(untc_number: str) -> str:
 def import_pages(
     session: Session, pages: list[Page], retrieved_on: date | None = None
 ) -> list[PageReport]:
-    """Write the pages' actions (no commit); raise UntcPageError and write nothing on a problem.
+    """Write the pages' actions (no commit); on a problem raise UntcPageError, having written
+    nothing: every page is checked before the first write.
 
     Only actions of each page's own imported source are inserted, updated or deleted; actions
     of any other source (curated ones in particular) are never touched.
@@ -92,20 +93,21 @@ def import_pages(
                 f"{page.file}: same treaty ({page.untc_number}) as {seen[page.untc_number]}"
             )
         seen[page.untc_number] = page.file
-    reports = [_import_page(session, page, retrieved_on) for page in pages]
+    prepared = [_prepare(session, page) for page in pages]
+    reports = [_write_page(session, *item, retrieved_on) for item in prepared]
     if any(r.changed for r in reports):
         dataversion.bump(session)
     return reports
 
 
-def _import_page(session: Session, page: Page, retrieved_on: date | None) -> PageReport:
+def _prepare(session: Session, page: Page) -> tuple[Page, models.Treaty, dict[str, dict[str, Any]]]:
+    """Every check that can fail, before anything is written."""
     treaty = session.scalars(
         select(models.Treaty).where(models.Treaty.untc_number == page.untc_number)
     ).first()
     if treaty is None:
         raise UntcPageError(f"{page.file}: UNTC number {page.untc_number} is not a known treaty")
     sid = source_id(page.untc_number)
-    report = PageReport(page, treaty.slug, sid)
     rows = _action_rows(session, page, treaty.slug, sid)
     taken = session.scalars(
         select(models.TreatyAction.id).where(
@@ -117,7 +119,20 @@ def _import_page(session: Session, page: Page, retrieved_on: date | None) -> Pag
     source = session.get(models.Source, sid)
     if source is not None and source.origin != "import":
         raise UntcPageError(f"{page.file}: source {sid!r} exists with origin {source.origin!r}")
-    wanted = _source_fields(page, treaty, sid, retrieved_on)
+    return page, treaty, rows
+
+
+def _write_page(
+    session: Session,
+    page: Page,
+    treaty: models.Treaty,
+    rows: dict[str, dict[str, Any]],
+    retrieved_on: date | None,
+) -> PageReport:
+    sid = source_id(page.untc_number)
+    report = PageReport(page, treaty.slug, sid)
+    wanted = _source_fields(page, sid, retrieved_on)
+    source = session.get(models.Source, sid)
     if source is None:
         source = models.Source(**wanted)
         session.add(source)
@@ -135,9 +150,7 @@ def _import_page(session: Session, page: Page, retrieved_on: date | None) -> Pag
     return report
 
 
-def _source_fields(
-    page: Page, treaty: models.Treaty, sid: str, retrieved_on: date | None
-) -> dict[str, Any]:
+def _source_fields(page: Page, sid: str, retrieved_on: date | None) -> dict[str, Any]:
     return {
         "id": sid,
         "title": f"{page.title} (UNTC status, chapter {page.untc_number})",
@@ -224,12 +237,17 @@ def write(settings: Settings, pages: list[Page], retrieved_on: date | None = Non
         return 1
     finally:
         engine.dispose()
+    print_reports(reports)
+    return 0
+
+
+def print_reports(reports: list[PageReport]) -> None:
+    """A summary line per page, warnings on stderr, then whether anything changed."""
     for report in reports:
         print(report.summary())
         for warning in report.warnings():
             print(f"warning: {warning}", file=sys.stderr)
     print("imported" if any(r.changed for r in reports) else "already up to date")
-    return 0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
