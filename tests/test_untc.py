@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import dataversion, models
 from app.importers.untc import import_pages, source_id
-from app.importers.untc_page import Page, parse_page, read_page
+from app.importers.untc_page import Page, read_page
 from app.schemas import Status
 from app.status import TreatyRule, derive_status
 from app.vocab import ActionKind, StatusKind
