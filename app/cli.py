@@ -1,4 +1,4 @@
-"""Command line: `python -m app migrate | load [PATH] | serve [--host] [--port]`."""
+"""Command line: `python -m app migrate | load [PATH] | import | sync | serve`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pathlib import Path
 from app.config import PROJECT_ROOT, Settings
 
 #: `python -m app import NAME`: each module offers add_arguments(parser) and run(settings, args).
-IMPORTERS: dict[str, str] = {}
+IMPORTERS: dict[str, str] = {"untc": "app.importers.untc"}
+#: `python -m app sync NAME`: download a live source and import it (same module interface).
+SYNCERS: dict[str, str] = {"untc": "app.importers.untc_sync"}
 
 
 def alembic_config(database_url: str | None = None) -> object:
@@ -92,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         module_obj = importlib.import_module(module)
         sub = importers.add_parser(name, help=(module_obj.__doc__ or name).splitlines()[0])
         module_obj.add_arguments(sub)
+    sync_cmd = commands.add_parser("sync", help="download a live public source and import it")
+    syncers = sync_cmd.add_subparsers(dest="syncer", required=True)
+    for name, module in SYNCERS.items():
+        module_obj = importlib.import_module(module)
+        sub = syncers.add_parser(name, help=(module_obj.__doc__ or name).splitlines()[0])
+        module_obj.add_arguments(sub)
     serve_cmd = commands.add_parser("serve", help="serve the API")
     serve_cmd.add_argument("--host", default=settings.host)
     serve_cmd.add_argument("--port", type=int, default=settings.port)
@@ -103,5 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         run: Callable[[Settings, argparse.Namespace], int]
         run = importlib.import_module(IMPORTERS[args.importer]).run
+        return run(settings, args)
+    if args.command == "sync":
+        run = importlib.import_module(SYNCERS[args.syncer]).run
         return run(settings, args)
     return serve(settings, args.host, args.port)

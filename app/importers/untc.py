@@ -1,0 +1,265 @@
+"""UN Treaty Collection status pages (saved "View Details" HTML, .html or .html.gz)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import dataversion, models
+from app.config import Settings
+from app.errors import NotFoundError
+from app.importers.sync import Counts
+from app.importers.untc_page import Page, UntcPageError, read_page
+from app.queries import resolve_country
+from app.vocab import SourceKind
+
+PUBLISHER = "United Nations, Office of Legal Affairs, Treaty Section"
+LICENCE = "© United Nations; UN website terms of use"
+PAGE_URL = (
+    "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no={number}"
+    "&chapter=26&clang=_en"
+)
+
+
+@dataclass
+class PageReport:
+    """What importing one page did."""
+
+    page: Page
+    treaty: str
+    source: str
+    actions: Counts = field(default_factory=Counts)
+    source_changed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was written for this page."""
+        a = self.actions
+        return self.source_changed or bool(a.inserted or a.updated or a.deleted)
+
+    def summary(self) -> str:
+        """One line: treaty, participants, action counts, printed vs parsed counts."""
+        p, a = self.page, self.actions
+
+        def printed(n: int | None) -> str:
+            return "-" if n is None else str(n)
+
+        return (
+            f"{self.treaty} ({p.untc_number}) status as at {p.status_as_at}: "
+            f"{len(p.participants)} participants; actions {a.inserted} inserted, "
+            f"{a.updated} updated, {a.unchanged} unchanged, {a.deleted} deleted; "
+            f"parties printed {printed(p.printed_parties)} parsed {p.parsed_parties}; "
+            f"signatories printed {printed(p.printed_signatories)} parsed "
+            f"{p.parsed_signatories}"
+        )
+
+    def warnings(self) -> list[str]:
+        """Where the table disagrees with the counts the page prints."""
+        p, out = self.page, []
+        for what, printed, parsed in (
+            ("parties", p.printed_parties, p.parsed_parties),
+            ("signatories", p.printed_signatories, p.parsed_signatories),
+        ):
+            if printed is not None and printed != parsed:
+                out.append(f"{p.file}: the page prints {printed} {what}, its table gives {parsed}")
+        return out
+
+
+def source_id(untc_number: str) -> str:
+    """The stable id of the imported source for a treaty page, e.g. "untc-status-xxvi-5"."""
+    return f"untc-status-{untc_number.lower()}"
+
+
+def import_pages(
+    session: Session, pages: list[Page], retrieved_on: date | None = None
+) -> list[PageReport]:
+    """Write the pages' actions (no commit); on a problem raise UntcPageError, having written
+    nothing: every page is checked before the first write.
+
+    Only actions of each page's own imported source are inserted, updated or deleted; actions
+    of any other source (curated ones in particular) are never touched.
+    """
+    seen: dict[str, str] = {}
+    for page in pages:
+        if page.untc_number in seen:
+            raise UntcPageError(
+                f"{page.file}: same treaty ({page.untc_number}) as {seen[page.untc_number]}"
+            )
+        seen[page.untc_number] = page.file
+    prepared = [_prepare(session, page) for page in pages]
+    reports = [_write_page(session, *item, retrieved_on) for item in prepared]
+    if any(r.changed for r in reports):
+        dataversion.bump(session)
+    return reports
+
+
+def _prepare(session: Session, page: Page) -> tuple[Page, models.Treaty, dict[str, dict[str, Any]]]:
+    """Every check that can fail, before anything is written."""
+    treaty = session.scalars(
+        select(models.Treaty).where(models.Treaty.untc_number == page.untc_number)
+    ).first()
+    if treaty is None:
+        raise UntcPageError(f"{page.file}: UNTC number {page.untc_number} is not a known treaty")
+    sid = source_id(page.untc_number)
+    rows = _action_rows(session, page, treaty.slug, sid)
+    taken = session.scalars(
+        select(models.TreatyAction.id).where(
+            models.TreatyAction.id.in_(list(rows)), models.TreatyAction.source != sid
+        )
+    ).first()
+    if taken is not None:
+        raise UntcPageError(f"{page.file}: action id {taken!r} already belongs to another source")
+    source = session.get(models.Source, sid)
+    if source is not None and source.origin != "import":
+        raise UntcPageError(f"{page.file}: source {sid!r} exists with origin {source.origin!r}")
+    return page, treaty, rows
+
+
+def _write_page(
+    session: Session,
+    page: Page,
+    treaty: models.Treaty,
+    rows: dict[str, dict[str, Any]],
+    retrieved_on: date | None,
+) -> PageReport:
+    sid = source_id(page.untc_number)
+    report = PageReport(page, treaty.slug, sid)
+    wanted = _source_fields(page, sid, retrieved_on)
+    source = session.get(models.Source, sid)
+    if source is None:
+        source = models.Source(**wanted)
+        session.add(source)
+        report.source_changed = True
+    else:
+        for key, value in wanted.items():
+            if getattr(source, key) != value:
+                setattr(source, key, value)
+                report.source_changed = True
+    session.flush()
+    _sync_actions(session, sid, rows, report.actions)
+    if report.changed:
+        source.imported_at = datetime.now(UTC)
+        session.flush()
+    return report
+
+
+def _source_fields(page: Page, sid: str, retrieved_on: date | None) -> dict[str, Any]:
+    return {
+        "id": sid,
+        "title": f"{page.title} (UNTC status, chapter {page.untc_number})",
+        "publisher": PUBLISHER,
+        "kind": SourceKind.untc_status_page,
+        "url": page.url or PAGE_URL.format(number=page.untc_number),
+        "published_on": page.status_as_at.isoformat(),
+        "retrieved_on": retrieved_on,
+        "licence": LICENCE,
+        "origin": "import",
+        "status_as_at": page.status_as_at,
+        "checksum": page.checksum,
+        "row_count": len(page.participants),
+    }
+
+
+def _action_rows(session: Session, page: Page, treaty: str, sid: str) -> dict[str, dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for who in page.participants:
+        try:
+            iso3 = resolve_country(session, who.name).iso3
+        except NotFoundError as exc:
+            found = exc.extra.get("suggestions") or []
+            close = ", ".join(f"{s['name']} ({s['iso3']})" for s in found) or "none"
+            raise UntcPageError(
+                f"{page.file}: row {who.row}, column 'Participant': unknown country "
+                f"{who.name!r} (close matches: {close})"
+            ) from exc
+        for act in who.actions:
+            aid = f"untc-{treaty}-{iso3.lower()}-{act.kind.value.replace('_', '-')}"
+            if aid in rows:
+                raise UntcPageError(
+                    f"{page.file}: row {who.row} ({who.name}): {act.kind.value} given twice "
+                    "(the country appears in two rows?)"
+                )
+            rows[aid] = {
+                "id": aid,
+                "country": iso3,
+                "treaty": treaty,
+                "action": act.kind,
+                "date": act.date,
+                "note": act.note,
+                "source": sid,
+            }
+    return rows
+
+
+def _sync_actions(
+    session: Session, sid: str, rows: dict[str, dict[str, Any]], counts: Counts
+) -> None:
+    existing = {
+        a.id: a
+        for a in session.scalars(
+            select(models.TreatyAction).where(models.TreatyAction.source == sid)
+        )
+    }
+    for aid, row in rows.items():
+        obj = existing.pop(aid, None)
+        if obj is None:
+            session.add(models.TreatyAction(**row))
+            counts.inserted += 1
+            continue
+        changed = {k: v for k, v in row.items() if getattr(obj, k) != v}
+        for key, value in changed.items():
+            setattr(obj, key, value)
+        counts.updated += bool(changed)
+        counts.unchanged += not changed
+    for obj in existing.values():
+        session.delete(obj)
+        counts.deleted += 1
+    session.flush()
+
+
+def write(settings: Settings, pages: list[Page], retrieved_on: date | None = None) -> int:
+    """Import parsed pages in one transaction and print a summary line per page."""
+    from app.db import make_engine, make_sessionmaker
+
+    engine = make_engine(settings)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            reports = import_pages(session, pages, retrieved_on)
+    except UntcPageError as exc:
+        print(f"import failed, nothing was written: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print_reports(reports)
+    return 0
+
+
+def print_reports(reports: list[PageReport]) -> None:
+    """A summary line per page, warnings on stderr, then whether anything changed."""
+    for report in reports:
+        print(report.summary())
+        for warning in report.warnings():
+            print(f"warning: {warning}", file=sys.stderr)
+    print("imported" if any(r.changed for r in reports) else "already up to date")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """`python -m app import untc FILE [FILE ...]`."""
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".html or .html.gz")
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Parse every page first, then import them all or nothing."""
+    try:
+        pages = [read_page(path) for path in args.files]
+    except UntcPageError as exc:
+        print(f"import failed, nothing was written: {exc}", file=sys.stderr)
+        return 1
+    return write(settings, pages)
