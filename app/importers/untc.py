@@ -17,7 +17,7 @@ from app.config import Settings
 from app.errors import NotFoundError
 from app.importers.sync import Counts
 from app.importers.untc_page import Page, UntcPageError, read_page
-from app.queries import resolve_country
+from app.queries.countries import resolve_country
 from app.vocab import SourceKind
 
 PUBLISHER = "United Nations, Office of Legal Affairs, Treaty Section"
