@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -46,6 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.version_reader = read_version
     errors.install(app)
     for module in (health, countries, treaties, resolutions, sources, search):
+        for route in module.router.routes:
+            if isinstance(route, APIRoute) and route.description and not route.summary:
+                route.summary = route.description.strip().splitlines()[0].rstrip(".")
         app.include_router(module.router)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(

@@ -12,6 +12,7 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app import examples
 from app.vocab import (
     ActionKind,
     EifRule,
@@ -68,6 +69,8 @@ class CitationKey(Schema):
 class Citation(CitationFields, CitationKey):
     """A footnote as stored and returned, with its identity first."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.CITATION]})
+
 
 class SourceFields(Schema):
     """A published document that records come from."""
@@ -98,6 +101,8 @@ class SourceFile(SourceFields):
 
 class SourceOut(SourceFields):
     """A source as the API returns it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SOURCE]})
 
     citation_count: int = 0
 
@@ -308,6 +313,8 @@ class VoteFields(Schema):
 class Treaty(TreatyFields):
     """A treaty as in a data file and as returned."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY]})
+
 
 class Resolution(Cited[int], ResolutionFields):
     """A resolution in a data file."""
@@ -360,9 +367,13 @@ class PositionOut(Cited[Citation], PositionFields):
 class StockpileOut(Cited[Citation], StockpileFields):
     """A stockpile with its citations."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.STOCKPILE]})
+
 
 class PracticeOut(Cited[Citation], PracticeFields):
     """A practice finding with its citations."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PRACTICE]})
 
 
 class ResolutionRef(Schema):
@@ -377,6 +388,8 @@ class ResolutionRef(Schema):
 
 class VoteOut(Schema):
     """A vote with its resolution and citations."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.VOTE]})
 
     resolution: ResolutionRef
     vote: VoteKind
@@ -405,6 +418,8 @@ class CountryFile(Schema):
 class Status(Schema):
     """A country's status toward a treaty on a date, derived from its actions."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.STATUS]})
+
     status: StatusKind
     as_of: date
     signed_on: date | None = None
@@ -420,6 +435,8 @@ class Status(Schema):
 class TreatyStatusOut(Schema):
     """Everything about one country and one treaty."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_STATUS]})
+
     treaty: TreatyRef
     status: Status
     actions: list[TreatyActionOut]
@@ -430,6 +447,8 @@ class TreatyStatusOut(Schema):
 
 class Profile(Schema):
     """Everything known about one country, citations inline."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PROFILE]})
 
     country: CountryOut
     as_of: date
@@ -468,6 +487,8 @@ class ResolutionsFile(Schema):
 class CountryListItem(Country):
     """A country in a list; with its status when the list is about a treaty."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.COUNTRY_LIST_ITEM]})
+
     status: Status | None = Field(None, description="Status toward `treaty` on `as_of`.")
 
 
@@ -481,9 +502,13 @@ class MemberKey(Schema):
 class Member(Status, MemberKey):
     """One country's status toward a treaty (one map feature)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.MEMBER]})
+
 
 class TimelinePoint(Schema):
     """States parties and signatories of a treaty at the end of a year."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.TIMELINE_POINT]})
 
     year: int
     as_of: date
@@ -494,6 +519,8 @@ class TimelinePoint(Schema):
 
 class ResolutionOut(Cited[Citation], ResolutionFields):
     """A resolution with its citations."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.RESOLUTION]})
 
 
 class Tally(Schema):
@@ -522,6 +549,8 @@ class ResolutionVote(Schema):
 class ResolutionDetail(ResolutionOut):
     """A resolution, its totals as published and as counted, and every vote."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.RESOLUTION_DETAIL]})
+
     tally: Tally = Field(description="Totals counted from the stored votes.")
     tally_matches: bool | None = Field(
         None, description="Whether the official totals equal the counted ones (null if unknown)."
@@ -532,6 +561,8 @@ class ResolutionDetail(ResolutionOut):
 
 class SourceDetail(SourceOut):
     """A source with all its footnotes."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SOURCE_DETAIL]})
 
     citations: list[Citation]
 
@@ -546,12 +577,16 @@ class RecordRef(Schema):
 class CitationDetail(Citation):
     """A footnote, the records it backs and its source."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.CITATION_DETAIL]})
+
     records: list[RecordRef]
     source_detail: SourceOut
 
 
 class TreatyStatusDetail(TreatyStatusOut):
     """One country's status toward one treaty, with the sources of its facts."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_STATUS_DETAIL]})
 
     country: str
     sources: list[SourceOut]
@@ -560,11 +595,15 @@ class TreatyStatusDetail(TreatyStatusOut):
 class CountryDetail(CountryOut):
     """A country with the source of its UN membership flags."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.COUNTRY_DETAIL]})
+
     sources: list[SourceOut]
 
 
 class SearchHit(Schema):
     """A search result: a position, a citation or a source."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SEARCH_HIT]})
 
     kind: str
     id: str
