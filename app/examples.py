@@ -65,9 +65,13 @@ COUNTRY: dict[str, Any] = {
     "un_observer": False,
     "historical": False,
 }
-COUNTRY_LIST_ITEM = {**COUNTRY, "status": NOT_PARTY}
-COUNTRY_DETAIL = {**COUNTRY, "names": ["Kyrgyz Republic", "Kyrgyzstan"], "sources": []}
-MEMBER = {"country": "ALB", "name": "Albania", **STATUS}
+COUNTRY_LIST_ITEM: dict[str, Any] = {**COUNTRY, "status": NOT_PARTY}
+COUNTRY_DETAIL: dict[str, Any] = {
+    **COUNTRY,
+    "names": ["Kyrgyz Republic", "Kyrgyzstan"],
+    "sources": [],
+}
+MEMBER: dict[str, Any] = {"country": "ALB", "name": "Albania", **STATUS}
 TREATY: dict[str, Any] = {
     "slug": "mbt",
     "short_name": "Mine Ban Treaty",
@@ -101,7 +105,7 @@ TREATY_STATUS: dict[str, Any] = {
     "participations": [],
     "positions": [],
 }
-TREATY_STATUS_DETAIL = {**TREATY_STATUS, "country": "KGZ", "sources": [SOURCE]}
+TREATY_STATUS_DETAIL: dict[str, Any] = {**TREATY_STATUS, "country": "KGZ", "sources": [SOURCE]}
 RESOLUTION: dict[str, Any] = {
     "symbol": "A/RES/73/61",
     "session": 73,
@@ -203,20 +207,20 @@ PRACTICE: dict[str, Any] = {
     "source": MINE,
     "citations": [],
 }
-TIMELINE_POINT = {
+TIMELINE_POINT: dict[str, Any] = {
     "year": 2025,
     "as_of": "2025-12-31",
     "states_parties": 163,
     "signatories": 0,
     "withdrawn": 3,
 }
-SOURCE_DETAIL = {**SOURCE, "citations": [CITATION]}
-CITATION_DETAIL = {
+SOURCE_DETAIL: dict[str, Any] = {**SOURCE, "citations": [CITATION]}
+CITATION_DETAIL: dict[str, Any] = {
     **CITATION,
     "records": [{"record_type": "stockpile", "record_id": "kgz-stockpile-mod-2010"}],
     "source_detail": SOURCE,
 }
-SEARCH_HIT = {
+SEARCH_HIT: dict[str, Any] = {
     "kind": "citation",
     "id": f"{MINE}:6",
     "title": "Kyrgyzstan: Mine Ban Policy, footnote 6",
