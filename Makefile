@@ -4,8 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 1
+# Real public data imported by `make run` when ../shared is beside the project (not committed).
+REFDATA ?= ../shared/refdata
+UNTC_PAGES := $(wildcard $(REFDATA)/raw/untc_status_2026-02-03/*.html.gz)
 
-.PHONY: run test lint check migrate load clean
+.PHONY: run test lint check migrate load import-public bench-read clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +24,16 @@ migrate: venv
 load: migrate
 	$(BIN)/python -m app load
 
-run: load
-	$(BIN)/python -m app serve --host $(HOST) --port $(PORT)
+import-public: load
+ifneq ($(UNTC_PAGES),)
+	$(BIN)/python -m app import untc $(UNTC_PAGES)
+endif
+
+run: import-public
+	$(BIN)/python -m app serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+bench-read: venv
+	$(BIN)/python bench/read.py
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -29,7 +41,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy app tests
+	$(BIN)/mypy app tests bench
 
 check: lint test
 

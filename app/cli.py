@@ -70,10 +70,13 @@ def load(settings: Settings, path: Path) -> int:
     return 0
 
 
-def serve(settings: Settings, host: str, port: int) -> int:
-    """Serve the API with uvicorn."""
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
+    """Serve the API with uvicorn (several worker processes when `workers` > 1)."""
     import uvicorn
 
+    if workers > 1:
+        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+        return 0
     from app.main import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port)
@@ -103,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd = commands.add_parser("serve", help="serve the API")
     serve_cmd.add_argument("--host", default=settings.host)
     serve_cmd.add_argument("--port", type=int, default=settings.port)
+    serve_cmd.add_argument(
+        "--workers", type=int, default=1, help="worker processes (e.g. one per core)"
+    )
     args = parser.parse_args(argv)
     if args.command == "migrate":
         return migrate(settings)
@@ -115,4 +121,4 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sync":
         run = importlib.import_module(SYNCERS[args.syncer]).run
         return run(settings, args)
-    return serve(settings, args.host, args.port)
+    return serve(settings, args.host, args.port, args.workers)
