@@ -6,7 +6,6 @@ import hashlib
 from collections import OrderedDict
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,7 +29,7 @@ class CacheMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        version = await run_in_threadpool(scope["app"].state.version_reader)
+        version = scope["app"].state.version_reader()
         accept = "csv" if "text/csv" in headers.get("accept", "") else "json"
         gzip = "gzip" in headers.get("accept-encoding", "")
         key = (version, scope["method"], scope["path"], scope["query_string"], accept, gzip)

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     cache_control: str = Field(
         default="public, max-age=60", description="Cache-Control header of successful GETs."
     )
+    data_version_ttl: float = Field(
+        default=0.0,
+        ge=0,
+        description="Seconds a process may reuse the data version behind ETags (0: read it on "
+        "every request, so writes show at once everywhere).",
+    )
     response_cache_entries: int = Field(
         default=1024, ge=0, description="Responses kept in memory per process (0 disables)."
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import Request
@@ -37,8 +37,12 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: one session per request, closed afterwards."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """FastAPI dependency: one session per request, closed afterwards.
+
+    Async so that opening it costs no thread hop: a Session connects on its first query,
+    which runs in the endpoint's thread.
+    """
     factory: sessionmaker[Session] = request.app.state.sessionmaker
     with factory() as session:
         yield session

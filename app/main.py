@@ -24,14 +24,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings)
     sessions = make_sessionmaker(engine)
 
+    version_reader = dataversion.VersionReader(engine, settings.data_version_ttl)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        version_reader.close()
         engine.dispose()
-
-    def read_version() -> int:
-        with sessions() as session:
-            return dataversion.current(session)
 
     app = FastAPI(
         title="Treaty Status API",
@@ -44,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = sessions
-    app.state.version_reader = read_version
+    app.state.version_reader = version_reader
     errors.install(app)
     for module in (health, countries, treaties, resolutions, sources, search):
         for route in module.router.routes:

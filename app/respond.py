@@ -82,7 +82,7 @@ def _query_names(dependant: Dependant) -> Iterator[str]:
         yield from _query_names(sub)
 
 
-def reject_unknown_params(request: Request) -> None:
+async def reject_unknown_params(request: Request) -> None:
     """A query parameter the endpoint does not declare is a 400, not silently ignored."""
     route: Any = request.scope.get("route")
     dependant = getattr(route, "dependant", None)

@@ -68,34 +68,49 @@ def derive_status(rule: TreatyRule, actions: Iterable[ActionLike], on: date) -> 
     effective withdrawal starts a new membership once it enters into force; the withdrawal
     dates shown are then those of the last withdrawal.
     """
-    status = Status(status=StatusKind.not_party, as_of=on)
+    signed = joined = in_force = notified = left = None
+    method: ActionKind | None = None
     for act in sorted(actions, key=lambda a: a.date):
         if act.date > on:
             break
-        if act.action is ActionKind.signature:
-            status.signed_on = act.date
-        elif act.action in JOINING_ACTIONS:
-            status.joined_on, status.join_method = act.date, act.action
-            status.entry_into_force_on = entry_into_force(rule, act.date, act.action)
-        elif act.action is ActionKind.withdrawal_notified:
-            status.withdrawal_notified_on = act.date
-        elif act.action is ActionKind.withdrawal_effective:
-            status.withdrawal_effective_on = act.date
-    status.status = _classify(status, on)
-    return status
+        kind = act.action
+        if kind is ActionKind.signature:
+            signed = act.date
+        elif kind in JOINING_ACTIONS:
+            joined, method = act.date, kind
+            in_force = entry_into_force(rule, act.date, kind)
+        elif kind is ActionKind.withdrawal_notified:
+            notified = act.date
+        elif kind is ActionKind.withdrawal_effective:
+            left = act.date
+    return Status(
+        status=_classify(on, signed, joined, in_force, notified, left),
+        as_of=on,
+        signed_on=signed,
+        joined_on=joined,
+        join_method=method,
+        entry_into_force_on=in_force,
+        withdrawal_notified_on=notified,
+        withdrawal_effective_on=left,
+    )
 
 
-def _classify(status: Status, on: date) -> StatusKind:
-    joined, left = status.joined_on, status.withdrawal_effective_on
+def _classify(
+    on: date,
+    signed: date | None,
+    joined: date | None,
+    in_force: date | None,
+    notified: date | None,
+    left: date | None,
+) -> StatusKind:
     if left is not None and (joined is None or left >= joined):
         return StatusKind.withdrawn
-    if status.entry_into_force_on is not None and status.entry_into_force_on <= on:
-        notified = status.withdrawal_notified_on
+    if in_force is not None and in_force <= on:
         if notified is not None and joined is not None and notified >= joined:
             return StatusKind.withdrawal_pending
         return StatusKind.state_party
     if left is not None:
         return StatusKind.withdrawn
-    if status.signed_on is not None:
+    if signed is not None:
         return StatusKind.signatory
     return StatusKind.not_party

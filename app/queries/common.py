@@ -60,17 +60,17 @@ def list_sources(session: Session, ids: Iterable[str]) -> list[SourceOut]:
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    counts = (
-        select(models.Citation.source, func.count().label("n"))
-        .group_by(models.Citation.source)
-        .subquery()
+    counts: dict[str, int] = dict(
+        session.execute(
+            select(models.Citation.source, func.count())
+            .where(models.Citation.source.in_(wanted))
+            .group_by(models.Citation.source)
+        ).all()
     )
-    rows = session.execute(
-        select(models.Source, counts.c.n)
-        .outerjoin(counts, counts.c.source == models.Source.id)
-        .where(models.Source.id.in_(wanted))
-        .order_by(models.Source.id)
+    sources = session.scalars(
+        select(models.Source).where(models.Source.id.in_(wanted)).order_by(models.Source.id)
     )
     return [
-        SourceOut.model_validate(pick(SourceOut, src, citation_count=n or 0)) for src, n in rows
+        SourceOut.model_validate(pick(SourceOut, src, citation_count=counts.get(src.id, 0)))
+        for src in sources
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from app.errors import NotFoundError
 from app.names import fold
 from app.paging import Window
 from app.queries.common import list_sources, pick
-from app.queries.treaties import rule_of
+from app.queries.treaties import actions_by_country, rule_of
 from app.schemas import CountryDetail, CountryListItem, CountryOut, SourceOut
 from app.status import derive_status
 from app.vocab import StatusKind
@@ -110,13 +109,8 @@ def list_countries(
             cursor,
             list_sources(session, source_ids),
         )
-    actions: dict[str, list[models.TreatyAction]] = defaultdict(list)
-    for action in session.scalars(
-        select(models.TreatyAction).where(models.TreatyAction.treaty == treaty.slug)
-    ):
-        actions[action.country].append(action)
-        source_ids.add(action.source)
-    source_ids.add(treaty.source)
+    actions, action_sources = actions_by_country(session, treaty.slug)
+    source_ids |= action_sources | {treaty.source}
     rule = rule_of(treaty)
     items = []
     for country in session.scalars(stmt):

@@ -6,6 +6,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -64,17 +65,19 @@ def list_treaties(session: Session) -> tuple[list[Treaty], list[SourceOut]]:
     return [treaty_out(t) for t in ordered], list_sources(session, {t.source for t in rows})
 
 
-def actions_by_country(
-    session: Session, treaty: str
-) -> tuple[dict[str, list[models.TreatyAction]], set[str]]:
-    """All actions toward a treaty, grouped by country, and the sources they come from."""
-    grouped: dict[str, list[models.TreatyAction]] = defaultdict(list)
+def actions_by_country(session: Session, treaty: str) -> tuple[dict[str, list[Any]], set[str]]:
+    """All actions toward a treaty (light rows), grouped by country, and their sources."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
     sources: set[str] = set()
-    for action in session.scalars(
-        select(models.TreatyAction).where(models.TreatyAction.treaty == treaty)
-    ):
-        grouped[action.country].append(action)
-        sources.add(action.source)
+    action = models.TreatyAction
+    rows = session.execute(
+        select(action.country, action.action, action.date, action.source).where(
+            action.treaty == treaty
+        )
+    )
+    for row in rows:
+        grouped[row.country].append(row)
+        sources.add(row.source)
     return grouped, sources
 
 
