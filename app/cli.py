@@ -11,7 +11,9 @@ from pathlib import Path
 from app.config import PROJECT_ROOT, Settings
 
 #: `python -m app import NAME`: each module offers add_arguments(parser) and run(settings, args).
-IMPORTERS: dict[str, str] = {}
+IMPORTERS: dict[str, str] = {
+    "undl": "app.importers.undl",
+}
 
 
 def alembic_config(database_url: str | None = None) -> object:
