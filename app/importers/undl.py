@@ -111,6 +111,8 @@ def import_votes(
 
     Keeps the resolutions linked to `treaties` (default: any treaty), or every resolution
     with `keep_all`. Raises UndlError, leaving the database as it was, on any bad line.
+    On SQLite the engine must emit BEGIN itself (see `run`), or pysqlite would commit when
+    the savepoint is released.
     """
     started = time.perf_counter()
     wanted = set(TITLE_PATTERNS) if treaties is None else treaties
