@@ -11,7 +11,7 @@ from pathlib import Path
 from app.config import PROJECT_ROOT, Settings
 
 #: `python -m app import NAME`: each module offers add_arguments(parser) and run(settings, args).
-IMPORTERS: dict[str, str] = {"untc": "app.importers.untc"}
+IMPORTERS: dict[str, str] = {"undl": "app.importers.undl", "untc": "app.importers.untc"}
 #: `python -m app sync NAME`: download a live source and import it (same module interface).
 SYNCERS: dict[str, str] = {"untc": "app.importers.untc_sync"}
 

@@ -1,0 +1,230 @@
+"""Write an imported vote file: the Source, the resolutions, and the votes merged set-wise."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from app import models
+from app.importers.undl_fields import UndlError
+from app.importers.undl_read import ResolutionState, VoteRow
+from app.vocab import SourceKind
+
+#: One source for the whole UN Digital Library dataset: a newer download of it (or a part
+#: of it) updates the votes this source already holds instead of adding a second copy.
+SOURCE_ID = "undl-ga-voting"
+SOURCE_URL = "https://digitallibrary.un.org/record/4060887"
+PUBLISHER = "United Nations Dag Hammarskjöld Library"
+LICENCE = "United Nations terms of use; acknowledge the United Nations as the source"
+
+#: Resolution columns an import may only fill, never overwrite, on a resolution it does not own.
+FILLABLE = (
+    "meeting",
+    "draft",
+    "total_yes",
+    "total_no",
+    "total_abstain",
+    "total_non_voting",
+    "total_members",
+    "counted_yes",
+    "counted_no",
+    "counted_abstain",
+    "counted_non_voting",
+)
+TALLY_NAMES = ("yes", "no", "abstain", "non_voting", "members")
+
+
+@dataclass
+class Counts:
+    """What an import did to one kind of record."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """Whether any row was written."""
+        return bool(self.inserted or self.updated)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A resolution whose counted votes differ from its official totals."""
+
+    symbol: str
+    differences: tuple[tuple[str, int, int], ...]  # (tally, official, counted)
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{t}: official {o}, counted {c}" for t, o, c in self.differences)
+        return f"{self.symbol} ({parts})"
+
+
+def mismatch(state: ResolutionState) -> Mismatch | None:
+    """Compare the counted votes of a resolution with the totals the file states."""
+    counted = (*state.counts, sum(state.counts))
+    diffs = tuple(
+        (name, official, count)
+        for name, official, count in zip(TALLY_NAMES, state.totals, counted, strict=True)
+        if official is not None and official != count
+    )
+    return Mismatch(state.symbol, diffs) if diffs else None
+
+
+class VoteStage:
+    """A temporary table the vote batches stream into: COPY on PostgreSQL, executemany else."""
+
+    def __init__(self, session: Session) -> None:
+        self.conn: Connection = session.connection()
+        self.postgres = self.conn.dialect.name == "postgresql"
+        self.dbapi: Any = self.conn.connection.dbapi_connection
+        self.rows = 0
+        if not self.postgres:
+            self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
+        self.conn.execute(text("DROP TABLE IF EXISTS undl_stage"))
+        self.conn.execute(
+            text(
+                "CREATE TEMPORARY TABLE undl_stage (resolution VARCHAR(40) NOT NULL, "
+                "country VARCHAR(3) NOT NULL, vote VARCHAR(40) NOT NULL, "
+                "source_code VARCHAR(4) NOT NULL)"
+            )
+        )
+
+    def add(self, batch: list[VoteRow]) -> None:
+        """Stage a batch of checked votes."""
+        cursor = self.dbapi.cursor()
+        try:
+            if self.postgres:
+                with cursor.copy("COPY undl_stage FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row(row)
+            else:
+                cursor.executemany("INSERT INTO undl_stage VALUES (?, ?, ?, ?)", batch)
+        finally:
+            cursor.close()
+        self.rows += len(batch)
+
+    def merge(self, source: str) -> Counts:
+        """Update changed votes of `source`, insert new ones; drop the stage."""
+        if self.postgres:
+            self.conn.execute(text("ANALYZE undl_stage"))
+        params = {"source": source}
+        held = self.conn.execute(
+            text("SELECT 1 FROM votes WHERE source = :source LIMIT 1"), params
+        ).first()
+        insert_sql = (
+            "INSERT INTO votes (resolution, country, vote, source_code, source) "
+            "SELECT s.resolution, s.country, s.vote, s.source_code, CAST(:source AS VARCHAR(80)) "
+            "FROM undl_stage s"
+        )
+        updated = 0
+        if held is not None:
+            updated = self.conn.execute(
+                text(
+                    "UPDATE votes SET vote = s.vote, source_code = s.source_code "
+                    "FROM undl_stage s WHERE votes.source = :source "
+                    "AND votes.resolution = s.resolution AND votes.country = s.country "
+                    "AND (votes.vote <> s.vote OR votes.source_code IS NULL "
+                    "OR votes.source_code <> s.source_code)"
+                ),
+                params,
+            ).rowcount
+            insert_sql += (
+                " WHERE NOT EXISTS (SELECT 1 FROM votes v WHERE v.resolution = s.resolution "
+                "AND v.country = s.country AND v.source = :source)"
+            )
+        inserted = self.conn.execute(text(insert_sql), params).rowcount
+        self.conn.execute(text("DROP TABLE undl_stage"))
+        return Counts(inserted, updated, self.rows - inserted - updated)
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def write_resolutions(session: Session, states: list[ResolutionState], source: str) -> Counts:
+    """Insert new resolutions, update this source's own ones, only fill gaps in others'.
+
+    A resolution created by another source (the curated `data/resolutions.yaml`, say) keeps
+    its source, title, date and treaty; the import fills its empty totals, tallies, meeting
+    and draft.
+    """
+    table = Table(models.Resolution.__tablename__, models.Base.metadata)
+    conn = session.connection()
+    existing: dict[str, Any] = {}
+    for chunk in _chunks([s.symbol for s in states]):
+        for row in conn.execute(select(table).where(table.c.symbol.in_(chunk))).mappings():
+            existing[row["symbol"]] = row
+    counts, new_rows = Counts(), []
+    for state in states:
+        wanted = _resolution_row(state, source)
+        old = existing.get(state.symbol)
+        if old is None:
+            new_rows.append(wanted)
+            counts.inserted += 1
+            continue
+        if old["source"] == source:
+            changes = {k: v for k, v in wanted.items() if old[k] != v}
+        else:
+            changes = {k: wanted[k] for k in FILLABLE if old[k] is None and wanted[k] is not None}
+        if changes:
+            conn.execute(update(table).where(table.c.symbol == state.symbol).values(**changes))
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    if new_rows:
+        conn.execute(insert(table), new_rows)
+    return counts
+
+
+def _resolution_row(state: ResolutionState, source: str) -> dict[str, Any]:
+    yes, no, abstain, non_voting, members = state.totals
+    return {
+        "symbol": state.symbol,
+        "session": state.session,
+        "date": state.date,
+        "title": state.title,
+        "treaty": state.treaty,
+        "meeting": state.meeting,
+        "draft": state.draft,
+        "total_yes": yes,
+        "total_no": no,
+        "total_abstain": abstain,
+        "total_non_voting": non_voting,
+        "total_members": members,
+        "counted_yes": state.counts[0],
+        "counted_no": state.counts[1],
+        "counted_abstain": state.counts[2],
+        "counted_non_voting": state.counts[3],
+        "source": source,
+    }
+
+
+def write_source(session: Session, file: str, checksum: str, rows: int) -> models.Source:
+    """Create or update the dataset's Source with the file just read; `session.dirty` tells."""
+    wanted: dict[str, Any] = {
+        "title": f"UN General Assembly voting data (UN Digital Library), file {file}",
+        "publisher": PUBLISHER,
+        "kind": SourceKind.un_data,
+        "url": SOURCE_URL,
+        "licence": LICENCE,
+        "origin": "import",
+        "checksum": checksum,
+        "row_count": rows,
+    }
+    source = session.get(models.Source, SOURCE_ID)
+    if source is None:
+        source = models.Source(id=SOURCE_ID, **wanted)
+        session.add(source)
+    elif source.origin != "import":
+        raise UndlError(f"source id {SOURCE_ID!r} is taken by a {source.origin} source")
+    else:
+        for key, value in wanted.items():
+            if getattr(source, key) != value:
+                setattr(source, key, value)
+    return source
