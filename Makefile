@@ -8,8 +8,9 @@ WORKERS ?= 1
 # Real public data imported by `make run` when ../shared is beside the project (not committed).
 REFDATA ?= ../shared/refdata
 UNTC_PAGES := $(wildcard $(REFDATA)/raw/untc_status_2026-02-03/*.html.gz)
+UNDL_VOTES := $(wildcard $(REFDATA)/undl/ga_voting_mine_cluster.csv)
 
-.PHONY: run test lint check migrate load import-public bench-read clean
+.PHONY: run test lint check migrate load import-public bench-read bench-import clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +29,18 @@ import-public: load
 ifneq ($(UNTC_PAGES),)
 	$(BIN)/python -m app import untc $(UNTC_PAGES)
 endif
+ifneq ($(UNDL_VOTES),)
+	$(BIN)/python -m app import undl $(UNDL_VOTES)
+endif
 
 run: import-public
 	$(BIN)/python -m app serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 bench-read: venv
 	$(BIN)/python bench/read.py
+
+bench-import: venv
+	$(BIN)/python bench/import.py
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

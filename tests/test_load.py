@@ -189,3 +189,49 @@ def test_an_unknown_field_is_refused(session: Session, data_copy: Path) -> None:
         DataFileError, match=r"field 'stockpiles\.holdr': Extra inputs are not permitted"
     ):
         load(session, data_copy)
+
+
+def test_a_curated_record_takes_over_an_imported_resolution(
+    session: Session, data_copy: Path
+) -> None:
+    from datetime import date
+
+    from app import models
+
+    session.add(
+        models.Source(
+            id="undl-test", title="votes", publisher="UN", kind="un_data", origin="import"
+        )
+    )
+    session.flush()
+    session.add(
+        models.Resolution(
+            symbol="A/RES/80/35",
+            session=80,
+            date=date(2025, 12, 1),
+            title="Implementation",
+            treaty="mbt",
+            total_yes=159,
+            source="undl-test",
+        )
+    )
+    session.flush()
+    session.add(
+        models.Vote(resolution="A/RES/80/35", country="KGZ", vote="yes", source="undl-test")
+    )
+    session.flush()
+    with (data_copy / "resolutions.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "  - symbol: A/RES/80/35\n    session: 80\n    date: 2025-12-01\n"
+            "    title: Implementation of the Convention (curated)\n    treaty: mbt\n"
+            "    source: un-ga-documents\n"
+        )
+    report = load(session, data_copy)
+    assert report.tables["resolutions"].updated == 1
+    taken = session.get_one(models.Resolution, "A/RES/80/35")
+    assert (taken.source, taken.title, taken.total_yes) == (
+        "un-ga-documents",
+        "Implementation of the Convention (curated)",
+        159,
+    )
+    assert session.get(models.Vote, ("A/RES/80/35", "KGZ", "undl-test")) is not None

@@ -164,12 +164,14 @@ def write_curated(session: Session, cur: Curated) -> SyncReport:
         ({"folded": fold(a), "treaty": t.slug, "alias": a} for t in treaties for a in t.aliases),
         ("folded",),
     )
-    in_curated = models.Resolution.source.in_(source_ids)
+    # A resolution an importer created is taken over when a curated record names it.
+    symbols = [r.symbol for r in cur.resolutions.resolutions]
+    claimed = models.Resolution.source.in_(source_ids) | models.Resolution.symbol.in_(symbols)
     sync.table(
         models.Resolution,
-        (_fields(r) for r in cur.resolutions.resolutions),
+        (_resolution_fields(r) for r in cur.resolutions.resolutions),
         ("symbol",),
-        in_curated,
+        claimed,
     )
 
     links: list[Row] = [
