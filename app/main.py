@@ -50,7 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if isinstance(route, APIRoute) and route.description and not route.summary:
                 route.summary = route.description.strip().splitlines()[0].rstrip(".")
         app.include_router(module.router)
+    # Outermost last: CORS sees every response (cached ones too), the cache stores gzip bodies.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(CacheMiddleware, max_entries=settings.response_cache_entries)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -59,5 +61,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["ETag", "Link"],
         max_age=3600,
     )
-    app.add_middleware(CacheMiddleware, max_entries=settings.response_cache_entries)
     return app

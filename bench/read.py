@@ -5,9 +5,10 @@
 Both sides get the same data: the UN General Assembly votes on the mine-ban and cluster-munition
 resolutions (../shared/refdata/undl/ga_voting_mine_cluster.csv) and the UN Treaty Collection
 status pages (../shared/refdata/raw/untc_status_2026-02-03/). Ours is loaded through its own
-importers into SQLite; Datasette serves the same files inserted with sqlite-utils (indexed, in
-immutable mode, its fastest setting). wrk drives each question at a fixed concurrency for a
-fixed time; the script prints requests/s, p50 and p99 for each side and the ratio.
+importers into SQLite; Datasette serves the same files inserted with sqlite-utils (indexed,
+immutable mode, no facet suggestions, no counts: its fastest settings). wrk drives each
+question at a fixed concurrency for a fixed time; the script prints requests/s, p50 and p99
+for each side and the ratio.
 
 Questions: a country's vote history on one treaty, a resolution's per-country votes, and a
 treaty's member list. Ours is measured twice: as configured (ETag-keyed response cache on) and
@@ -44,17 +45,17 @@ QUESTIONS = [
     (
         "vote history (KGZ, Mine Ban Treaty)",
         "/v1/countries/KGZ/votes?treaty=mbt&limit=100",
-        "/peer/votes.json?ms_code=KGZ&treaty=mbt&_size=100",
+        "/peer/votes.json?ms_code=KGZ&treaty=mbt&_size=100&_nocount=1",
     ),
     (
         "resolution votes (A/RES/73/61)",
         "/v1/resolutions/A/RES/73/61",
-        "/peer/votes.json?resolution=A%2FRES%2F73%2F61&_size=200",
+        "/peer/votes.json?resolution=A%2FRES%2F73%2F61&_size=200&_nocount=1",
     ),
     (
         "treaty members (Mine Ban Treaty)",
         "/v1/treaties/mbt/members?as_of=2026-02-03&limit=1000",
-        "/peer/participation.json?treaty=APMBC&_size=max",
+        "/peer/participation.json?treaty=APMBC&_size=max&_nocount=1",
     ),
 ]
 
@@ -68,7 +69,14 @@ class Result:
 
 
 def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
-    subprocess.run([str(c) for c in cmd], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(c) for c in cmd],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def prepare_ours(db: Path) -> dict[str, str]:
@@ -97,8 +105,8 @@ def prepare_peer(db: Path) -> Path:
             PEER_VENV / "bin" / "pip", "install", "--quiet", "datasette>=0.64", "sqlite-utils>=3.36"
         )
     utils = PEER_VENV / "bin" / "sqlite-utils"
-    run(utils, "insert", db, "votes", VOTES_CSV, "--csv", "--detect-types")
-    run(utils, "insert", db, "participation", PARTICIPATION_CSV, "--csv", "--detect-types")
+    run(utils, "insert", db, "votes", VOTES_CSV, "--csv")  # 4.x detects column types
+    run(utils, "insert", db, "participation", PARTICIPATION_CSV, "--csv")
     with sqlite3.connect(db) as conn:
         conn.execute("ALTER TABLE votes ADD COLUMN treaty TEXT")
         for prefix, slug in TREATY_OF_TITLE:
@@ -129,7 +137,7 @@ def wait_ready(url: str, timeout: float = 60) -> None:
 
 def wrk(url: str, duration: int, connections: int) -> Result:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
         check=True,
         capture_output=True,
         text=True,

@@ -214,3 +214,9 @@ def test_resolution_detail_query_count_is_flat(
     with count_queries(connection) as after:
         assert len(client.get("/v1/resolutions/73/61").json()["votes"]) == 194
     assert len(after) == len(before)
+
+
+def test_cors_header_on_a_cached_response(client: TestClient) -> None:
+    assert "access-control-allow-origin" not in client.get("/v1/treaties").headers
+    cached = client.get("/v1/treaties", headers={"Origin": "https://map.example"})
+    assert cached.headers["access-control-allow-origin"] == "*"
