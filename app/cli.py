@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from app.config import PROJECT_ROOT, Settings
 
@@ -14,6 +15,13 @@ from app.config import PROJECT_ROOT, Settings
 IMPORTERS: dict[str, str] = {"undl": "app.importers.undl", "untc": "app.importers.untc"}
 #: `python -m app sync NAME`: download a live source and import it (same module interface).
 SYNCERS: dict[str, str] = {"untc": "app.importers.untc_sync"}
+#: Command groups, each a registry of modules.
+GROUPS: dict[str, tuple[str, dict[str, str]]] = {
+    "import": ("import a public data file", IMPORTERS),
+    "sync": ("download a live public source and import it", SYNCERS),
+}
+#: Top-level commands implemented in their own module (same interface).
+COMMANDS: dict[str, str] = {"keys": "app.keycli"}
 
 
 def alembic_config(database_url: str | None = None) -> object:
@@ -83,6 +91,13 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     return 0
 
 
+def _add_modules(subparsers: Any, registry: dict[str, str]) -> None:
+    for name, module in registry.items():
+        obj = importlib.import_module(module)
+        sub = subparsers.add_parser(name, help=(obj.__doc__ or name).splitlines()[0])
+        obj.add_arguments(sub)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m app`."""
     settings = Settings()
@@ -91,18 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="upgrade the database schema to head")
     load_cmd = commands.add_parser("load", help="load curated records (default: data/)")
     load_cmd.add_argument("path", nargs="?", type=Path, default=settings.data_dir)
-    import_cmd = commands.add_parser("import", help="import a public data file")
-    importers = import_cmd.add_subparsers(dest="importer", required=True)
-    for name, module in IMPORTERS.items():
-        module_obj = importlib.import_module(module)
-        sub = importers.add_parser(name, help=(module_obj.__doc__ or name).splitlines()[0])
-        module_obj.add_arguments(sub)
-    sync_cmd = commands.add_parser("sync", help="download a live public source and import it")
-    syncers = sync_cmd.add_subparsers(dest="syncer", required=True)
-    for name, module in SYNCERS.items():
-        module_obj = importlib.import_module(module)
-        sub = syncers.add_parser(name, help=(module_obj.__doc__ or name).splitlines()[0])
-        module_obj.add_arguments(sub)
+    for group, (text, registry) in GROUPS.items():
+        sub = commands.add_parser(group, help=text).add_subparsers(dest="module", required=True)
+        _add_modules(sub, registry)
+    _add_modules(commands, COMMANDS)
     serve_cmd = commands.add_parser("serve", help="serve the API")
     serve_cmd.add_argument("--host", default=settings.host)
     serve_cmd.add_argument("--port", type=int, default=settings.port)
@@ -114,11 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         return migrate(settings)
     if args.command == "load":
         return load(settings, args.path)
-    if args.command == "import":
-        run: Callable[[Settings, argparse.Namespace], int]
-        run = importlib.import_module(IMPORTERS[args.importer]).run
-        return run(settings, args)
-    if args.command == "sync":
-        run = importlib.import_module(SYNCERS[args.syncer]).run
-        return run(settings, args)
-    return serve(settings, args.host, args.port, args.workers)
+    if args.command == "serve":
+        return serve(settings, args.host, args.port, args.workers)
+    module = (
+        GROUPS[args.command][1][args.module] if args.command in GROUPS else COMMANDS[args.command]
+    )
+    run: Callable[[Settings, argparse.Namespace], int] = importlib.import_module(module).run
+    return run(settings, args)

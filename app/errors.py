@@ -57,7 +57,10 @@ def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
     if exc.parameter is not None:
         body["parameter"] = exc.parameter
     body.update(exc.extra)
-    return JSONResponse(body, status_code=exc.status, media_type="application/problem+json")
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return JSONResponse(
+        body, status_code=exc.status, media_type="application/problem+json", headers=headers
+    )
 
 
 async def _problem(request: Request, exc: Exception) -> JSONResponse:

@@ -89,6 +89,20 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(String(200))
 
 
+class ApiKey(Base):
+    """A curator's API key: only a salted hash of its secret is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    salt: Mapped[str] = mapped_column(String(32))
+    hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Country(Base):
     """An ISO 3166-1 country, or a historical state that UN records use."""
 

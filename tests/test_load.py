@@ -56,6 +56,7 @@ def test_counts_after_load(connection: Connection) -> None:
     counts = {name: len(rows) for name, rows in tables.items()}
     assert counts == {
         "meta": 1,
+        "api_keys": 0,
         "countries": 279,
         "sources": 11,
         "citations": 16,

@@ -12,6 +12,7 @@ from tests.conftest import migrate
 FTS5_SHADOWS = {f"search_documents_{s}" for s in ("data", "idx", "content", "docsize", "config")}
 TABLES = {
     "alembic_version",
+    "api_keys",
     "citation_links",
     "citations",
     "countries",
