@@ -87,6 +87,7 @@ TREATY: dict[str, Any] = {
     "eif_rule": "first_day_sixth_month",
     "source": "untc-xxvi-5",
 }
+TREATY_DETAIL: dict[str, Any] = {**TREATY, "sources": []}
 STATEMENT: dict[str, Any] = {
     "id": "kgz-mbt-status-2019",
     "country": "KGZ",
@@ -164,6 +165,7 @@ VOTE: dict[str, Any] = {
     "Resolution 73/61.",
     "source": MINE,
     "citations": [RESOLUTION["citations"][0]],
+    "conflicts": [],
 }
 STOCKPILE: dict[str, Any] = {
     "id": "kgz-stockpile-mod-2010",

@@ -386,8 +386,15 @@ class ResolutionRef(Schema):
     source: str
 
 
+class OtherVote(Schema):
+    """What another source records for the same country and resolution."""
+
+    source: str
+    vote: VoteKind
+
+
 class VoteOut(Schema):
-    """A vote with its resolution and citations."""
+    """A vote with its resolution, citations, and any source that records it differently."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.VOTE]})
 
@@ -397,6 +404,10 @@ class VoteOut(Schema):
     note: str | None
     source: str
     citations: list[Citation]
+    conflicts: list[OtherVote] = Field(
+        default_factory=list,
+        description="Other sources recording a different vote (both are kept, with sources).",
+    )
 
 
 class CountryFile(Schema):
@@ -589,6 +600,14 @@ class TreatyStatusDetail(TreatyStatusOut):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_STATUS_DETAIL]})
 
     country: str
+    sources: list[SourceOut]
+
+
+class TreatyDetail(Treaty):
+    """A treaty with the source of its facts."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_DETAIL]})
+
     sources: list[SourceOut]
 
 

@@ -217,3 +217,29 @@ def test_csv_of_stockpiles_flattens_lists(client: TestClient) -> None:
     assert row["types"] == "PMN; OZM-72"
     assert row["citations"] == f"{MINE}:7; {MINE}:8"
     assert row["holder"] == "Ministry of Defense"
+
+
+def test_a_vote_two_sources_disagree_on_is_shown_with_both(
+    client: TestClient, session: Session
+) -> None:
+    from app import dataversion, models
+
+    session.add(models.Source(id="undl-ga-voting", title="votes", publisher="UN", kind="un_data"))
+    session.flush()
+    session.add(
+        models.Vote(
+            resolution="A/RES/70/54",
+            country="KGZ",
+            vote="yes",
+            source_code="Y",
+            source="undl-ga-voting",
+        )
+    )
+    dataversion.bump(session)
+    rows = client.get("/v1/countries/KGZ/votes", params={"to": "2015-12-31"}).json()["data"]
+    assert [(r["source"], r["vote"], r["conflicts"]) for r in rows] == [
+        (CLUSTER, "abstain", [{"source": "undl-ga-voting", "vote": "yes"}]),
+        ("undl-ga-voting", "yes", [{"source": CLUSTER, "vote": "abstain"}]),
+    ]
+    agreeing = client.get("/v1/countries/KGZ/votes", params={"treaty": "mbt"}).json()["data"]
+    assert agreeing[0]["conflicts"] == []

@@ -60,6 +60,7 @@ def test_treaty_list(client: TestClient) -> None:
 @pytest.mark.parametrize("key", ["mbt", "MBT", "apmbc", "ottawa", "Ottawa Convention", "XXVI-5"])
 def test_treaty_by_slug_or_alias(client: TestClient, key: str) -> None:
     body = client.get(f"/v1/treaties/{key}").json()
+    assert [s["id"] for s in body.pop("sources")] == ["untc-xxvi-5"]
     assert body == {
         "slug": "mbt",
         "short_name": "Mine Ban Treaty",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from app import models
 from app.paging import Window
 from app.queries.common import Citations
-from app.schemas import ResolutionRef, VoteOut
+from app.schemas import OtherVote, ResolutionRef, VoteOut
 from app.vocab import VoteKind
 
 
@@ -34,8 +35,26 @@ def vote_filter(
     return stmt
 
 
+def _recorded(session: Session, votes: list[models.Vote]) -> dict[tuple[str, str], list[Any]]:
+    """Every source's vote for the (resolution, country) pairs of `votes`, in one query."""
+    found: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    countries = {v.country for v in votes}
+    resolutions = sorted({v.resolution for v in votes})
+    if not votes:
+        return found
+    rows = session.execute(
+        select(models.Vote.resolution, models.Vote.country, models.Vote.source, models.Vote.vote)
+        .where(models.Vote.country.in_(countries), models.Vote.resolution.in_(resolutions))
+        .order_by(models.Vote.source)
+    )
+    for row in rows:
+        found[(row.resolution, row.country)].append(row)
+    return found
+
+
 def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set[str]]:
     cites = Citations(session, [("vote", v.record_id) for v in votes])
+    recorded = _recorded(session, votes)
     out = [
         VoteOut(
             resolution=ResolutionRef.model_validate(v.resolution_obj),
@@ -44,6 +63,11 @@ def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set
             note=v.note,
             source=v.source,
             citations=cites.of("vote", v.record_id),
+            conflicts=[
+                OtherVote(source=o.source, vote=o.vote)
+                for o in recorded[(v.resolution, v.country)]
+                if o.vote != v.vote
+            ],
         )
         for v in votes
     ]

@@ -13,7 +13,7 @@ from app.paging import Page
 from app.queries import treaties
 from app.queries.common import list_sources
 from app.routers.params import AsOf, DbSession, Listing, TreatyKey, parse_set
-from app.schemas import Member, TimelinePoint, Treaty
+from app.schemas import Member, TimelinePoint, Treaty, TreatyDetail
 from app.vocab import StatusKind
 
 router = APIRouter(prefix="/v1/treaties", tags=["treaties"])
@@ -28,10 +28,15 @@ def list_treaties(request: Request, session: DbSession, listing: Listing) -> Res
     return respond.page(request, listing, Treaty, page, cursor, used)
 
 
-@router.get("/{treaty}", response_model=Treaty)
+@router.get("/{treaty}", response_model=TreatyDetail)
 def get_treaty(treaty: TreatyKey, session: DbSession) -> Response:
     """One treaty: titles, aliases, UNTC number, adoption and entry into force."""
-    return respond.one(treaties.treaty_out(treaties.resolve_treaty(session, treaty)))
+    found = treaties.resolve_treaty(session, treaty)
+    return respond.one(
+        TreatyDetail(
+            **dict(treaties.treaty_out(found)), sources=list_sources(session, [found.source])
+        )
+    )
 
 
 @router.get("/{treaty}/members", response_model=Page[Member])
