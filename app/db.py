@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,17 @@ def _sqlite_begin(connection: Connection) -> None:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """A session factory bound to the engine."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(settings: Settings) -> Iterator[Session]:
+    """A session in one transaction on its own engine, for commands: commit, or roll back."""
+    engine = make_engine(settings)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.auth import Scope, create_key, revoke_key
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker
+from app.db import transaction
 from app.models import ApiKey
 
 
@@ -26,31 +26,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Carry out one `keys` subcommand."""
-    engine = make_engine(settings)
-    try:
-        with make_sessionmaker(engine)() as session, session.begin():
-            if args.keys_action == "create":
-                try:
-                    key = create_key(session, args.name, Scope(args.scope))
-                except ValueError as exc:
-                    print(f"error: {exc}", file=sys.stderr)
-                    return 1
-                print(key)
-                print(
-                    f"key {args.name!r} ({args.scope}) created; it is not shown again",
-                    file=sys.stderr,
-                )
-                return 0
-            if args.keys_action == "revoke":
-                if not revoke_key(session, args.name):
-                    print(f"error: no active key named {args.name!r}", file=sys.stderr)
-                    return 1
-                print(f"key {args.name!r} revoked")
-                return 0
-            for row in session.scalars(select(ApiKey).order_by(ApiKey.name)):
-                state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
-                created = f"created {row.created_at:%Y-%m-%d}"
-                print(f"{row.name}\t{row.scope}\t{row.id}\t{created}\t{state}")
+    with transaction(settings) as session:
+        if args.keys_action == "create":
+            try:
+                key = create_key(session, args.name, Scope(args.scope))
+            except ValueError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            print(key)
+            print(f"key {args.name!r} ({args.scope}) created, not shown again", file=sys.stderr)
             return 0
-    finally:
-        engine.dispose()
+        if args.keys_action == "revoke":
+            if not revoke_key(session, args.name):
+                print(f"error: no active key named {args.name!r}", file=sys.stderr)
+                return 1
+            print(f"key {args.name!r} revoked")
+            return 0
+        for row in session.scalars(select(ApiKey).order_by(ApiKey.name)):
+            state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
+            created = f"created {row.created_at:%Y-%m-%d}"
+            print(f"{row.name}\t{row.scope}\t{row.id}\t{created}\t{state}")
+        return 0

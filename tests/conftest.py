@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -52,6 +54,31 @@ def _reset(engine: Engine) -> None:
             conn.execute(text("CREATE SCHEMA public"))
 
 
+@contextmanager
+def count_queries(connection: Connection) -> Iterator[list[str]]:
+    """The SQL statements run on `connection` inside the block (savepoints left out)."""
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statement = str(args[2])
+        if not statement.startswith(("SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+
+
+def prepare(engine: Engine) -> None:
+    """Migrate an empty database to head and load data/ into it."""
+    with engine.begin() as conn:
+        migrate(conn)
+    with Session(engine) as session, session.begin():
+        load(session, DATA_DIR)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The database under test."""
@@ -70,10 +97,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
     """The database, migrated to head and loaded with data/ once per run."""
     engine = make_engine(settings)
     _reset(engine)
-    with engine.begin() as conn:
-        migrate(conn)
-    with Session(engine) as session, session.begin():
-        load(session, DATA_DIR)
+    prepare(engine)
     yield engine
     engine.dispose()
 

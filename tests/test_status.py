@@ -14,19 +14,11 @@ from app import models
 from app.status import TreatyRule, add_months, derive_status, entry_into_force
 from app.vocab import ActionKind, EifRule, StatusKind
 from tests.conftest import shared_path
+from tests.realdata import UNTC_SLUGS
 
 MBT = TreatyRule(EifRule.first_day_sixth_month, date(1999, 3, 1), date(1997, 12, 3))
 CCW = TreatyRule(EifRule.six_months_after, date(1983, 12, 2), date(1981, 4, 10))
 
-UNTC_SLUGS = {
-    "APMBC": "mbt",
-    "CCM": "ccm",
-    "CCW": "ccw",
-    "CCW_P4": "ccw-p4",
-    "CCW_AMENDED_P2": "ccw-p2a",
-    "CCW_AMENDED_ART1": "ccw-art1",
-    "CCW_P5": "ccw-p5",
-}
 UNTC_STATUS = {
     "party": StatusKind.state_party,
     "party (withdrawal pending)": StatusKind.withdrawal_pending,

@@ -20,7 +20,7 @@ from app.schemas import Status
 from app.status import TreatyRule, derive_status
 from app.vocab import ActionKind, StatusKind
 from tests.conftest import shared_path
-from tests.test_status import UNTC_SLUGS
+from tests.realdata import UNTC_SLUGS
 
 ON = date(2026, 2, 3)
 BOUND = (StatusKind.state_party, StatusKind.withdrawal_pending)

@@ -15,10 +15,9 @@ from app import models
 from app.config import Settings
 from app.db import make_engine
 from app.importers import untc_sync
-from app.importers.curated import load
 from app.importers.untc import PAGE_URL
 from app.importers.untc_sync import SyncError, download, sync
-from tests.conftest import DATA_DIR, migrate
+from tests.conftest import prepare
 from tests.test_untc import page_html, table_counts
 
 FILES = {
@@ -141,10 +140,7 @@ def test_a_page_that_is_not_a_status_page_writes_nothing(session: Session) -> No
 def scratch_engine(scratch_url: str) -> Iterator[Engine]:
     """A fresh database with the curated data loaded, for the command's own transaction."""
     engine = make_engine(Settings(database_url=scratch_url))
-    with engine.begin() as conn:
-        migrate(conn)
-    with Session(engine) as session, session.begin():
-        load(session, DATA_DIR)
+    prepare(engine)
     yield engine
     engine.dispose()
 

@@ -51,6 +51,36 @@ class SyncReport:
         return any(c.inserted or c.updated or c.deleted for c in self.tables.values())
 
 
+def upsert(
+    session: Session,
+    model: type[models.Base],
+    rows: Iterable[Row],
+    key: tuple[str, ...],
+    scope: ColumnElement[bool] | None,
+    counts: Counts,
+) -> list[models.Base]:
+    """Insert new rows and update changed ones (by `key`, among the rows in `scope`).
+
+    Returns the rows in scope that `rows` no longer holds, for the caller to delete.
+    """
+    stmt = select(model) if scope is None else select(model).where(scope)
+    existing = {tuple(getattr(o, k) for k in key): o for o in session.scalars(stmt)}
+    for row in rows:
+        obj = existing.pop(tuple(row[k] for k in key), None)
+        if obj is None:
+            session.add(model(**row))
+            counts.inserted += 1
+            continue
+        changed = {col: val for col, val in row.items() if getattr(obj, col) != val}
+        for col, val in changed.items():
+            setattr(obj, col, val)
+        counts.updated += bool(changed)
+        counts.unchanged += not changed
+    counts.deleted += len(existing)
+    session.flush()
+    return list(existing.values())
+
+
 class _Sync:
     """Upserts in dependency order; deletions afterwards, in reverse order."""
 
@@ -66,23 +96,8 @@ class _Sync:
         key: tuple[str, ...],
         scope: ColumnElement[bool] | None = None,
     ) -> None:
-        stmt = select(model) if scope is None else select(model).where(scope)
-        existing = {tuple(getattr(o, k) for k in key): o for o in self.session.scalars(stmt)}
         counts = self.report.tables.setdefault(model.__tablename__, Counts())
-        for row in rows:
-            obj = existing.pop(tuple(row[k] for k in key), None)
-            if obj is None:
-                self.session.add(model(**row))
-                counts.inserted += 1
-                continue
-            changed = {col: val for col, val in row.items() if getattr(obj, col) != val}
-            for col, val in changed.items():
-                setattr(obj, col, val)
-            counts.updated += bool(changed)
-            counts.unchanged += not changed
-        counts.deleted += len(existing)
-        self.leftovers.append(list(existing.values()))
-        self.session.flush()
+        self.leftovers.append(upsert(self.session, model, rows, key, scope, counts))
 
     def finish(self) -> SyncReport:
         for objects in reversed(self.leftovers):

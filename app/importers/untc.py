@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app import dataversion, models
 from app.config import Settings
 from app.errors import NotFoundError
-from app.importers.sync import Counts
+from app.importers.sync import Counts, upsert
 from app.importers.untc_page import Page, UntcPageError, read_page
 from app.queries.countries import resolve_country
 from app.vocab import SourceKind
@@ -201,42 +201,22 @@ def _action_rows(session: Session, page: Page, treaty: str, sid: str) -> dict[st
 def _sync_actions(
     session: Session, sid: str, rows: dict[str, dict[str, Any]], counts: Counts
 ) -> None:
-    existing = {
-        a.id: a
-        for a in session.scalars(
-            select(models.TreatyAction).where(models.TreatyAction.source == sid)
-        )
-    }
-    for aid, row in rows.items():
-        obj = existing.pop(aid, None)
-        if obj is None:
-            session.add(models.TreatyAction(**row))
-            counts.inserted += 1
-            continue
-        changed = {k: v for k, v in row.items() if getattr(obj, k) != v}
-        for key, value in changed.items():
-            setattr(obj, key, value)
-        counts.updated += bool(changed)
-        counts.unchanged += not changed
-    for obj in existing.values():
-        session.delete(obj)
-        counts.deleted += 1
+    scope = models.TreatyAction.source == sid
+    for gone in upsert(session, models.TreatyAction, rows.values(), ("id",), scope, counts):
+        session.delete(gone)
     session.flush()
 
 
 def write(settings: Settings, pages: list[Page], retrieved_on: date | None = None) -> int:
     """Import parsed pages in one transaction and print a summary line per page."""
-    from app.db import make_engine, make_sessionmaker
+    from app.db import transaction
 
-    engine = make_engine(settings)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with transaction(settings) as session:
             reports = import_pages(session, pages, retrieved_on)
     except UntcPageError as exc:
         print(f"import failed, nothing was written: {exc}", file=sys.stderr)
         return 1
-    finally:
-        engine.dispose()
     print_reports(reports)
     return 0
 

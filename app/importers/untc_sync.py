@@ -104,16 +104,13 @@ def run(
     settings: Settings, args: argparse.Namespace, transport: httpx.BaseTransport | None = None
 ) -> int:
     """Download and import in one transaction; on any failure nothing is written."""
-    from app.db import make_engine, make_sessionmaker
+    from app.db import transaction
 
-    engine = make_engine(settings)
     try:
-        with make_sessionmaker(engine)() as session, session.begin():
+        with transaction(settings) as session:
             reports = sync(session, transport, max(args.retries, 1), timeout=args.timeout)
     except (SyncError, UntcPageError) as exc:
         print(f"sync failed, nothing was written: {exc}", file=sys.stderr)
         return 1
-    finally:
-        engine.dispose()
     print_reports(reports)
     return 0
