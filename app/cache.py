@@ -6,8 +6,12 @@ import hashlib
 from collections import OrderedDict
 from typing import Any
 
+import orjson
+from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import PROBLEM_TYPE
 
 Entry = tuple[int, list[tuple[bytes, bytes]], bytes]
 
@@ -25,11 +29,19 @@ class CacheMiddleware:
         self.entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not scope["path"].startswith("/v1/")
+        ):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        version = scope["app"].state.version_reader()
+        try:
+            version = scope["app"].state.version_reader()
+        except DBAPIError:
+            await _unavailable(scope, send)
+            return
         accept = "csv" if "text/csv" in headers.get("accept", "") else "json"
         gzip = "gzip" in headers.get("accept-encoding", "")
         key = (version, scope["method"], scope["path"], scope["query_string"], accept, gzip)
@@ -79,3 +91,23 @@ class CacheMiddleware:
         self.entries[key] = entry
         if len(self.entries) > self.max_entries:
             self.entries.popitem(last=False)
+
+
+async def _unavailable(scope: Scope, send: Send) -> None:
+    """The 503 problem of a database that cannot be reached (before any handler ran)."""
+    body = orjson.dumps(
+        {
+            "type": PROBLEM_TYPE + "database-unavailable",
+            "title": "Service unavailable",
+            "status": 503,
+            "detail": "the database cannot be reached; retry shortly",
+            "instance": scope["path"],
+        }
+    )
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"retry-after", b"5"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -82,12 +82,16 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     """Serve the API with uvicorn (several worker processes when `workers` > 1)."""
     import uvicorn
 
+    from app.observability import configure_logging
+
+    configure_logging(settings.log_level)
+    options = {"host": host, "port": port, "access_log": False, "timeout_graceful_shutdown": 30}
     if workers > 1:
-        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run("app.main:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
         return 0
     from app.main import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port)
+    uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import Field
@@ -37,6 +38,38 @@ class Settings(BaseSettings):
         description="Seconds a process may reuse the data version behind ETags (0: read it on "
         "every request, so writes show at once everywhere).",
     )
+    max_body_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=1024, description="Largest request body accepted (413 above)."
+    )
+    rate_limit_search: int = Field(
+        default=120, ge=0, description="Search requests a minute per client (0: no limit)."
+    )
+    rate_limit_writes: int = Field(
+        default=60, ge=0, description="Write requests a minute per client (0: no limit)."
+    )
+    db_connect_timeout: int = Field(
+        default=5, ge=1, description="Seconds to wait for a PostgreSQL connection before a 503."
+    )
+    log_level: str = Field(default="INFO", description="Level of the JSON request log.")
     response_cache_entries: int = Field(
         default=1024, ge=0, description="Responses kept in memory per process (0 disables)."
     )
+
+
+def settings_table() -> str:
+    """The configuration table of the README, generated from the Settings class."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if isinstance(default, Path):
+            default = f"<project>/{default.relative_to(PROJECT_ROOT)}"
+        elif name == "database_url":
+            default = "sqlite:///<project>/var/treaty.db"
+        if isinstance(default, bool):
+            shown = str(default).lower()
+        elif isinstance(default, list):
+            shown = json.dumps(default)
+        else:
+            shown = str(default)
+        rows.append(f"| `{name.upper()}` | `{shown}` | {field.description} |")
+    return "\n".join(rows)

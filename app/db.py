@@ -25,7 +25,12 @@ def make_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=settings.echo_sql, pool_pre_ping=True)
+    return create_engine(
+        url,
+        echo=settings.echo_sql,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": settings.db_connect_timeout},
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:

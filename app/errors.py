@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("app")
 
 PROBLEM_TYPE = "https://treaty-status-api.example/problems/"
 
@@ -57,7 +61,9 @@ def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
     if exc.parameter is not None:
         body["parameter"] = exc.parameter
     body.update(exc.extra)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    if "retry_after" in exc.extra:
+        headers["Retry-After"] = str(exc.extra["retry_after"])
     return JSONResponse(
         body, status_code=exc.status, media_type="application/problem+json", headers=headers
     )
@@ -86,6 +92,18 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, problem)
 
 
+async def _database(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", type(exc).__name__)
+    problem = ProblemError(
+        503,
+        "Service unavailable",
+        "the database cannot be reached; retry shortly",
+        kind="database-unavailable",
+        retry_after=5,
+    )
+    return problem_response(request, problem)
+
+
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     problem = ProblemError(
@@ -99,3 +117,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(OperationalError, _database)
+    app.add_exception_handler(InterfaceError, _database)

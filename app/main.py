@@ -8,12 +8,15 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 
 from app import dataversion, errors
 from app.cache import CacheMiddleware
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
+from app.limits import BodyLimitMiddleware, RateLimiter
+from app.observability import Metrics, ObservabilityMiddleware
 from app.respond import reject_unknown_params
 from app.routers import countries, health, resolutions, search, sources, treaties
 
@@ -32,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version_reader.close()
         engine.dispose()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="Treaty Status API",
         version="1.0.0",
         summary="Countries' status toward the Mine Ban Treaty, the CCM and the CCW, their UNGA "
@@ -44,6 +47,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = sessions
     app.state.version_reader = version_reader
+    app.state.metrics = Metrics()
+    app.state.schema_head = schema_head()
+    app.state.rate_limiters = {
+        "search": RateLimiter(settings.rate_limit_search),
+        "writes": RateLimiter(settings.rate_limit_writes),
+    }
     errors.install(app)
     for module in (health, countries, treaties, resolutions, sources, search):
         for route in module.router.routes:
@@ -56,9 +65,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Link"],
+        expose_headers=["ETag", "Link", "Retry-After", "X-Request-ID"],
         max_age=3600,
     )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     return app
+
+
+def schema_head() -> str | None:
+    """The newest migration, which a ready database must be at."""
+    from alembic.script import ScriptDirectory
+
+    from app.cli import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()  # type: ignore[arg-type]

@@ -1,13 +1,51 @@
-"""Operational endpoints."""
+"""Operational endpoints: liveness, readiness, Prometheus metrics."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from app.errors import ProblemError
+from app.observability import pool_checked_out
 
 router = APIRouter(tags=["operations"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     """Liveness: the process is up (does not touch the database)."""
     return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> dict[str, Any]:
+    """Readiness: the database answers and its schema is at the newest migration."""
+    try:
+        with request.app.state.engine.connect() as conn:
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception as exc:
+        raise ProblemError(
+            503, "Not ready", f"database unreachable ({type(exc).__name__})", kind="not-ready"
+        ) from exc
+    head = request.app.state.schema_head
+    if revision != head:
+        raise ProblemError(
+            503,
+            "Not ready",
+            f"schema at {revision}, expected {head}: run migrate",
+            kind="not-ready",
+        )
+    return {"status": "ready", "schema": str(revision)}
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics: requests and latency by route and status, database pool, data version."""
+    state = request.app.state
+    state.metrics.pool_in_use.set(pool_checked_out(state.engine))
+    state.metrics.data_version.set(state.version_reader())
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app import respond, search
+from app.limits import rate_limited
 from app.paging import Page, decode_cursor, encode_cursor
 from app.queries.common import list_sources
 from app.routers.params import DbSession, Listing
@@ -16,7 +17,12 @@ from app.schemas import SearchHit
 router = APIRouter(prefix="/v1", tags=["search"])
 
 
-@router.get("/search", response_model=Page[SearchHit])
+@router.get(
+    "/search",
+    response_model=Page[SearchHit],
+    dependencies=[Depends(rate_limited("search"))],
+    responses={429: {"description": "Too many searches from this client; see Retry-After."}},
+)
 def search_text(
     request: Request,
     session: DbSession,
