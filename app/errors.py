@@ -8,12 +8,48 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("app")
 
 PROBLEM_TYPE = "https://treaty-status-api.example/problems/"
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem body (extra members such as `suggestions` may follow)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    parameter: str | None = Field(None, description="The request parameter at fault.")
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` documenting problem bodies for these statuses."""
+    texts = {
+        400: "Unknown query parameter or invalid cursor.",
+        401: "Missing or unknown API key.",
+        403: "The key lacks the scope this needs.",
+        404: "Nothing with that name or id (close matches in `suggestions`).",
+        413: "Request body too large.",
+        422: "A parameter or field has an invalid value (all listed in `errors`).",
+        429: "Too many requests from this client; see Retry-After.",
+        503: "The database cannot be reached; see Retry-After.",
+    }
+    schema = Problem.model_json_schema()
+    return {
+        status: {
+            "description": texts[status],
+            "content": {"application/problem+json": {"schema": schema}},
+        }
+        for status in statuses
+    }
 
 
 class ProblemError(Exception):

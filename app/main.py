@@ -17,6 +17,7 @@ from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.limits import BodyLimitMiddleware, RateLimiter
 from app.observability import Metrics, ObservabilityMiddleware
+from app.paging import Page
 from app.respond import reject_unknown_params
 from app.routers import countries, health, resolutions, search, sources, treaties
 
@@ -56,8 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for module in (health, countries, treaties, resolutions, sources, search):
         for route in module.router.routes:
-            if isinstance(route, APIRoute) and route.description and not route.summary:
-                route.summary = route.description.strip().splitlines()[0].rstrip(".")
+            if isinstance(route, APIRoute):
+                document(route)
         app.include_router(module.router)
     # Outermost last: CORS sees every response (cached ones too), the cache stores gzip bodies.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
@@ -73,6 +74,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     return app
+
+
+def document(route: APIRoute) -> None:
+    """OpenAPI text from the code: summary from the docstring, problem and CSV responses."""
+    if route.description and not route.summary:
+        route.summary = route.description.strip().splitlines()[0].rstrip(".")
+    if route.path.startswith("/v1/"):
+        route.responses = {**errors.problem_responses(400, 404, 422, 503), **route.responses}
+    if getattr(route.response_model, "__pydantic_generic_metadata__", {}).get("origin") is Page:
+        csv = {"schema": {"type": "string", "description": "CSV: the same fields, flattened"}}
+        route.responses[200] = {"content": {"text/csv": csv}}
 
 
 def schema_head() -> str | None:

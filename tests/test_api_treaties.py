@@ -226,4 +226,4 @@ def test_members_rejects_an_unknown_status(client: TestClient) -> None:
     assert response.status_code == 422
     body = response.json()
     assert body["parameter"] == "status"
-    assert body["detail"].startswith("status: party not in not_party, signatory, state_party")
+    assert body["detail"].startswith("status: String should match pattern '^(?:withdrawal_pending|")

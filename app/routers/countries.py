@@ -17,8 +17,10 @@ from app.routers.params import (
     CountryKey,
     DbSession,
     Listing,
+    StatusList,
     TreatyFilter,
     TreatyKey,
+    VoteList,
     parse_set,
 )
 from app.schemas import (
@@ -52,10 +54,7 @@ def list_countries(
         bool | None, Query(description="Only historical codes (true) or current.")
     ] = None,
     treaty: TreatyFilter = None,
-    status: Annotated[
-        str | None,
-        Query(description="With `treaty`: comma-separated statuses, e.g. `not_party,signatory`."),
-    ] = None,
+    status: StatusList = None,
     as_of: AsOf = None,
 ) -> Response:
     """Countries, filtered by name, UN membership and status toward a treaty."""
@@ -150,9 +149,7 @@ def list_votes(
     treaty: TreatyFilter = None,
     since: Annotated[date | None, Query(alias="from", description="Earliest vote date.")] = None,
     until: Annotated[date | None, Query(alias="to", description="Latest vote date.")] = None,
-    vote: Annotated[
-        str | None, Query(description="Comma-separated: yes, no, abstain, non_voting.")
-    ] = None,
+    vote: VoteList = None,
 ) -> Response:
     """A country's UNGA vote history, oldest first."""
     found = countries.resolve_country(session, country)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from app.errors import ProblemError
+from app.errors import ProblemError, problem_responses
 from app.observability import pool_checked_out
 
 router = APIRouter(tags=["operations"])
@@ -21,7 +21,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses=problem_responses(503))
 def readyz(request: Request) -> dict[str, Any]:
     """Readiness: the database answers and its schema is at the newest migration."""
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.db import get_session
 from app.errors import ProblemError
 from app.respond import ListParams
+from app.vocab import StatusKind, VoteKind
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -46,6 +47,26 @@ AsOf = Annotated[
 TreatyFilter = Annotated[
     str | None,
     Query(description="Treaty slug or alias to filter on.", examples=["ccm"], max_length=200),
+]
+
+
+def word_list(words: list[str], description: str, example: str) -> Any:
+    """A query parameter holding a comma-separated list of `words` (pattern in the OpenAPI)."""
+    one = "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+    return Query(
+        pattern=f"^{one}(?:,{one})*$",
+        max_length=300,
+        description=f"{description} Comma-separated, from: {', '.join(sorted(words))}.",
+        examples=[example],
+    )
+
+
+StatusList = Annotated[
+    str | None,
+    word_list([s.value for s in StatusKind], "Statuses to keep.", "state_party,withdrawal_pending"),
+]
+VoteList = Annotated[
+    str | None, word_list([v.value for v in VoteKind], "Votes to keep.", "yes,abstain")
 ]
 
 

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app import respond, search
+from app.errors import problem_responses
 from app.limits import rate_limited
 from app.paging import Page, decode_cursor, encode_cursor
 from app.queries.common import list_sources
-from app.routers.params import DbSession, Listing
+from app.routers.params import DbSession, Listing, word_list
 from app.schemas import SearchHit
 
 router = APIRouter(prefix="/v1", tags=["search"])
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/v1", tags=["search"])
     "/search",
     response_model=Page[SearchHit],
     dependencies=[Depends(rate_limited("search"))],
-    responses={429: {"description": "Too many searches from this client; see Retry-After."}},
+    responses=problem_responses(429),
 )
 def search_text(
     request: Request,
@@ -37,8 +38,7 @@ def search_text(
         ),
     ],
     kind: Annotated[
-        str | None,
-        Query(description="Comma-separated: position, citation, source.", examples=["citation"]),
+        str | None, word_list(["position", "citation", "source"], "Kinds of hit.", "citation")
     ] = None,
 ) -> Response:
     """Full-text search over positions, citations and sources, best match first."""

@@ -12,7 +12,7 @@ from app import respond
 from app.paging import Page
 from app.queries import treaties
 from app.queries.common import list_sources
-from app.routers.params import AsOf, DbSession, Listing, TreatyKey, parse_set
+from app.routers.params import AsOf, DbSession, Listing, StatusList, TreatyKey, parse_set
 from app.schemas import Member, TimelinePoint, Treaty, TreatyDetail
 from app.vocab import StatusKind
 
@@ -45,13 +45,7 @@ def list_members(
     treaty: TreatyKey,
     session: DbSession,
     listing: Listing,
-    status: Annotated[
-        str | None,
-        Query(
-            description="Comma-separated statuses to keep, e.g. `state_party,withdrawal_pending`.",
-            examples=["state_party,withdrawal_pending"],
-        ),
-    ] = None,
+    status: StatusList = None,
     as_of: AsOf = None,
 ) -> Response:
     """Every country's status toward a treaty on a date, one row per country (the map call)."""
