@@ -15,7 +15,7 @@ from app.cache import CacheMiddleware
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.respond import reject_unknown_params
-from app.routers import countries, health, resolutions, search, sources, treaties
+from app.routers import countries, health, profiles, resolutions, search, sources, treaties
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = sessions
     app.state.version_reader = version_reader
     errors.install(app)
-    for module in (health, countries, treaties, resolutions, sources, search):
+    for module in (health, countries, treaties, resolutions, sources, search, profiles):
         for route in module.router.routes:
             if isinstance(route, APIRoute) and route.description and not route.summary:
                 route.summary = route.description.strip().splitlines()[0].rstrip(".")
