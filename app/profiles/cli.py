@@ -31,9 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _summary(result: ProfileResult) -> str:
-    lines = [f"{result.title or '(untitled)'} — country {result.country}, kind {result.kind}, "
-             f"last updated {result.last_updated or 'not shown'}",
-             f"  citations: {len(result.citations)}"]
+    lines = [
+        f"{result.title or '(untitled)'} — country {result.country}, kind {result.kind}, "
+        f"last updated {result.last_updated or 'not shown'}",
+        f"  citations: {len(result.citations)}",
+    ]
     for attr in LISTS:
         lines.append(f"  {attr}: {len(getattr(result, attr))}")
         for item in getattr(result, attr):
@@ -68,13 +70,16 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             if args.action == "ingest":
                 for result, sid, drafts in store.ingest(session, raw, args.publish):
                     published = sum(d.status == "published" for d in drafts)
-                    print(f"{sid}: {len(result.citations)} citations, {len(drafts)} drafts, "
-                          f"{published} published")
+                    print(
+                        f"{sid}: {len(result.citations)} citations, {len(drafts)} drafts, "
+                        f"{published} published"
+                    )
                     for w in result.warnings:
                         print(f"  warning: {w}")
             elif args.action == "drafts":
-                stmt = select(models.Draft).order_by(models.Draft.source, models.Draft.span_start,
-                                                     models.Draft.id)
+                stmt = select(models.Draft).order_by(
+                    models.Draft.source, models.Draft.span_start, models.Draft.id
+                )
                 if args.source:
                     stmt = stmt.where(models.Draft.source == args.source)
                 if args.status:
@@ -83,8 +88,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                     print(f"{d.id}  {d.status:<9} {d.kind:<16} {d.source}  {d.citations}")
             else:
                 draft = session.get(models.Draft, args.target)
-                done = [store.publish_draft(session, draft)] if draft else store.publish_source(
-                    session, args.target)
+                done = (
+                    [store.publish_draft(session, draft)]
+                    if draft
+                    else store.publish_source(session, args.target)
+                )
                 print(f"published {len(done)} draft(s)")
     except ProblemError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)

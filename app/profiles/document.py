@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 from app.profiles.text import dates
 
-KINDS = {"mine ban policy": "mine_ban_policy", "cluster munition ban policy": "cluster_munition_ban_policy"}
+KINDS = {
+    "mine ban policy": "mine_ban_policy",
+    "cluster munition ban policy": "cluster_munition_ban_policy",
+}
 _KIND_LINE = re.compile(
     r"^\W{0,3}(?:(?P<pre>[^\n]{1,80}?)\s{0,3}[—–:\-|]\s{0,3})?"
     r"(?P<kind>mine ban policy|cluster munition ban policy)\W{0,3}$",
@@ -18,8 +21,33 @@ _FOOTNOTE = re.compile(r"^[^\w\[\n]{0,3}\[(\d{1,3})\]\s*")
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _UPDATE = re.compile(r"^\W{0,3}(?:update|editor['’]s note)\b", re.IGNORECASE)
 _END = re.compile(r"[.!?](?:[\"'”’)]{0,3})(?:\[\d{1,3}\]){0,10}")
-_ABBREV = {"amb", "no", "nos", "p", "pp", "e.g", "i.e", "st", "dr", "mr", "mrs", "ms", "vol",
-           "art", "para", "approx", "u.s", "u.n", "etc", "jr", "lt", "col", "gen", "fig", "cf"}
+_ABBREV = {
+    "amb",
+    "no",
+    "nos",
+    "p",
+    "pp",
+    "e.g",
+    "i.e",
+    "st",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "vol",
+    "art",
+    "para",
+    "approx",
+    "u.s",
+    "u.n",
+    "etc",
+    "jr",
+    "lt",
+    "col",
+    "gen",
+    "fig",
+    "cf",
+}
 _HEADING_MAX = 70
 
 
@@ -132,7 +160,9 @@ def split_sections(text: str) -> list[Section]:
             number = int(fn.group(1))
             expected = max(current.footnotes, default=0) + 1
             if number != expected:
-                current.warnings.append(f"footnote [{number}] found where [{expected}] was expected")
+                current.warnings.append(
+                    f"footnote [{number}] found where [{expected}] was expected"
+                )
             if number in current.footnotes:
                 current.warnings.append(f"footnote [{number}] appears twice; the first is kept")
                 footnote = None
@@ -170,11 +200,11 @@ def _country_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
         stripped = text[start:end].strip()
         if not stripped:
             continue
-        if len(stripped) <= 120 and _KIND_LINE.match(stripped):
-            if last >= 0 and _is_heading(text[lines[last][0] : lines[last][1]]):
-                pre = text[lines[last][0] : lines[last][1]].strip()
-                if not _KIND_LINE.match(pre) and not _FOOTNOTE.match(pre):
-                    found.add(last)
+        heading_above = last >= 0 and _is_heading(text[lines[last][0] : lines[last][1]])
+        if len(stripped) <= 120 and _KIND_LINE.match(stripped) and heading_above:
+            pre = text[lines[last][0] : lines[last][1]].strip()
+            if not _KIND_LINE.match(pre) and not _FOOTNOTE.match(pre):
+                found.add(last)
         last = i
     return found
 
@@ -196,7 +226,7 @@ def sentences(text: str, start: int, end: int, paragraph: int) -> list[Sentence]
         if stop < end and not after[:1].isspace() and "[" not in m.group(0):
             continue
         word = re.search(r"(\S+)$", text[pos : start + m.start()])
-        token = word.group(1).lower().strip("(“\"") if word else ""
+        token = word.group(1).lower().strip('(“"') if word else ""
         if token in _ABBREV or re.fullmatch(r"[a-z]", token):
             continue
         out.append(_sentence(text, pos, stop, paragraph))

@@ -11,7 +11,9 @@ from app.profiles.text import dates
 _MEETING_WORDS = re.compile(
     r"\b(Conference|Committee|Meeting|Session|Workshop|Process|Assembly|Seminar|Symposium)\b"
 )
-_SYMBOL = re.compile(r"\b(?:UNGA |General Assembly )?[Rr]esolution (?:A/RES/)?(\d{2,3})/(\d{1,3})\b")
+_SYMBOL = re.compile(
+    r"\b(?:UNGA |General Assembly )?[Rr]esolution (?:A/RES/)?(\d{2,3})/(\d{1,3})\b"
+)
 _LETTER_NO = re.compile(
     r"^(?:[Ss]ee,? )?Letter (?:No\.? ?|#)?(?P<no>[\w][\w./\-]{0,30}\d[\w./\-]{0,30}) from (?:the )?"
     r"(?P<issuer>[^,]{3,200}),"
@@ -51,8 +53,10 @@ def read_citation(text: str, is_country: Callable[[str], bool]) -> CitationParts
     found = dates(head, years=False)
     parts = CitationParts(date=found[-1].value if found else None)
     symbol = _SYMBOL.search(head)
-    if symbol and head.count("Resolution") + head.count("resolution") >= 1 and (
-        "UNGA" in head or "General Assembly" in head
+    if (
+        symbol
+        and head.count("Resolution") + head.count("resolution") >= 1
+        and ("UNGA" in head or "General Assembly" in head)
     ):
         parts.issuer = "United Nations General Assembly"
         parts.reference = f"UNGA Resolution {symbol.group(1)}/{symbol.group(2)}"

@@ -35,9 +35,14 @@ _TREATIES: list[tuple[str, str]] = [
     ),
 ]
 TREATY_PATTERNS = [(slug, re.compile(p)) for slug, p in _TREATIES]
-GENERIC = re.compile(r"\b(?:the|this|that) (?:[Cc]onvention|[Tt]reaty)(?!['’]s? (?:Signing))\b|\bit\b")
+GENERIC = re.compile(
+    r"\b(?:the|this|that) (?:[Cc]onvention|[Tt]reaty)(?!['’]s? (?:Signing))\b|\bit\b"
+)
 KIND_TREATY = {"mine_ban_policy": "mbt", "cluster_munition_ban_policy": "ccm"}
-KIND_WEAPON = {"mine_ban_policy": "antipersonnel_mine", "cluster_munition_ban_policy": "cluster_munition"}
+KIND_WEAPON = {
+    "mine_ban_policy": "antipersonnel_mine",
+    "cluster_munition_ban_policy": "cluster_munition",
+}
 
 AP_MINES = re.compile(r"anti-?\s?personnel\s(?:land)?mines?|\bAP mines?\b|\blandmines?\b", re.I)
 CLUSTER = re.compile(r"cluster munitions?|submunitions?|cluster bombs?", re.I)

@@ -11,9 +11,11 @@ from app.profiles.result import ParticipationItem
 from app.profiles.text import MONTHS, dates, years_in
 from app.vocab import ParticipationRole
 
-_ORD = (r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Twelfth|"
-        r"Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|Eighteenth|Nineteenth|Twentieth|"
-        r"Twenty-\w{3,6}|\d{1,2}(?:st|nd|rd|th)) ")
+_ORD = (
+    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Twelfth|"
+    r"Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|Eighteenth|Nineteenth|Twentieth|"
+    r"Twenty-\w{3,6}|\d{1,2}(?:st|nd|rd|th)) "
+)
 MEETING = re.compile(
     rf"(?:(?P<year>\d{{4}}) )?(?P<ord>{_ORD})?(?P<name>Review Conference|Meetings? of (?:the )?"
     r"States Parties|Signing Conference|Oslo Process|Ottawa Process|Standing Committee "
@@ -22,16 +24,24 @@ MEETING = re.compile(
     r"Conference)"
 )
 _ROLES: list[tuple[re.Pattern[str], ParticipationRole]] = [
-    (re.compile(r"\binvited to,? but did not attend|\binvited,? but did not attend"),
-     ParticipationRole.invited_not_attended),
-    (re.compile(r"\bdid not (?:attend|participate in)\b|\babsent from\b"),
-     ParticipationRole.not_attended),
+    (
+        re.compile(r"\binvited to,? but did not attend|\binvited,? but did not attend"),
+        ParticipationRole.invited_not_attended,
+    ),
+    (
+        re.compile(r"\bdid not (?:attend|participate in)\b|\babsent from\b"),
+        ParticipationRole.not_attended,
+    ),
     (re.compile(r"\bas an? observer\b"), ParticipationRole.observer),
     (re.compile(r"\bas a State Party\b"), ParticipationRole.state_party),
-    (re.compile(r"\b(?:participated|attended|took part|joined|was represented)\b"),
-     ParticipationRole.participant),
+    (
+        re.compile(r"\b(?:participated|attended|took part|joined|was represented)\b"),
+        ParticipationRole.participant,
+    ),
 ]
-_ADOPTION = re.compile(r"consensus adoption of the (?:convention|treaty) text in ([A-Z][a-z]{2,30})")
+_ADOPTION = re.compile(
+    r"consensus adoption of the (?:convention|treaty) text in ([A-Z][a-z]{2,30})"
+)
 _YEAR_LIST = re.compile(r"^\s{0,2}in (\d{4}(?:(?:,| and|, and) \d{4}){0,20})")
 _PLACE = re.compile(r"^ (?:in|at|held in) ([A-Z][a-z]{2,30})\b")
 
@@ -66,7 +76,7 @@ def participations(ctx: Ctx) -> list[ParticipationItem]:
         else:
             listed = _YEAR_LIST.match(tail)
             years = years_in(listed.group(1)) if listed else []
-        near = [d for d in dates(tail[:45], years=False)]
+        near = list(dates(tail[:45], years=False))
         date = near[0].value if near else None
         if not years:
             later = years_in(tail) or years_in(text)
@@ -79,18 +89,30 @@ def participations(ctx: Ctx) -> list[ParticipationItem]:
             meeting = name.replace("Meetings", "Meeting")
             if plural or m.group("year"):
                 meeting = f"{year} {meeting}"
-            items.append(ParticipationItem(**ctx.base(), treaty=treaty, meeting=meeting,  # type: ignore[arg-type]
-                                           year=year, date=date if len(years) == 1 else None,
-                                           role=role))
+            items.append(
+                ParticipationItem(
+                    **ctx.base(),
+                    treaty=treaty,
+                    meeting=meeting,
+                    year=year,
+                    date=date if len(years) == 1 else None,
+                    role=role,
+                )
+            )
     adoption = _ADOPTION.search(text)
     if adoption:
         found = dates(text[adoption.end() :], years=True)
         if found:
-            items.append(ParticipationItem(
-                **ctx.base(), treaty=ctx.treaty_near(), meeting=f"{adoption.group(1)} Diplomatic "  # type: ignore[arg-type]
-                "Conference", year=int(found[0].value[:4]),
-                date=found[0].value if len(found[0].value) > 4 else None,
-                role=ParticipationRole.participant))
+            items.append(
+                ParticipationItem(
+                    **ctx.base(),
+                    treaty=ctx.treaty_near(),
+                    meeting=f"{adoption.group(1)} Diplomatic Conference",
+                    year=int(found[0].value[:4]),
+                    date=found[0].value if len(found[0].value) > 4 else None,
+                    role=ParticipationRole.participant,
+                )
+            )
     return items
 
 
@@ -107,8 +129,16 @@ def from_footnote(ctx: Ctx, note: str) -> list[ParticipationItem]:
     meeting = meeting.strip()
     if place:
         meeting = f"{meeting}, {place}"
-    return [ParticipationItem(**ctx.base(), treaty=treaty, meeting=meeting, year=int(date[:4]),  # type: ignore[arg-type]
-                              date=date, role=ParticipationRole.participant)]
+    return [
+        ParticipationItem(
+            **ctx.base(),
+            treaty=treaty,
+            meeting=meeting,
+            year=int(str(date)[:4]),
+            date=date,
+            role=ParticipationRole.participant,
+        )
+    ]
 
 
 def meeting_key(meeting: str) -> str:

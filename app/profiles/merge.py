@@ -16,6 +16,7 @@ def _union(*lists: list[int]) -> list[int]:
 def tidy(result: ProfileResult, section: Section, warnings: list[str]) -> None:
     """Merge duplicates in place."""
     seen: set[Any] = set()
+    key: Any
     statuses = []
     for s in result.statuses:
         key = (s.treaty, s.status, s.span)
@@ -37,9 +38,7 @@ def tidy(result: ProfileResult, section: Section, warnings: list[str]) -> None:
     for v in result.votes:
         key = v.resolution or (v.treaty, v.year)
         old = votes.get(key)
-        if old is None:
-            votes[key] = v
-        elif old.pattern and not v.pattern:
+        if old is None or (old.pattern and not v.pattern):
             votes[key] = v
         elif not old.pattern and not v.pattern:
             old.citations = _union(old.citations, v.citations)
@@ -47,8 +46,10 @@ def tidy(result: ProfileResult, section: Section, warnings: list[str]) -> None:
     result.votes = sorted(votes.values(), key=lambda v: (v.year or 0, v.resolution or ""))
     for v in result.votes:
         if v.resolution is None:
-            warnings.append(f"no known {v.treaty} resolution for {v.year}: set `resolution` in "
-                            "the draft before publishing")
+            warnings.append(
+                f"no known {v.treaty} resolution for {v.year}: set `resolution` in "
+                "the draft before publishing"
+            )
 
     parts: dict[Any, Any] = {}
     for p in result.participations:

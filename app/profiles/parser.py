@@ -17,12 +17,14 @@ from app.profiles.lexicon import (
     find_country,
     is_country,
 )
-from app.profiles.result import CitationItem, ProfileResult
+from app.profiles.result import CitationItem, CostItem, ProfileResult
 from app.profiles.text import Normalized, dates, month, normalize
 
 MAX_CHARS = 2_000_000
-_CONNECTIVE = re.compile(r"^(?:However|But|Yet|It|This|They|Also|Moreover|Furthermore|Still|"
-                         r"In addition|As in|At the same time)\b")
+_CONNECTIVE = re.compile(
+    r"^(?:However|But|Yet|It|This|They|Also|Moreover|Furthermore|Still|"
+    r"In addition|As in|At the same time)\b"
+)
 _STATEMENT_YEAR = re.compile(r"^In (\d{4})\b|\b(?:in|In) (\d{4}),? that\b")
 _NAME = re.compile(r"\b([A-Z][\w’'-]+(?: (?:of |and |the )?[A-Z][\w’'-]+){0,4})")
 
@@ -30,7 +32,9 @@ _NAME = re.compile(r"\b([A-Z][\w’'-]+(?: (?:of |and |the )?[A-Z][\w’'-]+){0,
 def parse(raw: str, resolutions: dict[tuple[str, int], str] | None = None) -> ProfileResult:
     """Read a profile; a file with several profile sections gives them in `sections`."""
     norm = normalize(raw[:MAX_CHARS])
-    found = [_section(norm, s, resolutions or default_resolutions()) for s in split_sections(norm.text)]
+    found = [
+        _section(norm, s, resolutions or default_resolutions()) for s in split_sections(norm.text)
+    ]
     first = found[0]
     first.sections = found[1:]
     if len(raw) > MAX_CHARS:
@@ -52,15 +56,20 @@ def _country(section: Section, text: str, start: int) -> str | None:
     return None
 
 
-def _section(norm: Normalized, section: Section, resolutions: dict[tuple[str, int], str]) -> ProfileResult:
+def _section(
+    norm: Normalized, section: Section, resolutions: dict[tuple[str, int], str]
+) -> ProfileResult:
     text = norm.text
     warnings = list(section.warnings)
     body_start = section.paragraphs[0][0] if section.paragraphs else 0
     kind = section.kind
     if kind is None:
         body = " ".join(text[a:b] for a, b, _ in section.paragraphs)
-        kind = "cluster_munition_ban_policy" if len(CLUSTER.findall(body)) > len(
-            AP_MINES.findall(body)) else "mine_ban_policy"
+        kind = (
+            "cluster_munition_ban_policy"
+            if len(CLUSTER.findall(body)) > len(AP_MINES.findall(body))
+            else "mine_ban_policy"
+        )
         warnings.append(f"no profile heading found; the kind was guessed: {kind}")
     country = _country(section, text, body_start)
     if country is None:
@@ -69,26 +78,40 @@ def _section(norm: Normalized, section: Section, resolutions: dict[tuple[str, in
         CitationItem(number=f.number, text=f.text, **vars(read_citation(f.text, is_country)))
         for f in section.footnotes.values()
     ]
-    result = ProfileResult(country=country, kind=kind, title=section.title,
-                           last_updated=section.last_updated, citations=citations)
+    result = ProfileResult(
+        country=country,
+        kind=kind,
+        title=section.title,
+        last_updated=section.last_updated,
+        citations=citations,
+    )
     units = _units(text, section)
     cited = {n for s in units for n in s.citations if s.footnote is None}
     missing = sorted(cited - set(section.footnotes))
     if missing and not section.footnotes:
-        warnings.append("no footnote list: the text may be cut off; footnote markers "
-                        f"{', '.join(map(str, missing))} have no footnote")
+        warnings.append(
+            "no footnote list: the text may be cut off; footnote markers "
+            f"{', '.join(map(str, missing))} have no footnote"
+        )
     elif missing:
         warnings.append(f"footnotes cited but missing: {', '.join(map(str, missing))}")
     if units and not re.search(r"[.!?”\"’)\]]$", units[-1].text):
         warnings.append("the text ends mid-sentence: it may be cut off")
-    body_dates = [d.value for s in units if s.footnote is None and not s.update
-                  for d in dates(s.text, years=False)]
+    body_dates = [
+        d.value
+        for s in units
+        if s.footnote is None and not s.update
+        for d in dates(s.text, years=False)
+    ]
     as_of = section.last_updated or month(max(body_dates, default=None))
     all_years = [int(d[:4]) for d in body_dates] + [
-        int(d.value[:4]) for s in units if s.update for d in dates(s.text, years=False)]
+        int(d.value[:4]) for s in units if s.update for d in dates(s.text, years=False)
+    ]
     ref_year = max([*all_years, int(as_of[:4])] if as_of else all_years, default=None)
-    notes = {f.number: (f.text, next((c.date for c in citations if c.number == f.number), None))
-             for f in section.footnotes.values()}
+    notes = {
+        f.number: (f.text, next((c.date for c in citations if c.number == f.number), None))
+        for f in section.footnotes.values()
+    }
     treaty, weapon = KIND_TREATY[kind], KIND_WEAPON[kind]
     context: str | None = None
     for s in units:
@@ -98,15 +121,36 @@ def _section(norm: Normalized, section: Section, resolutions: dict[tuple[str, in
         own = dates(s.text, years=False)
         if own and s.footnote is None:
             context = own[-1].value
-        ctx = Ctx(text=s.text, span=norm.span(s.start, s.end), citations=s.citations, when=when,
-                  treaty=treaty, weapon=weapon, as_of=as_of, ref_year=ref_year,
-                  resolutions=resolutions, footnotes=notes, update=s.update,
-                  footnote=s.footnote, warnings=warnings)
+        ctx = Ctx(
+            text=s.text,
+            span=norm.span(s.start, s.end),
+            citations=s.citations,
+            when=when,
+            treaty=treaty,
+            weapon=weapon,
+            as_of=as_of,
+            ref_year=ref_year,
+            resolutions=resolutions,
+            footnotes=notes,
+            update=s.update,
+            footnote=s.footnote,
+            warnings=warnings,
+        )
         _extract(ctx, s, result)
     for f in section.footnotes.values():
-        ctx = Ctx(text=f.text, span=norm.span(f.start, f.end), citations=[f.number],
-                  when=notes[f.number][1], treaty=treaty, weapon=weapon, as_of=as_of,
-                  ref_year=ref_year, resolutions=resolutions, footnotes=notes, warnings=warnings)
+        ctx = Ctx(
+            text=f.text,
+            span=norm.span(f.start, f.end),
+            citations=[f.number],
+            when=notes[f.number][1],
+            treaty=treaty,
+            weapon=weapon,
+            as_of=as_of,
+            ref_year=ref_year,
+            resolutions=resolutions,
+            footnotes=notes,
+            warnings=warnings,
+        )
         result.participations += meetings.from_footnote(ctx, f.text)
     from app.profiles.merge import tidy
 
@@ -131,7 +175,7 @@ def _extract(ctx: Ctx, s: Sentence, result: ProfileResult) -> None:
         ctx.warnings.append(f"could not read {s.text[:60]!r}: {exc.__class__.__name__}")
 
 
-def _attach_costs(ctx: Ctx, figures: list[weapons.CostItem], result: ProfileResult) -> None:
+def _attach_costs(ctx: Ctx, figures: list[CostItem], result: ProfileResult) -> None:
     types = set(weapons._TYPE.findall(ctx.text))
     candidates = [p for p in result.stockpiles if p.reporter == "official" or not types]
     match = [p for p in candidates if types & set(p.types)] or candidates

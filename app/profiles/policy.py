@@ -10,18 +10,48 @@ from app.profiles.text import dates, years_in
 from app.vocab import StatusKind, VoteKind
 
 _STATUS: list[tuple[re.Pattern[str], StatusKind, str | None]] = [
-    (re.compile(r"\bsigned\b[^.;]{0,120}?\bbut (?:has )?(?:not|never) (?:yet )?ratified"),
-     StatusKind.signatory, "signature"),
-    (re.compile(r"\b(?:has|have|had) (?:still )?not (?:yet )?(?:acceded|joined|ratified|signed)\b|"
-                r"\b(?:has|have) yet to (?:accede|join|ratify|sign)\b"), StatusKind.not_party, None),
-    (re.compile(r"\b(?:is|are|remains) not (?:yet )?(?:a )?(?:State )?[Pp]arty\b|"
-                r"\bnor is it (?:a )?(?:State )?[Pp]arty\b"), StatusKind.not_party, None),
-    (re.compile(r"\b[Nn]on-?\s?[Ss]ignatory\b|\bnot a signatory\b|\bnever signed\b|"
-                r"\b(?:remains|stays) outside\b"), StatusKind.not_party, None),
-    (re.compile(r"\bwithdrew from\b|\bwithdrawal (?:took|takes) effect\b"), StatusKind.withdrawn, None),
-    (re.compile(r"\b(?:is|are|became|becoming|has been) (?:a |an |its |the )?(?:\d{1,3}\w{0,2} )?"
-                r"States? Part(?:y|ies)\b|^State Party\b|\b[Ss]tate [Pp]arty [A-Z]"),
-     StatusKind.state_party, None),
+    (
+        re.compile(r"\bsigned\b[^.;]{0,120}?\bbut (?:has )?(?:not|never) (?:yet )?ratified"),
+        StatusKind.signatory,
+        "signature",
+    ),
+    (
+        re.compile(
+            r"\b(?:has|have|had) (?:still )?not (?:yet )?(?:acceded|joined|ratified|signed)\b|"
+            r"\b(?:has|have) yet to (?:accede|join|ratify|sign)\b"
+        ),
+        StatusKind.not_party,
+        None,
+    ),
+    (
+        re.compile(
+            r"\b(?:is|are|remains) not (?:yet )?(?:a )?(?:State )?[Pp]arty\b|"
+            r"\bnor is it (?:a )?(?:State )?[Pp]arty\b"
+        ),
+        StatusKind.not_party,
+        None,
+    ),
+    (
+        re.compile(
+            r"\b[Nn]on-?\s?[Ss]ignatory\b|\bnot a signatory\b|\bnever signed\b|"
+            r"\b(?:remains|stays) outside\b"
+        ),
+        StatusKind.not_party,
+        None,
+    ),
+    (
+        re.compile(r"\bwithdrew from\b|\bwithdrawal (?:took|takes) effect\b"),
+        StatusKind.withdrawn,
+        None,
+    ),
+    (
+        re.compile(
+            r"\b(?:is|are|became|becoming|has been) (?:a |an |its |the )?(?:\d{1,3}\w{0,2} )?"
+            r"States? Part(?:y|ies)\b|^State Party\b|\b[Ss]tate [Pp]arty [A-Z]"
+        ),
+        StatusKind.state_party,
+        None,
+    ),
     (re.compile(r"\b(?:is|are) (?:a )?party to\b"), StatusKind.state_party, None),
     (re.compile(r"\bratified\b"), StatusKind.state_party, "ratification"),
     (re.compile(r"\bacceded\b"), StatusKind.state_party, "accession"),
@@ -38,8 +68,11 @@ def statuses(ctx: Ctx) -> list[StatusItem]:
         for m in pattern.finditer(text):
             if any(a <= m.start() < b or m.start() <= a < m.end() for a, b, _, _ in hits):
                 continue
-            if action == "signature" and status is StatusKind.signatory and len(_STATUS) and (
-                re.search(r"\b(?:ratified|acceded)\b", text) and "but" not in m.group(0)
+            if (
+                action == "signature"
+                and status is StatusKind.signatory
+                and len(_STATUS)
+                and (re.search(r"\b(?:ratified|acceded)\b", text) and "but" not in m.group(0))
             ):
                 continue
             hits.append((m.start(), m.end(), status, action))
@@ -53,11 +86,19 @@ def statuses(ctx: Ctx) -> list[StatusItem]:
             slugs = before[-1:] or [ctx.treaty]
         when = ctx.when if ctx.update else ctx.as_of
         if action:
-            found = [d for d in dates(text[end:stop], years=False)]
+            found = dates(text[end:stop], years=False) or dates(text, years=False)
             when = found[0].value if found else when
         for slug in dict.fromkeys(slugs):
-            items.append(StatusItem(**ctx.base(), treaty=slug, status=status, date=when,
-                                    action=action, update=ctx.update))  # type: ignore[arg-type]
+            items.append(
+                StatusItem(
+                    **ctx.base(),
+                    treaty=slug,
+                    status=status,
+                    date=when,
+                    action=action,
+                    update=ctx.update,
+                )
+            )
     return items
 
 
@@ -65,8 +106,10 @@ _VERBS: list[tuple[re.Pattern[str], VoteKind]] = [
     (re.compile(r"\bvoted (?:in favou?r|for|yes)\b"), VoteKind.yes),
     (re.compile(r"\bvoted (?:against|no)\b"), VoteKind.no),
     (re.compile(r"\babstained\b|\babstention\b"), VoteKind.abstain),
-    (re.compile(r"\b(?:was|were) absent\b|\bdid not (?:vote|participate in the vote)\b"),
-     VoteKind.non_voting),
+    (
+        re.compile(r"\b(?:was|were) absent\b|\bdid not (?:vote|participate in the vote)\b"),
+        VoteKind.non_voting,
+    ),
 ]
 _SYMBOL = re.compile(r"(?:[Rr]esolutions? |A/RES/)(\d{2,3})/(\d{1,3})\b")
 _SINCE = re.compile(r"\b(?:since|every year since|each year since|from) (\d{4})\b")
@@ -84,8 +127,16 @@ def votes(ctx: Ctx) -> list[VoteItem]:
     )
     items: list[VoteItem] = []
     for i, (start, kind) in enumerate(verbs):
-        seg_start = 0 if i == 0 else start
-        seg = text[seg_start : verbs[i + 1][0] if i + 1 < len(verbs) else len(text)]
+        stop = verbs[i + 1][0] if i + 1 < len(verbs) else len(text)
+        seg_start = (
+            start
+            if i
+            or _SYMBOL.search(text[start:stop])
+            or _YEARS.search(text[start:stop])
+            or _SINCE.search(text[start:stop])
+            else 0
+        )
+        seg = text[seg_start:stop]
         treaty = ctx.treaty_near(seg_start, seg_start + len(seg))
         items += _votes_in(ctx, seg, kind, treaty)
     return items
@@ -94,17 +145,27 @@ def votes(ctx: Ctx) -> list[VoteItem]:
 def _votes_in(ctx: Ctx, seg: str, kind: VoteKind, treaty: str) -> list[VoteItem]:
     base = ctx.base()
     symbols = [f"A/RES/{a}/{b}" for a, b in _SYMBOL.findall(seg)]
-    full = [d for d in dates(seg, years=False)]
+    full = list(dates(seg, years=False))
     when = full[0].value if full and len(full[0].value) == 10 else None
     if symbols:
-        return [VoteItem(**base, resolution=s, year=_year(s, full), date=when, treaty=treaty,
-                         vote=kind) for s in symbols]  # type: ignore[arg-type]
+        return [
+            VoteItem(**base, resolution=s, year=_year(s, full), date=when, treaty=treaty, vote=kind)
+            for s in symbols
+        ]
     since = _SINCE.search(seg)
     if since and ctx.ref_year:
         first = int(since.group(1))
-        return [VoteItem(**base, resolution=ctx.resolutions.get((treaty, y)), year=y, treaty=treaty,
-                         vote=kind, pattern=True)  # type: ignore[arg-type]
-                for y in range(first, max(first, ctx.ref_year) + 1)]
+        return [
+            VoteItem(
+                **base,
+                resolution=ctx.resolutions.get((treaty, y)),
+                year=y,
+                treaty=treaty,
+                vote=kind,
+                pattern=True,
+            )
+            for y in range(first, max(first, ctx.ref_year) + 1)
+        ]
     years = [int(d.value[:4]) for d in full]
     listed = _YEARS.search(seg)
     if not years and listed:
@@ -114,33 +175,69 @@ def _votes_in(ctx: Ctx, seg: str, kind: VoteKind, treaty: str) -> list[VoteItem]
         found = _SYMBOL.findall(note)
         if len(found) == 1 and len(years) <= 1:
             symbol = f"A/RES/{found[0][0]}/{found[0][1]}"
-            return [VoteItem(**base, resolution=symbol, year=_year(symbol, []), date=note_date,
-                             treaty=treaty, vote=kind)]  # type: ignore[arg-type]
+            return [
+                VoteItem(
+                    **base,
+                    resolution=symbol,
+                    year=_year(symbol, []),
+                    date=note_date,
+                    treaty=treaty,
+                    vote=kind,
+                )
+            ]
     if not years:
         ctx.warnings.append(f"vote without a year or resolution: {ctx.text[:80]!r}")
         return []
-    return [VoteItem(**base, resolution=ctx.resolutions.get((treaty, y)), year=y, date=when,
-                     treaty=treaty, vote=kind) for y in dict.fromkeys(years)]  # type: ignore[arg-type]
+    return [
+        VoteItem(
+            **base,
+            resolution=ctx.resolutions.get((treaty, y)),
+            year=y,
+            date=when,
+            treaty=treaty,
+            vote=kind,
+        )
+        for y in dict.fromkeys(years)
+    ]
 
 
-def _year(symbol: str, found: list[object]) -> int:
+def _year(symbol: str, found: object) -> int:
     return int(symbol.split("/")[2]) + 1945
 
 
 _POSITIONS: list[tuple[str, re.Pattern[str]]] = [
     ("stockpile_origin", re.compile(r"\binherited (?:a|its|the) (?:stockpile|stock)")),
-    ("accession_under_consideration", re.compile(
-        r"under (?:active |serious )?(?:consideration|review|study)|considering (?:joining|accession"
-        r"|acceding|ratification)|intends to (?:join|accede|ratify)|preparing to (?:join|accede)")),
-    ("reason_not_joining", re.compile(
-        r"could not (?:yet )?join|cannot (?:yet )?join|unable to (?:join|accede)|not in a position "
-        r"to (?:join|accede)|does not have the financial resources|lacks (?:both )?financial")),
-    ("support", re.compile(
-        r"\bsupports? the (?:goal|idea|aims?|objectives?|principles?|humanitarian)|"
-        r"expressed (?:its )?support|\bsupportive of\b")),
+    (
+        "accession_under_consideration",
+        re.compile(
+            r"under (?:active |serious )?(?:consideration|review|study)|"
+            r"considering (?:joining|accession|acceding|ratification)|"
+            r"intends to (?:join|accede|ratify)|preparing to (?:join|accede)"
+        ),
+    ),
+    (
+        "reason_not_joining",
+        re.compile(
+            r"could not (?:yet )?join|cannot (?:yet )?join|unable to (?:join|accede)|"
+            r"not in a position to (?:join|accede)|does not have the financial resources|"
+            r"lacks (?:both )?financial"
+        ),
+    ),
+    (
+        "support",
+        re.compile(
+            r"\bsupports? the (?:goal|idea|aims?|objectives?|principles?|humanitarian)|"
+            r"expressed (?:its )?support|\bsupportive of\b"
+        ),
+    ),
     ("opposition", re.compile(r"\bopposes\b|\bdoes not support\b")),
-    ("legislation", re.compile(r"\benacted (?:national |domestic )?legislation|implementation "
-                               r"legislation|national implementation measures")),
+    (
+        "legislation",
+        re.compile(
+            r"\benacted (?:national |domestic )?legislation|implementation "
+            r"legislation|national implementation measures"
+        ),
+    ),
 ]
 
 
@@ -156,4 +253,4 @@ def positions(ctx: Ctx) -> list[PositionItem]:
         kind = next((k for k, p in _POSITIONS if p.search(text)), None)
     if kind is None:
         return []
-    return [PositionItem(**ctx.base(), treaty=ctx.treaty_near(), date=ctx.when, kind=kind)]  # type: ignore[arg-type]
+    return [PositionItem(**ctx.base(), treaty=ctx.treaty_near(), date=ctx.when, kind=kind)]

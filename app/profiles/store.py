@@ -47,16 +47,29 @@ def source_id(result: ProfileResult, raw: str) -> str:
     return f"profile-{(result.country or 'xxx').lower()}-{kind}-{stamp}"
 
 
-def payload(kind: str, item: Item, source: str, country: str, rid: str, as_of: str | None) -> dict[str, Any]:
+def payload(
+    kind: str, item: Item, source: str, country: str, rid: str, as_of: str | None
+) -> dict[str, Any]:
     """The record a draft stands for, in the shape of its schema."""
     data = item.model_dump(mode="json", exclude={"span", "text"})
     base = {"source": source, "citations": data.pop("citations"), "country": country}
     if kind == "status_statement":
-        return {**base, "id": rid, "treaty": data["treaty"], "status": data["status"],
-                "as_of": data["date"] or as_of, "text": item.text}
+        return {
+            **base,
+            "id": rid,
+            "treaty": data["treaty"],
+            "status": data["status"],
+            "as_of": data["date"] or as_of,
+            "text": item.text,
+        }
     if kind == "vote":
-        return {**base, "resolution": data["resolution"], "vote": data["vote"],
-                "source_code": None, "note": item.text}
+        return {
+            **base,
+            "resolution": data["resolution"],
+            "vote": data["vote"],
+            "source_code": None,
+            "note": item.text,
+        }
     if kind == "participation":
         return {**base, "id": rid, **data, "note": item.text}
     if kind == "position":
@@ -71,12 +84,22 @@ def validate(kind: str, data: dict[str, Any]) -> BaseModel:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "payload"
-        raise ProblemError(422, "Invalid draft", f"{field}: {first['msg']}", kind="invalid-draft",
-                           parameter=field, errors=[{"parameter": ".".join(map(str, e["loc"])),
-                                                     "message": e["msg"]} for e in exc.errors()]) from exc
+        raise ProblemError(
+            422,
+            "Invalid draft",
+            f"{field}: {first['msg']}",
+            kind="invalid-draft",
+            parameter=field,
+            errors=[
+                {"parameter": ".".join(map(str, e["loc"])), "message": e["msg"]}
+                for e in exc.errors()
+            ],
+        ) from exc
 
 
-def ingest(session: Session, raw: str, publish: bool = False) -> list[tuple[ProfileResult, str, list[models.Draft]]]:
+def ingest(
+    session: Session, raw: str, publish: bool = False
+) -> list[tuple[ProfileResult, str, list[models.Draft]]]:
     """Store every profile in the text; the same text twice creates nothing new."""
     first = parse(raw)
     out = []
@@ -84,15 +107,26 @@ def ingest(session: Session, raw: str, publish: bool = False) -> list[tuple[Prof
     changed = False
     for result in [first, *first.sections]:
         if result.country is None:
-            raise ProblemError(422, "Unreadable profile", "the country could not be recognised",
-                               kind="unreadable-profile", parameter="text")
+            raise ProblemError(
+                422,
+                "Unreadable profile",
+                "the country could not be recognised",
+                kind="unreadable-profile",
+                parameter="text",
+            )
         sid = source_id(result, raw)
         source = session.get(models.Source, sid)
         if source is None:
-            source = models.Source(id=sid, title=result.title or f"{result.country}: profile",
-                                   publisher=PUBLISHER, kind="monitor_profile",
-                                   country=result.country, origin="profile",
-                                   last_updated=_date(result.last_updated), imported_at=now)
+            source = models.Source(
+                id=sid,
+                title=result.title or f"{result.country}: profile",
+                publisher=PUBLISHER,
+                kind="monitor_profile",
+                country=result.country,
+                origin="profile",
+                last_updated=_date(result.last_updated),
+                imported_at=now,
+            )
             session.add(source)
             for c in result.citations:
                 session.add(models.Citation(id=f"{sid}:{c.number}", source=sid, **c.model_dump()))
@@ -108,11 +142,17 @@ def ingest(session: Session, raw: str, publish: bool = False) -> list[tuple[Prof
                 if draft is None:
                     rid = f"{sid[:60]}-{did[:12]}"
                     draft = models.Draft(
-                        id=did, source=sid, kind=kind,
+                        id=did,
+                        source=sid,
+                        kind=kind,
                         payload=payload(kind, item, sid, result.country, rid, as_of),
-                        span_start=item.span[0], span_end=item.span[1],
-                        citations=list(item.citations), status="draft",
-                        created_at=now, updated_at=now)
+                        span_start=item.span[0],
+                        span_end=item.span[1],
+                        citations=list(item.citations),
+                        status="draft",
+                        created_at=now,
+                        updated_at=now,
+                    )
                     session.add(draft)
                     changed = True
                 drafts.append(draft)
@@ -146,18 +186,36 @@ def _check(session: Session, draft: models.Draft) -> BaseModel:
     record = validate(draft.kind, draft.payload)
     treaty = getattr(record, "treaty", None)
     if treaty and session.get(models.Treaty, treaty) is None:
-        raise ProblemError(422, "Invalid draft", f"treaty: unknown treaty {treaty!r}",
-                           kind="invalid-draft", parameter="treaty")
+        raise ProblemError(
+            422,
+            "Invalid draft",
+            f"treaty: unknown treaty {treaty!r}",
+            kind="invalid-draft",
+            parameter="treaty",
+        )
     resolution = getattr(record, "resolution", None)
     if draft.kind == "vote" and session.get(models.Resolution, resolution) is None:
-        raise ProblemError(422, "Invalid draft", f"resolution: unknown resolution {resolution!r}",
-                           kind="invalid-draft", parameter="resolution")
-    known = set(session.scalars(select(models.Citation.number).where(
-        models.Citation.source == draft.source)))
+        raise ProblemError(
+            422,
+            "Invalid draft",
+            f"resolution: unknown resolution {resolution!r}",
+            kind="invalid-draft",
+            parameter="resolution",
+        )
+    known = set(
+        session.scalars(
+            select(models.Citation.number).where(models.Citation.source == draft.source)
+        )
+    )
     for n in getattr(record, "citations", []):
         if n not in known:
-            raise ProblemError(422, "Invalid draft", f"citations: no footnote {n}",
-                               kind="invalid-draft", parameter="citations")
+            raise ProblemError(
+                422,
+                "Invalid draft",
+                f"citations: no footnote {n}",
+                kind="invalid-draft",
+                parameter="citations",
+            )
     return record
 
 
@@ -176,8 +234,11 @@ def publish_draft(session: Session, draft: models.Draft, bump: bool = True) -> m
     for i, cost in enumerate(getattr(record, "costs", [])):
         session.merge(models.StockpileCost(stockpile_id=rid, position=i, **cost.model_dump()))
     for n in getattr(record, "citations", []):
-        session.merge(models.CitationLink(citation_id=f"{draft.source}:{n}",
-                                          record_type=draft.kind, record_id=rid))
+        session.merge(
+            models.CitationLink(
+                citation_id=f"{draft.source}:{n}", record_type=draft.kind, record_id=rid
+            )
+        )
     draft.status, draft.record_id = "published", rid
     draft.updated_at = datetime.now(UTC)
     session.flush()
@@ -191,8 +252,13 @@ def publish_source(session: Session, source: str) -> list[models.Draft]:
     """Publish every draft of a source; a 422 names the first draft that cannot be."""
     if session.get(models.Source, source) is None:
         raise NotFoundError("source", source, "source", [])
-    drafts = list(session.scalars(select(models.Draft).where(
-        models.Draft.source == source, models.Draft.status == "draft").order_by(models.Draft.span_start, models.Draft.id)))
+    drafts = list(
+        session.scalars(
+            select(models.Draft)
+            .where(models.Draft.source == source, models.Draft.status == "draft")
+            .order_by(models.Draft.span_start, models.Draft.id)
+        )
+    )
     for draft in drafts:
         publish_draft(session, draft, bump=False)
     if drafts:
@@ -203,8 +269,13 @@ def publish_source(session: Session, source: str) -> list[models.Draft]:
 def edit_draft(session: Session, draft: models.Draft, patch: dict[str, Any]) -> models.Draft:
     """JSON Merge Patch (RFC 7396) of a draft's payload, re-validated by its schema."""
     if draft.status == "published":
-        raise ProblemError(409, "Draft already published", f"draft {draft.id} is published",
-                           kind="draft-published", parameter="id")
+        raise ProblemError(
+            409,
+            "Draft already published",
+            f"draft {draft.id} is published",
+            kind="draft-published",
+            parameter="id",
+        )
     merged = _merge(dict(draft.payload), patch)
     validate(draft.kind, merged)
     draft.payload = merged

@@ -68,8 +68,20 @@ def _delookalike(match: re.Match[str]) -> str:
 MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "january february march april may june july august september october november "
-        "december".split()
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -97,7 +109,9 @@ def dates(text: str, years: bool = True) -> list[DateHit]:
         else:
             day, month, year = int(m.group(5)), m.group(4), m.group(6)
         if 1 <= day <= 31:
-            hits.append(DateHit(m.start(), m.end(), f"{year}-{MONTHS[month.lower()]:02d}-{day:02d}"))
+            hits.append(
+                DateHit(m.start(), m.end(), f"{year}-{MONTHS[month.lower()]:02d}-{day:02d}")
+            )
             taken.append((m.start(), m.end()))
     for m in _MONTH_YEAR.finditer(text):
         if not _inside(m.start(), taken):

@@ -45,21 +45,39 @@ class Ingested(BaseModel):
 
 
 def _out(d: models.Draft) -> DraftOut:
-    return DraftOut(id=d.id, source=d.source, kind=d.kind, status=d.status, payload=d.payload,
-                    span=(d.span_start, d.span_end), citations=d.citations, record_id=d.record_id)
+    return DraftOut(
+        id=d.id,
+        source=d.source,
+        kind=d.kind,
+        status=d.status,
+        payload=d.payload,
+        span=(d.span_start, d.span_end),
+        citations=d.citations,
+        record_id=d.record_id,
+    )
 
 
 async def _body(request: Request) -> str:
     size = request.headers.get("content-length")
     if size and size.isdigit() and int(size) > MAX_BODY:
-        raise ProblemError(413, "Body too large", f"the body is over {MAX_BODY} bytes",
-                           kind="body-too-large", parameter="body")
+        raise ProblemError(
+            413,
+            "Body too large",
+            f"the body is over {MAX_BODY} bytes",
+            kind="body-too-large",
+            parameter="body",
+        )
     data = b""
     async for chunk in request.stream():
         data += chunk
         if len(data) > MAX_BODY:
-            raise ProblemError(413, "Body too large", f"the body is over {MAX_BODY} bytes",
-                               kind="body-too-large", parameter="body")
+            raise ProblemError(
+                413,
+                "Body too large",
+                f"the body is over {MAX_BODY} bytes",
+                kind="body-too-large",
+                parameter="body",
+            )
     kind = request.headers.get("content-type", "")
     if kind.startswith("multipart/form-data"):
         boundary = kind.partition("boundary=")[2].strip('"')
@@ -69,12 +87,22 @@ async def _body(request: Request) -> str:
                 data = content.rsplit(b"\r\n", 1)[0]
                 break
         else:
-            raise ProblemError(422, "Invalid parameter", "file: a multipart upload needs a "
-                               "`file` part", kind="invalid-parameter", parameter="file")
+            raise ProblemError(
+                422,
+                "Invalid parameter",
+                "file: a multipart upload needs a `file` part",
+                kind="invalid-parameter",
+                parameter="file",
+            )
     text = data.decode("utf-8", errors="replace")
     if not text.strip():
-        raise ProblemError(422, "Invalid parameter", "body: the profile text is empty",
-                           kind="invalid-parameter", parameter="body")
+        raise ProblemError(
+            422,
+            "Invalid parameter",
+            "body: the profile text is empty",
+            kind="invalid-parameter",
+            parameter="body",
+        )
     return text
 
 
@@ -84,21 +112,32 @@ async def post_profile(request: Request, session: DbSession, _key: Writer) -> Re
     text = await _body(request)
     found = store.ingest(session, text)
     session.commit()
-    body = [Ingested(source=sid, result=r, drafts=[_out(d) for d in drafts])
-            for r, sid, drafts in found]
-    return Response("[" + ",".join(b.model_dump_json() for b in body) + "]",
-                    media_type="application/json", status_code=201)
+    body = [
+        Ingested(source=sid, result=r, drafts=[_out(d) for d in drafts]) for r, sid, drafts in found
+    ]
+    return Response(
+        "[" + ",".join(b.model_dump_json() for b in body) + "]",
+        media_type="application/json",
+        status_code=201,
+    )
 
 
 @router.get("/drafts", response_model=Page[DraftOut])
-def list_drafts(request: Request, session: DbSession, listing: Listing,
-                source: Annotated[str | None, Query(max_length=80)] = None,
-                kind: Annotated[str | None, Query(max_length=40)] = None,
-                status: Annotated[str | None, Query(max_length=20)] = None) -> Response:
+def list_drafts(
+    request: Request,
+    session: DbSession,
+    listing: Listing,
+    source: Annotated[str | None, Query(max_length=80)] = None,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
     """Drafts read from profiles; filters `source`, `kind`, `status`."""
     stmt = select(models.Draft)
-    for column, value in ((models.Draft.source, source), (models.Draft.kind, kind),
-                          (models.Draft.status, status)):
+    for column, value in (
+        (models.Draft.source, source),
+        (models.Draft.kind, kind),
+        (models.Draft.status, status),
+    ):
         if value is not None:
             stmt = stmt.where(column == value)
     rows, cursor = listing.window(str).select(session, stmt, [models.Draft.id])
@@ -112,7 +151,9 @@ def get_draft(draft: DraftId, session: DbSession) -> Response:
 
 
 @router.patch("/drafts/{draft}", response_model=DraftOut)
-async def patch_draft(draft: DraftId, request: Request, session: DbSession, _key: Writer) -> Response:
+async def patch_draft(
+    draft: DraftId, request: Request, session: DbSession, _key: Writer
+) -> Response:
     """Edit a draft's payload with a JSON Merge Patch; re-validated by the record schema."""
     import orjson
 
@@ -120,11 +161,17 @@ async def patch_draft(draft: DraftId, request: Request, session: DbSession, _key
     try:
         patch = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise ProblemError(422, "Invalid parameter", "body: not JSON", kind="invalid-parameter",
-                           parameter="body") from exc
+        raise ProblemError(
+            422, "Invalid parameter", "body: not JSON", kind="invalid-parameter", parameter="body"
+        ) from exc
     if not isinstance(patch, dict):
-        raise ProblemError(422, "Invalid parameter", "body: a merge patch is a JSON object",
-                           kind="invalid-parameter", parameter="body")
+        raise ProblemError(
+            422,
+            "Invalid parameter",
+            "body: a merge patch is a JSON object",
+            kind="invalid-parameter",
+            parameter="body",
+        )
     found = store.edit_draft(session, store.get_draft(session, draft), patch)
     dataversion.bump(session)
     session.commit()
@@ -140,10 +187,12 @@ def publish_draft(draft: DraftId, session: DbSession, _key: Writer) -> Response:
 
 
 @router.post("/profiles/{source}/publish", response_model=list[DraftOut])
-def publish_source(source: Annotated[str, Path(max_length=80)], session: DbSession,
-                   _key: Writer) -> Response:
+def publish_source(
+    source: Annotated[str, Path(max_length=80)], session: DbSession, _key: Writer
+) -> Response:
     """Publish every draft of an ingested profile."""
     done = store.publish_source(session, source)
     session.commit()
-    return Response("[" + ",".join(_out(d).model_dump_json() for d in done) + "]",
-                    media_type="application/json")
+    return Response(
+        "[" + ",".join(_out(d).model_dump_json() for d in done) + "]", media_type="application/json"
+    )

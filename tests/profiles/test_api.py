@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import nullcontext
 
 import pytest
@@ -19,11 +18,11 @@ SOURCE = "profile-kgz-mine-ban-policy-2019-12-18"
 
 
 @pytest.fixture
-def api(client: TestClient, session: Session) -> Iterator[tuple[TestClient, dict[str, str]]]:
+def api(client: TestClient, session: Session) -> tuple[TestClient, dict[str, str]]:
     client.app.state.sessionmaker = lambda: nullcontext(session)  # type: ignore[attr-defined]
     writer = create_key(session, "curator", Scope.write)
     reader = create_key(session, "reader", Scope.read)
-    yield client, {"writer": f"Bearer {writer}", "reader": f"Bearer {reader}"}
+    return client, {"writer": f"Bearer {writer}", "reader": f"Bearer {reader}"}
 
 
 def test_ingest_edit_publish(api: tuple[TestClient, dict[str, str]], session: Session) -> None:
@@ -39,15 +38,23 @@ def test_ingest_edit_publish(api: tuple[TestClient, dict[str, str]], session: Se
     again = client.post("/v1/profiles", files={"file": ("kgz.txt", text.encode())}, headers=auth)
     assert again.status_code == 201
     assert session.scalar(select(func.count()).select_from(models.Draft)) == 23
-    assert session.scalar(
-        select(func.count()).select_from(models.Citation).where(models.Citation.source == SOURCE)
-    ) == 11
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(models.Citation)
+            .where(models.Citation.source == SOURCE)
+        )
+        == 11
+    )
 
     listed = client.get("/v1/drafts", params={"source": SOURCE, "kind": "vote", "limit": 5})
     assert listed.status_code == 200
     (vote,) = listed.json()["data"]
     assert (vote["payload"]["resolution"], vote["payload"]["vote"], vote["citations"]) == (
-        "A/RES/73/61", "yes", [3])
+        "A/RES/73/61",
+        "yes",
+        [3],
+    )
     start, end = vote["span"]
     assert text[start:end].startswith("On 5 December 2018, Kyrgyzstan voted in favor")
     assert client.get(f"/v1/drafts/{vote['id']}").json()["status"] == "draft"
@@ -68,13 +75,16 @@ def test_ingest_edit_publish(api: tuple[TestClient, dict[str, str]], session: Se
     profile = client.get("/v1/countries/KGZ/profile").json()
     votes = [v for v in profile["votes"] if v["source"] == SOURCE]
     assert [(v["resolution"]["symbol"], v["vote"], v["source_code"]) for v in votes] == [
-        ("A/RES/73/61", "yes", "Y")]
+        ("A/RES/73/61", "yes", "Y")
+    ]
     assert [c["number"] for c in votes[0]["citations"]] == [3]
     stock = [s for s in profile["stockpiles"] if s["source"] == SOURCE]
     assert sorted((s["holder"], s["quantity_text"] or "") for s in stock) == [
-        ("Ministry of Defense", ""), ("Ministry of Defense", "tens of thousands"),
+        ("Ministry of Defense", ""),
+        ("Ministry of Defense", "tens of thousands"),
         ("State Border Guard Service", "1,000 to 2,000"),
-        ("State Border Guard Service", "a small amount")]
+        ("State Border Guard Service", "a small amount"),
+    ]
     assert SOURCE in {s["id"] for s in profile["sources"]}
 
 

@@ -59,9 +59,17 @@ def test_every_curated_fact_is_read_from_the_seeds() -> None:
 def test_seed_headers() -> None:
     mine = parse(shared_path("seeds", SEEDS["monitor-kgz-mine-ban-policy-2019"]).read_text())
     assert (mine.kind, mine.title, mine.last_updated) == (
-        "mine_ban_policy", "Kyrgyzstan: Mine Ban Policy", "2019-12-18")
-    cluster = parse(shared_path("seeds", SEEDS["monitor-kgz-cluster-munition-ban-policy"]).read_text())
+        "mine_ban_policy",
+        "Kyrgyzstan: Mine Ban Policy",
+        "2019-12-18",
+    )
+    cluster = parse(
+        shared_path("seeds", SEEDS["monitor-kgz-cluster-munition-ban-policy"]).read_text()
+    )
     assert (cluster.kind, cluster.title, cluster.last_updated) == (
-        "cluster_munition_ban_policy", "Kyrgyzstan: Cluster Munition Ban Policy", None)
+        "cluster_munition_ban_policy",
+        "Kyrgyzstan: Cluster Munition Ban Policy",
+        None,
+    )
     assert [c.number for c in cluster.citations] == [1, 2, 3, 4, 5]
     assert len(mine.citations) == 11
