@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from app import dataversion, models, respond
@@ -20,11 +20,27 @@ from app.routers.params import DbSession, Listing
 router = APIRouter(prefix="/v1", tags=["profiles"])
 MAX_BODY = 2 * 1024 * 1024
 Writer = Annotated[models.ApiKey, Depends(require(Scope.write))]
-DraftId = Annotated[str, Path(description="Draft id.", max_length=40)]
+DraftId = Annotated[
+    str, Path(description="Draft id.", examples=["4e9e1bd8fce91423"], max_length=40)
+]
+
+
+_DRAFT: dict[str, Any] = {
+    "id": "4e9e1bd8fce91423",
+    "source": "profile-kgz-mine-ban-policy-2019-12-18",
+    "kind": "vote",
+    "status": "draft",
+    "payload": {"resolution": "A/RES/73/61", "vote": "yes", "country": "KGZ"},
+    "span": [1004, 1176],
+    "citations": [3],
+    "record_id": None,
+}
 
 
 class DraftOut(BaseModel):
     """A draft record read from a profile."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_DRAFT]})
 
     id: str
     source: str
@@ -38,6 +54,18 @@ class DraftOut(BaseModel):
 
 class Ingested(BaseModel):
     """A stored profile: what was read and the drafts made from it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "source": "profile-kgz-mine-ban-policy-2019-12-18",
+                    "result": {},
+                    "drafts": [_DRAFT],
+                }
+            ]
+        }
+    )
 
     source: str
     result: ProfileResult
@@ -127,9 +155,15 @@ def list_drafts(
     request: Request,
     session: DbSession,
     listing: Listing,
-    source: Annotated[str | None, Query(max_length=80)] = None,
-    kind: Annotated[str | None, Query(max_length=40)] = None,
-    status: Annotated[str | None, Query(max_length=20)] = None,
+    source: Annotated[
+        str | None, Query(description="Source id of an ingested profile.", max_length=80)
+    ] = None,
+    kind: Annotated[
+        str | None, Query(description="Record kind, e.g. `vote`, `stockpile`.", max_length=40)
+    ] = None,
+    status: Annotated[
+        str | None, Query(description="draft, published or rejected.", max_length=20)
+    ] = None,
 ) -> Response:
     """Drafts read from profiles; filters `source`, `kind`, `status`."""
     stmt = select(models.Draft)
@@ -188,7 +222,16 @@ def publish_draft(draft: DraftId, session: DbSession, _key: Writer) -> Response:
 
 @router.post("/profiles/{source}/publish", response_model=list[DraftOut])
 def publish_source(
-    source: Annotated[str, Path(max_length=80)], session: DbSession, _key: Writer
+    source: Annotated[
+        str,
+        Path(
+            description="Source id of an ingested profile.",
+            examples=["profile-kgz-mine-ban-policy-2019-12-18"],
+            max_length=80,
+        ),
+    ],
+    session: DbSession,
+    _key: Writer,
 ) -> Response:
     """Publish every draft of an ingested profile."""
     done = store.publish_source(session, source)
