@@ -24,6 +24,7 @@ def _problem_body(status: int, title: str, detail: str, kind: str, path: str) ->
             "status": status,
             "detail": detail,
             "instance": path,
+            "parameter": "body",
         }
     )
 
@@ -135,3 +136,13 @@ def rate_limited(kind: str) -> Callable[[Request], Coroutine[Any, Any, None]]:
             )
 
     return dependency
+
+
+_writes = rate_limited("writes")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+async def limit_writes(request: Request) -> None:
+    """App-wide dependency: every write request counts against the client's write limit."""
+    if request.method in WRITE_METHODS:
+        await _writes(request)

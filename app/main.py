@@ -15,11 +15,11 @@ from app import dataversion, errors
 from app.cache import CacheMiddleware
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
-from app.limits import BodyLimitMiddleware, RateLimiter
+from app.limits import WRITE_METHODS, BodyLimitMiddleware, RateLimiter, limit_writes
 from app.observability import Metrics, ObservabilityMiddleware
 from app.paging import Page
 from app.respond import reject_unknown_params
-from app.routers import countries, health, resolutions, search, sources, treaties
+from app.routers import countries, health, profiles, resolutions, search, sources, treaties
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Countries' status toward the Mine Ban Treaty, the CCM and the CCW, their UNGA "
         "votes, stockpiles and practices, each fact with its source and footnotes.",
         lifespan=lifespan,
-        dependencies=[Depends(reject_unknown_params)],
+        dependencies=[Depends(reject_unknown_params), Depends(limit_writes)],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "writes": RateLimiter(settings.rate_limit_writes),
     }
     errors.install(app)
-    for module in (health, countries, treaties, resolutions, sources, search):
+    for module in (health, countries, treaties, resolutions, sources, search, profiles):
         for route in module.router.routes:
             if isinstance(route, APIRoute):
                 document(route)
@@ -81,7 +81,12 @@ def document(route: APIRoute) -> None:
     if route.description and not route.summary:
         route.summary = route.description.strip().splitlines()[0].rstrip(".")
     if route.path.startswith("/v1/"):
-        route.responses = {**errors.problem_responses(400, 404, 422, 503), **route.responses}
+        statuses = [400, 404, 422, 503]
+        if route.methods & WRITE_METHODS:
+            statuses += [401, 403, 409, 413, 429]
+        if route.methods & {"PUT", "PATCH", "DELETE"}:
+            statuses += [412, 428]
+        route.responses = {**errors.problem_responses(*statuses), **route.responses}
     if getattr(route.response_model, "__pydantic_generic_metadata__", {}).get("origin") is Page:
         csv = {"schema": {"type": "string", "description": "CSV: the same fields, flattened"}}
         route.responses[200] = {"content": {"text/csv": csv}}

@@ -398,3 +398,22 @@ class Vote(Base):
 
 Index("ix_votes_country", Vote.country, Vote.resolution)
 Index("ix_votes_source", Vote.source)
+
+
+class Draft(Base):
+    """A record read from a profile, waiting for a curator: draft, published or rejected."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (Index("ix_drafts_source_kind", "source", "kind"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source: Mapped[str] = mapped_column(SLUG, ForeignKey("sources.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)
+    span_start: Mapped[int] = mapped_column(Integer)
+    span_end: Mapped[int] = mapped_column(Integer)
+    citations: Mapped[list[int]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    record_id: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

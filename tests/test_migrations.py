@@ -16,6 +16,7 @@ TABLES = {
     "citation_links",
     "citations",
     "countries",
+    "drafts",
     "meta",
     "country_names",
     "participations",

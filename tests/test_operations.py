@@ -176,3 +176,11 @@ def test_migrations_are_an_explicit_step(tmp_path: Path) -> None:
         with engine.begin() as conn:
             migrate(conn)
         assert client.get("/readyz").status_code == 200
+
+
+def test_writes_are_rate_limited_per_client(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"rate_limit_writes": 2}))
+    with TestClient(app) as client:
+        codes = [client.post("/v1/profiles", content="x").status_code for _ in range(3)]
+        assert codes == [401, 401, 429]
+        assert client.get("/v1/countries/KGZ").status_code == 200

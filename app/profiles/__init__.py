@@ -1,0 +1,1 @@
+"""Monitor country-profile text → Source, Citations and draft records (rule-based reader)."""

@@ -1,0 +1,222 @@
+"""Profiles: ingest Monitor profile text as drafts; review, edit and publish drafts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from starlette.datastructures import UploadFile
+
+from app import dataversion, models, respond
+from app.auth import Scope, require
+from app.errors import ProblemError
+from app.paging import Page
+from app.profiles import store
+from app.profiles.result import ProfileResult
+from app.routers.params import DbSession, Listing
+
+router = APIRouter(prefix="/v1", tags=["profiles"])
+Writer = Annotated[models.ApiKey, Depends(require(Scope.write))]
+DraftId = Annotated[
+    str, Path(description="Draft id.", examples=["4e9e1bd8fce91423"], max_length=40)
+]
+
+
+_DRAFT: dict[str, Any] = {
+    "id": "4e9e1bd8fce91423",
+    "source": "profile-kgz-mine-ban-policy-2019-12-18",
+    "kind": "vote",
+    "status": "draft",
+    "payload": {"resolution": "A/RES/73/61", "vote": "yes", "country": "KGZ"},
+    "span": [1004, 1176],
+    "citations": [3],
+    "record_id": None,
+}
+
+
+class DraftOut(BaseModel):
+    """A draft record read from a profile."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_DRAFT]})
+
+    id: str
+    source: str
+    kind: str
+    status: str
+    payload: dict[str, Any]
+    span: tuple[int, int]
+    citations: list[int]
+    record_id: str | None
+
+
+class Ingested(BaseModel):
+    """A stored profile: what was read and the drafts made from it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "source": "profile-kgz-mine-ban-policy-2019-12-18",
+                    "result": {},
+                    "drafts": [_DRAFT],
+                }
+            ]
+        }
+    )
+
+    source: str
+    result: ProfileResult
+    drafts: list[DraftOut]
+
+
+def _out(d: models.Draft) -> DraftOut:
+    return DraftOut(
+        id=d.id,
+        source=d.source,
+        kind=d.kind,
+        status=d.status,
+        payload=d.payload,
+        span=(d.span_start, d.span_end),
+        citations=d.citations,
+        record_id=d.record_id,
+    )
+
+
+async def _body(request: Request) -> str:
+    """The profile text: the raw body, or the `file` part of a multipart upload.
+
+    Bodies over the configured size never get here (413 from the body-limit middleware).
+    """
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        upload = (await request.form()).get("file")
+        if not isinstance(upload, UploadFile):
+            raise ProblemError(
+                422,
+                "Invalid parameter",
+                "file: a multipart upload needs a `file` part",
+                kind="invalid-parameter",
+                parameter="file",
+            )
+        data = await upload.read()
+    else:
+        data = await request.body()
+    text = data.decode("utf-8", errors="replace")
+    if not text.strip():
+        raise ProblemError(
+            422,
+            "Invalid parameter",
+            "body: the profile text is empty",
+            kind="invalid-parameter",
+            parameter="body",
+        )
+    return text
+
+
+@router.post("/profiles", response_model=list[Ingested], status_code=201)
+async def post_profile(request: Request, session: DbSession, _key: Writer) -> Response:
+    """Ingest a profile (text body or multipart `file`): source, citations and drafts."""
+    text = await _body(request)
+    found = store.ingest(session, text)
+    session.commit()
+    body = [
+        Ingested(source=sid, result=r, drafts=[_out(d) for d in drafts]) for r, sid, drafts in found
+    ]
+    return Response(
+        "[" + ",".join(b.model_dump_json() for b in body) + "]",
+        media_type="application/json",
+        status_code=201,
+    )
+
+
+@router.get("/drafts", response_model=Page[DraftOut])
+def list_drafts(
+    request: Request,
+    session: DbSession,
+    listing: Listing,
+    source: Annotated[
+        str | None, Query(description="Source id of an ingested profile.", max_length=80)
+    ] = None,
+    kind: Annotated[
+        str | None, Query(description="Record kind, e.g. `vote`, `stockpile`.", max_length=40)
+    ] = None,
+    status: Annotated[
+        str | None, Query(description="draft, published or rejected.", max_length=20)
+    ] = None,
+) -> Response:
+    """Drafts read from profiles; filters `source`, `kind`, `status`."""
+    stmt = select(models.Draft)
+    for column, value in (
+        (models.Draft.source, source),
+        (models.Draft.kind, kind),
+        (models.Draft.status, status),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    rows, cursor = listing.window(str).select(session, stmt, [models.Draft.id])
+    return respond.page(request, listing, DraftOut, [_out(r[0]) for r in rows], cursor)
+
+
+@router.get("/drafts/{draft}", response_model=DraftOut)
+def get_draft(draft: DraftId, session: DbSession) -> Response:
+    """One draft."""
+    return respond.one(_out(store.get_draft(session, draft)))
+
+
+@router.patch("/drafts/{draft}", response_model=DraftOut)
+async def patch_draft(
+    draft: DraftId, request: Request, session: DbSession, _key: Writer
+) -> Response:
+    """Edit a draft's payload with a JSON Merge Patch; re-validated by the record schema."""
+    import orjson
+
+    raw = await _body(request)
+    try:
+        patch = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ProblemError(
+            422, "Invalid parameter", "body: not JSON", kind="invalid-parameter", parameter="body"
+        ) from exc
+    if not isinstance(patch, dict):
+        raise ProblemError(
+            422,
+            "Invalid parameter",
+            "body: a merge patch is a JSON object",
+            kind="invalid-parameter",
+            parameter="body",
+        )
+    found = store.edit_draft(session, store.get_draft(session, draft), patch)
+    dataversion.bump(session)
+    session.commit()
+    return respond.one(_out(found))
+
+
+@router.post("/drafts/{draft}/publish", response_model=DraftOut)
+def publish_draft(draft: DraftId, session: DbSession, _key: Writer) -> Response:
+    """Publish a draft as a record with its citations."""
+    found = store.publish_draft(session, store.get_draft(session, draft))
+    session.commit()
+    return respond.one(_out(found))
+
+
+@router.post("/profiles/{source}/publish", response_model=list[DraftOut])
+def publish_source(
+    source: Annotated[
+        str,
+        Path(
+            description="Source id of an ingested profile.",
+            examples=["profile-kgz-mine-ban-policy-2019-12-18"],
+            max_length=80,
+        ),
+    ],
+    session: DbSession,
+    _key: Writer,
+) -> Response:
+    """Publish every draft of an ingested profile."""
+    done = store.publish_source(session, source)
+    session.commit()
+    return Response(
+        "[" + ",".join(_out(d).model_dump_json() for d in done) + "]", media_type="application/json"
+    )
