@@ -82,9 +82,10 @@ def document(route: APIRoute) -> None:
         route.summary = route.description.strip().splitlines()[0].rstrip(".")
     if route.path.startswith("/v1/"):
         statuses = [400, 404, 422, 503]
-        if route.methods & WRITE_METHODS:
+        methods = route.methods or set()
+        if methods & WRITE_METHODS:
             statuses += [401, 403, 409, 413, 429]
-        if route.methods & {"PUT", "PATCH", "DELETE"}:
+        if methods & {"PUT", "PATCH", "DELETE"}:
             statuses += [412, 428]
         route.responses = {**errors.problem_responses(*statuses), **route.responses}
     if getattr(route.response_model, "__pydantic_generic_metadata__", {}).get("origin") is Page:
