@@ -15,7 +15,7 @@ from app.cache import CacheMiddleware
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.respond import reject_unknown_params
-from app.routers import countries, health, resolutions, search, sources, treaties
+from app.routers import changes, countries, health, records, resolutions, search, sources, treaties
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = sessions
     app.state.version_reader = version_reader
     errors.install(app)
-    for module in (health, countries, treaties, resolutions, sources, search):
+    for module in (health, countries, treaties, resolutions, sources, search, records, changes):
         for route in module.router.routes:
             if isinstance(route, APIRoute) and route.description and not route.summary:
                 route.summary = route.description.strip().splitlines()[0].rstrip(".")
@@ -56,9 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Link"],
+        expose_headers=["ETag", "Link", "Change-Id", "Feed-Cursor"],
         max_age=3600,
     )
     return app

@@ -217,3 +217,21 @@ _MODELS: dict[str, type[models.Base]] = {
     "stockpiles": models.Stockpile,
     "practices": models.Practice,
 }
+
+
+def history_scopes(session: Session, cur: Curated) -> dict[str, ColumnElement[bool] | None]:
+    """The rows of each record kind a load may change (what its history compares)."""
+    ids = {s.id for s in cur.sources.sources}
+    ids |= set(session.scalars(select(models.Source.id).where(models.Source.origin == "curated")))
+    symbols = [r.symbol for r in cur.resolutions.resolutions]
+    scopes: dict[str, ColumnElement[bool] | None] = {
+        "country": None,
+        "country_name": None,
+        "treaty": None,
+        "source": models.Source.id.in_(ids),
+        "citation": models.Citation.source.in_(ids),
+        "resolution": models.Resolution.source.in_(ids) | models.Resolution.symbol.in_(symbols),
+    }
+    for key, name in RECORD_LISTS.items():
+        scopes[name] = _MODELS[key].source.in_(ids)  # type: ignore[attr-defined]
+    return scopes
