@@ -45,9 +45,7 @@ def apply(
             kind = BY_NAME[entry["record_type"]]
             history.undo(session, kind, entry["record_id"], entry["after"], entry["version"] or 0)
         session.add(
-            models.Change(
-                **{k: entry[k] for k in _COLUMNS}, at=datetime.fromisoformat(entry["at"])
-            )
+            models.Change(**{k: entry[k] for k in _COLUMNS}, at=datetime.fromisoformat(entry["at"]))
         )
         session.flush()
         last = int(entry["id"])
