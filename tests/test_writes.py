@@ -359,3 +359,9 @@ def test_merge_patch_null_removes_a_member(client: TestClient, key: str) -> None
     response = write(client, "PATCH", url, key, {"condition": None, "types": ["PMN"]}, 1)
     assert response.status_code == 200
     assert (response.json()["condition"], response.json()["types"]) == (None, ["PMN"])
+    typed = client.patch(
+        f"/v1/records/{url}",
+        content=b'{"holder": "Border Guard"}',
+        headers={**auth(key), "If-Match": '"2"', "Content-Type": "application/merge-patch+json"},
+    )
+    assert (typed.status_code, typed.json()["holder"]) == (200, "Border Guard")
