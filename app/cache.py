@@ -75,7 +75,10 @@ class CacheMiddleware:
             nonlocal size
             if message["type"] == "http.response.start":
                 if message["status"] == 200:
-                    message["headers"] = [*message.get("headers", []), *extra]
+                    own = [h for h in message.get("headers", []) if h[0].lower() == b"etag"]
+                    # A record's own ETag (its version) wins over the data-version tag.
+                    add = extra[1:] if own else extra
+                    message["headers"] = [*message.get("headers", []), *add]
                 start.update(message)
             elif message["type"] == "http.response.body" and start.get("status") == 200:
                 size += len(message.get("body", b""))

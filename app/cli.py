@@ -21,7 +21,11 @@ GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     "sync": ("download a live public source and import it", SYNCERS),
 }
 #: Top-level commands implemented in their own module (same interface).
-COMMANDS: dict[str, str] = {"keys": "app.keycli", "profiles": "app.profiles.cli"}
+COMMANDS: dict[str, str] = {
+    "keys": "app.keycli",
+    "profiles": "app.profiles.cli",
+    "revert": "app.revert",
+}
 
 
 def alembic_config(database_url: str | None = None) -> object:

@@ -19,7 +19,17 @@ from app.limits import WRITE_METHODS, BodyLimitMiddleware, RateLimiter, limit_wr
 from app.observability import Metrics, ObservabilityMiddleware
 from app.paging import Page
 from app.respond import reject_unknown_params
-from app.routers import countries, health, profiles, resolutions, search, sources, treaties
+from app.routers import (
+    changes,
+    countries,
+    health,
+    profiles,
+    records,
+    resolutions,
+    search,
+    sources,
+    treaties,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -55,7 +65,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "writes": RateLimiter(settings.rate_limit_writes),
     }
     errors.install(app)
-    for module in (health, countries, treaties, resolutions, sources, search, profiles):
+    for module in (
+        health,
+        countries,
+        treaties,
+        resolutions,
+        sources,
+        search,
+        profiles,
+        records,
+        changes,
+    ):
         for route in module.router.routes:
             if isinstance(route, APIRoute):
                 document(route)
@@ -68,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Link", "Retry-After", "X-Request-ID"],
+        expose_headers=["ETag", "Link", "Retry-After", "X-Request-ID", "Change-Id", "Feed-Cursor"],
         max_age=3600,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -80,6 +81,35 @@ def source_fk() -> Mapped[str]:
     return mapped_column(SLUG, ForeignKey("sources.id"), index=True)
 
 
+class Versioned:
+    """A record curators can edit: its version is the ETag, bumped by every change."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class Change(Base):
+    """One entry of the history and of the change feed, in commit order.
+
+    A record change has `record_type`, `record_id` and the values `before` and `after`
+    (None when the record did not exist / was retired); a bulk import has a `summary`.
+    """
+
+    __tablename__ = "changes"
+    __table_args__ = (Index("ix_changes_record", "record_type", "record_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    record_type: Mapped[str | None] = mapped_column(String(40))
+    record_id: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
 class Meta(Base):
     """Small key/value facts about the database itself, e.g. `data_version`."""
 
@@ -103,7 +133,7 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Country(Base):
+class Country(Versioned, Base):
     """An ISO 3166-1 country, or a historical state that UN records use."""
 
     __tablename__ = "countries"
@@ -122,7 +152,7 @@ class Country(Base):
     )
 
 
-class CountryName(Base):
+class CountryName(Versioned, Base):
     """A name a country is known by, keyed by its folded form for lookups."""
 
     __tablename__ = "country_names"
@@ -135,7 +165,7 @@ class CountryName(Base):
     country: Mapped[Country] = relationship(back_populates="names")
 
 
-class Source(Base):
+class Source(Versioned, Base):
     """A published document records come from."""
 
     __tablename__ = "sources"
@@ -161,7 +191,7 @@ class Source(Base):
     )
 
 
-class Citation(Base):
+class Citation(Versioned, Base):
     """A numbered footnote of a source."""
 
     __tablename__ = "citations"
@@ -192,7 +222,7 @@ class CitationLink(Base):
     record_id: Mapped[str] = mapped_column(String(120), primary_key=True)
 
 
-class Treaty(Base):
+class Treaty(Versioned, Base):
     """A treaty or protocol."""
 
     __tablename__ = "treaties"
@@ -227,7 +257,7 @@ class TreatyAlias(Base):
     alias: Mapped[str] = mapped_column(String(200))
 
 
-class TreatyAction(Base):
+class TreatyAction(Versioned, Base):
     """A dated action of a country toward a treaty."""
 
     __tablename__ = "treaty_actions"
@@ -242,7 +272,7 @@ class TreatyAction(Base):
     source: Mapped[str] = source_fk()
 
 
-class StatusStatement(Base):
+class StatusStatement(Versioned, Base):
     """A source's statement of a country's status toward a treaty."""
 
     __tablename__ = "status_statements"
@@ -256,7 +286,7 @@ class StatusStatement(Base):
     source: Mapped[str] = source_fk()
 
 
-class Participation(Base):
+class Participation(Versioned, Base):
     """A country's part in a treaty meeting or negotiation."""
 
     __tablename__ = "participations"
@@ -272,7 +302,7 @@ class Participation(Base):
     source: Mapped[str] = source_fk()
 
 
-class Position(Base):
+class Position(Versioned, Base):
     """A dated policy statement of a country."""
 
     __tablename__ = "positions"
@@ -286,7 +316,7 @@ class Position(Base):
     source: Mapped[str] = source_fk()
 
 
-class Stockpile(Base):
+class Stockpile(Versioned, Base):
     """A stockpile of a weapon, as one source reports it."""
 
     __tablename__ = "stockpiles"
@@ -329,7 +359,7 @@ class StockpileCost(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
 
-class Practice(Base):
+class Practice(Versioned, Base):
     """A finding about use, production, transfer or export of a weapon."""
 
     __tablename__ = "practices"
@@ -346,7 +376,7 @@ class Practice(Base):
     source: Mapped[str] = source_fk()
 
 
-class Resolution(Base):
+class Resolution(Versioned, Base):
     """A UN General Assembly resolution with its official totals."""
 
     __tablename__ = "resolutions"
@@ -370,7 +400,7 @@ class Resolution(Base):
     source: Mapped[str] = source_fk()
 
 
-class Vote(Base):
+class Vote(Versioned, Base):
     """A country's vote on a resolution, as one source records it.
 
     The source is part of the key: when an imported file and a curated record disagree,

@@ -58,6 +58,7 @@ def test_counts_after_load(connection: Connection) -> None:
         "meta": 1,
         "api_keys": 0,
         "drafts": 0,
+        "changes": 857,
         "countries": 279,
         "sources": 11,
         "citations": 16,

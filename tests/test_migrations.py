@@ -13,6 +13,7 @@ FTS5_SHADOWS = {f"search_documents_{s}" for s in ("data", "idx", "content", "doc
 TABLES = {
     "alembic_version",
     "api_keys",
+    "changes",
     "citation_links",
     "citations",
     "countries",

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import dataversion, models
-from app.importers.sync import RECORD_LISTS, SyncReport, write_curated
+from app import dataversion, history, models
+from app.importers.sync import RECORD_LISTS, SyncReport, history_scopes, write_curated
 from app.importers.yamlfile import DataFileError, Loc, Problem, YamlDoc
 from app.names import fold, iso_countries
 from app.schemas import (
@@ -80,6 +80,61 @@ def _fill_country(data: Any) -> Any:
     return data
 
 
+class Known(Protocol):
+    """What references may point at: countries, treaties, footnotes by source, resolutions."""
+
+    @property
+    def countries(self) -> Container[str]: ...
+
+    @property
+    def treaties(self) -> Collection[str]: ...
+
+    @property
+    def footnotes(self) -> Mapping[str, Container[int]]: ...
+
+    @property
+    def resolutions(self) -> Container[str]: ...
+
+
+@dataclass
+class _Country:
+    country: str
+
+
+def reference_problems(record: Any, known: Known) -> list[tuple[Loc, str]]:
+    """Every reference of a record that points at nothing: (field location, message).
+
+    Used by `load` for the data files and by the API for every write.
+    """
+    problems: list[tuple[Loc, str]] = []
+    code = getattr(record, "country", None)
+    if code is not None and code not in known.countries:
+        problems.append(
+            (("country",), f"unknown country {code!r} (expected an ISO 3166-1 alpha-3 code)")
+        )
+    for name in ("treaty", "parent"):
+        slug = getattr(record, name, None)
+        if slug is not None and slug not in known.treaties:
+            listed = ", ".join(sorted(known.treaties))
+            problems.append(((name,), f"unknown treaty {slug!r}; known: {listed}"))
+    source = getattr(record, "source", None)
+    if isinstance(source, str):
+        footnotes = known.footnotes.get(source)
+        numbers = getattr(record, "citations", [])
+        if footnotes is None:
+            problems.append((("source",), f"unknown source {source!r}"))
+        elif isinstance(numbers, list):
+            problems += [
+                (("citations", i), f"source {source!r} has no footnote {n}")
+                for i, n in enumerate(numbers)
+                if isinstance(n, int) and n not in footnotes
+            ]
+    symbol = getattr(record, "resolution", None)
+    if symbol is not None and symbol not in known.resolutions:
+        problems.append((("resolution",), f"unknown resolution {symbol!r}"))
+    return problems
+
+
 class _Checker:
     """Cross-reference checks: every key a record points at must exist."""
 
@@ -94,25 +149,9 @@ class _Checker:
     def fail(self, file: str, loc: Loc, message: str) -> None:
         self.problems.append(self.cur.docs[file].problem(loc, message))
 
-    def country(self, file: str, loc: Loc, code: str | None) -> None:
-        if code is not None and code not in self.countries:
-            self.fail(file, loc, f"unknown country {code!r} (expected an ISO 3166-1 alpha-3 code)")
-
-    def treaty(self, file: str, loc: Loc, slug: str | None) -> None:
-        if slug is not None and slug not in self.treaties:
-            self.fail(
-                file, loc, f"unknown treaty {slug!r}; known: {', '.join(sorted(self.treaties))}"
-            )
-
-    def cited(self, file: str, loc: Loc, source: str, numbers: list[int]) -> None:
-        if source not in self.footnotes:
-            self.fail(file, (*loc, "source"), f"unknown source {source!r}")
-            return
-        for i, number in enumerate(numbers):
-            if number not in self.footnotes[source]:
-                self.fail(
-                    file, (*loc, "citations", i), f"source {source!r} has no footnote {number}"
-                )
+    def refs(self, file: str, loc: Loc, record: Any) -> None:
+        for where, message in reference_problems(record, self):
+            self.fail(file, (*loc, *where), message)
 
     def unique(self, file: str, key: str, items: list[Any], attr: str) -> None:
         seen = Counter(getattr(item, attr) for item in items)
@@ -124,15 +163,13 @@ class _Checker:
         cur = self.cur
         self.unique("sources.yaml", "sources", cur.sources.sources, "id")
         for i, src in enumerate(cur.sources.sources):
-            self.country("sources.yaml", ("sources", i, "country"), src.country)
+            self.refs("sources.yaml", ("sources", i), src)
         self.unique("treaties.yaml", "treaties", cur.treaties.treaties, "slug")
         for i, tr in enumerate(cur.treaties.treaties):
-            self.treaty("treaties.yaml", ("treaties", i, "parent"), tr.parent)
-            self.cited("treaties.yaml", ("treaties", i), tr.source, [])
+            self.refs("treaties.yaml", ("treaties", i), tr)
         self.unique("resolutions.yaml", "resolutions", cur.resolutions.resolutions, "symbol")
         for i, res in enumerate(cur.resolutions.resolutions):
-            self.treaty("resolutions.yaml", ("resolutions", i, "treaty"), res.treaty)
-            self.cited("resolutions.yaml", ("resolutions", i), res.source, res.citations)
+            self.refs("resolutions.yaml", ("resolutions", i), res)
         self._check_reference_files()
         for file, country_file in self._country_files():
             self._check_country_file(file, country_file)
@@ -142,10 +179,11 @@ class _Checker:
         membership, file = self.cur.membership, "reference/un_membership.yaml"
         for key in ("members", "observers"):
             for i, code in enumerate(getattr(membership, key)):
-                self.country(file, (key, i), code)
-        self.cited(file, (), membership.source, [])
+                for _, message in reference_problems(_Country(code), self):
+                    self.fail(file, (key, i), message)
+        self.refs(file, (), membership)
         file = "reference/country_names.yaml"
-        self.cited(file, (), self.cur.names.source, [])
+        self.refs(file, (), self.cur.names)
         taken = {
             fold(name): c.iso3
             for c in self.countries.values()
@@ -153,7 +191,7 @@ class _Checker:
             if name
         }
         for i, entry in enumerate(self.cur.names.names):
-            self.country(file, ("names", i, "country"), entry.country)
+            self.refs(file, ("names", i), entry)
             owner = taken.setdefault(fold(entry.name), entry.country)
             if owner != entry.country:
                 self.fail(file, ("names", i, "name"), f"{entry.name!r} already names {owner}")
@@ -163,19 +201,13 @@ class _Checker:
         yield from zip(names, self.cur.countries, strict=True)
 
     def _check_country_file(self, file: str, cf: CountryFile) -> None:
-        self.country(file, ("country",), cf.country)
+        self.refs(file, (), cf)
         for key in RECORD_LISTS:
             records = getattr(cf, key)
             if key != "votes":
                 self.unique(file, key, records, "id")
             for i, rec in enumerate(records):
-                self.country(file, (key, i, "country"), rec.country)
-                self.treaty(file, (key, i, "treaty"), getattr(rec, "treaty", None))
-                self.cited(file, (key, i), rec.source, rec.citations)
-                if key == "votes" and rec.resolution not in self.resolutions:
-                    self.fail(
-                        file, (key, i, "resolution"), f"unknown resolution {rec.resolution!r}"
-                    )
+                self.refs(file, (key, i), rec)
 
 
 def load(session: Session, data_dir: Path) -> SyncReport:
@@ -189,7 +221,10 @@ def load(session: Session, data_dir: Path) -> SyncReport:
     problems = _Checker(cur, in_db).run()
     if problems:
         raise DataFileError(problems)
+    scopes = history_scopes(session, cur)
+    before = history.snapshot(session, scopes)
     report = write_curated(session, cur)
     if report.changed:
+        history.record_diff(session, "load", before, history.snapshot(session, scopes))
         dataversion.bump(session)
     return report

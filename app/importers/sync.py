@@ -58,10 +58,13 @@ def upsert(
     key: tuple[str, ...],
     scope: ColumnElement[bool] | None,
     counts: Counts,
+    bump_versions: bool = False,
 ) -> list[models.Base]:
     """Insert new rows and update changed ones (by `key`, among the rows in `scope`).
 
-    Returns the rows in scope that `rows` no longer holds, for the caller to delete.
+    With `bump_versions`, a changed row's `version` goes up (a curator's stale If-Match then
+    fails); loads leave versions to their history. Returns the rows in scope that `rows` no
+    longer holds, for the caller to delete.
     """
     stmt = select(model) if scope is None else select(model).where(scope)
     existing = {tuple(getattr(o, k) for k in key): o for o in session.scalars(stmt)}
@@ -74,6 +77,8 @@ def upsert(
         changed = {col: val for col, val in row.items() if getattr(obj, col) != val}
         for col, val in changed.items():
             setattr(obj, col, val)
+        if changed and bump_versions:
+            obj.version += 1  # type: ignore[attr-defined]
         counts.updated += bool(changed)
         counts.unchanged += not changed
     counts.deleted += len(existing)
@@ -232,3 +237,21 @@ _MODELS: dict[str, type[models.Base]] = {
     "stockpiles": models.Stockpile,
     "practices": models.Practice,
 }
+
+
+def history_scopes(session: Session, cur: Curated) -> dict[str, ColumnElement[bool] | None]:
+    """The rows of each record kind a load may change (what its history compares)."""
+    ids = {s.id for s in cur.sources.sources}
+    ids |= set(session.scalars(select(models.Source.id).where(models.Source.origin == "curated")))
+    symbols = [r.symbol for r in cur.resolutions.resolutions]
+    scopes: dict[str, ColumnElement[bool] | None] = {
+        "country": None,
+        "country_name": None,
+        "treaty": None,
+        "source": models.Source.id.in_(ids),
+        "citation": models.Citation.source.in_(ids),
+        "resolution": models.Resolution.source.in_(ids) | models.Resolution.symbol.in_(symbols),
+    }
+    for key, name in RECORD_LISTS.items():
+        scopes[name] = _MODELS[key].source.in_(ids)  # type: ignore[attr-defined]
+    return scopes

@@ -11,14 +11,15 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import dataversion, models
+from app import dataversion, history, models
 from app.config import Settings
 from app.importers.undl_fields import TITLE_PATTERNS, UndlError
 from app.importers.undl_read import CountryLookup, VoteRow, open_input, read_votes
@@ -145,10 +146,30 @@ def import_votes(
         report.mismatches = [m for m in map(mismatch, kept) if m is not None]
         if report.changed:
             source.imported_at = datetime.now(UTC)
+            history.record_import(
+                session, "import undl", _summary(report, checksum, keep_all, wanted)
+            )
             dataversion.bump(session)
         session.flush()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _summary(
+    report: UndlReport, checksum: str, keep_all: bool, treaties: set[str]
+) -> dict[str, Any]:
+    """What the history keeps of an import: the file, its checksum, options and counts."""
+    return {
+        "importer": "undl",
+        "file": report.file,
+        "checksum": checksum,
+        "layout": report.layout,
+        "rows": report.rows,
+        "all": keep_all,
+        "treaties": sorted(treaties),
+        "resolutions": asdict(report.resolutions),
+        "votes": asdict(report.votes),
+    }
 
 
 def _check_reference_data(session: Session) -> None:

@@ -125,7 +125,8 @@ class VoteStage:
         if held is not None:
             updated = self.conn.execute(
                 text(
-                    "UPDATE votes SET vote = s.vote, source_code = s.source_code "
+                    "UPDATE votes SET vote = s.vote, source_code = s.source_code, "
+                    "version = votes.version + 1 "
                     "FROM undl_stage s WHERE votes.source = :source "
                     "AND votes.resolution = s.resolution AND votes.country = s.country "
                     "AND (votes.vote <> s.vote OR votes.source_code IS NULL "

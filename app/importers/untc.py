@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import dataversion, models
+from app import dataversion, history, models
 from app.config import Settings
 from app.errors import NotFoundError
 from app.importers.sync import Counts, upsert
@@ -96,8 +96,27 @@ def import_pages(
     prepared = [_prepare(session, page) for page in pages]
     reports = [_write_page(session, *item, retrieved_on) for item in prepared]
     if any(r.changed for r in reports):
+        history.record_import(session, "import untc", _summary(reports))
         dataversion.bump(session)
     return reports
+
+
+def _summary(reports: list[PageReport]) -> dict[str, Any]:
+    """What the history keeps of an import: each page's file, checksum and counts."""
+    return {
+        "importer": "untc",
+        "pages": [
+            {
+                "file": r.page.file,
+                "untc_number": r.page.untc_number,
+                "status_as_at": str(r.page.status_as_at),
+                "checksum": r.page.checksum,
+                "source": r.source,
+                "actions": asdict(r.actions),
+            }
+            for r in reports
+        ],
+    }
 
 
 def _prepare(session: Session, page: Page) -> tuple[Page, models.Treaty, dict[str, dict[str, Any]]]:
@@ -202,7 +221,8 @@ def _sync_actions(
     session: Session, sid: str, rows: dict[str, dict[str, Any]], counts: Counts
 ) -> None:
     scope = models.TreatyAction.source == sid
-    for gone in upsert(session, models.TreatyAction, rows.values(), ("id",), scope, counts):
+    stale = upsert(session, models.TreatyAction, rows.values(), ("id",), scope, counts, True)
+    for gone in stale:
         session.delete(gone)
     session.flush()
 

@@ -1,0 +1,56 @@
+"""The change feed: every change in commit order, to resume from a cursor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from app import history
+from app.errors import ProblemError
+from app.routers.params import DbSession
+from app.writeschemas import ChangesPage
+
+router = APIRouter(prefix="/v1", tags=["changes"])
+NDJSON = "application/x-ndjson"
+
+
+@router.get("/changes", response_model=ChangesPage)
+def list_changes(
+    request: Request,
+    session: DbSession,
+    since: Annotated[
+        str,
+        Query(
+            max_length=20,
+            description="Cursor of the last change seen (`0`, or a page's `cursor`).",
+            examples=["0", "412"],
+        ),
+    ] = "0",
+    limit: Annotated[
+        int, Query(ge=1, le=10000, description="Changes per page (1 to 10000).")
+    ] = 100,
+) -> Response:
+    """Changes in commit order after a cursor; NDJSON with `Accept: application/x-ndjson`."""
+    if not since.isdigit():
+        raise ProblemError(
+            400,
+            "Bad cursor",
+            f"since={since!r} is not a cursor of this feed",
+            kind="bad-cursor",
+            parameter="since",
+        )
+    entries = [history.as_json(c) for c in history.since(session, int(since), limit)]
+    cursor = str(entries[-1]["id"]) if entries else since
+    more = len(entries) == limit
+    next_url = str(request.url.include_query_params(since=cursor)) if more else None
+    headers = {"Feed-Cursor": cursor}
+    if next_url:
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    if NDJSON in request.headers.get("accept", ""):
+        lines = (orjson.dumps(e) + b"\n" for e in entries)
+        return StreamingResponse(lines, media_type=NDJSON, headers=headers)
+    body = {"data": entries, "cursor": cursor, "next": next_url}
+    return Response(orjson.dumps(body), media_type="application/json", headers=headers)

@@ -1,0 +1,195 @@
+"""Curator writes on records: create, replace, merge-patch, retire; one record and its history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Body, Depends, Header, Path, Query
+from fastapi.responses import Response
+
+from app import history, records, writes
+from app.auth import Scope, require
+from app.errors import ProblemError
+from app.models import ApiKey
+from app.routers.params import DbSession
+from app.writeschemas import ChangeOut, HistoryPage, RecordOut
+
+router = APIRouter(prefix="/v1/records", tags=["writes"])
+
+Writer = Annotated[ApiKey, Depends(require(Scope.write))]
+KindPath = Annotated[
+    str,
+    Path(
+        description="Record type: " + ", ".join(records.BY_PATH) + ".",
+        examples=["stockpiles", "treaty-actions"],
+    ),
+]
+RecordId = Annotated[
+    str,
+    Path(
+        description='Record id; a vote is "{resolution}|{country}|{source}", a country name '
+        "its folded name.",
+        examples=["kgz-ap-stockpile-2018", "A/RES/73/61|KGZ|undl-ga-voting"],
+    ),
+]
+Reason = Annotated[str | None, Query(max_length=500, description="Why (kept in the history).")]
+IfMatch = Annotated[
+    str | None,
+    Header(description='The ETag of the version you read, e.g. "3" (required).'),
+]
+JSON = "application/json"
+
+
+def _kind(path: str) -> records.Kind:
+    kind = records.BY_PATH.get(path)
+    if kind is None:
+        raise ProblemError(
+            404,
+            "Record type not found",
+            f"no record type {path!r}; known: {', '.join(records.BY_PATH)}",
+            kind="record-type-not-found",
+            parameter="kind",
+        )
+    return kind
+
+
+def _expected(if_match: str | None) -> int:
+    if if_match is None:
+        raise ProblemError(
+            428,
+            "Precondition required",
+            "send If-Match with the ETag of the version you read",
+            kind="if-match-required",
+            parameter="If-Match",
+        )
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise ProblemError(
+            412,
+            "Precondition failed",
+            f"If-Match {if_match!r} matches no version",
+            kind="stale-version",
+            parameter="If-Match",
+        )
+    return int(tag)
+
+
+def _commit(
+    session: DbSession, write: Callable[[], writes.Written], status: int, change: bool = False
+) -> Response:
+    try:
+        written = write()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    shown = history.as_json(written.change) if change and written.change else written.value
+    body = orjson.dumps(shown)
+    headers = {"ETag": f'"{written.version}"', "Change-Id": str(written.change_id)}
+    return Response(body, status_code=status, media_type=JSON, headers=headers)
+
+
+@router.post("/{kind}", response_model=RecordOut, status_code=201)
+def create_record(
+    kind: KindPath,
+    body: Annotated[dict[str, Any], Body(description="The record, as its schema says.")],
+    session: DbSession,
+    key: Writer,
+    reason: Reason = None,
+) -> Response:
+    """Create a record (write scope); 409 if its id is taken."""
+    k = _kind(kind)
+    return _commit(session, lambda: writes.create(session, k, body, key.name, reason), 201)
+
+
+@router.get("/{kind}/{record_id:path}/history", response_model=HistoryPage)
+def record_history(kind: KindPath, record_id: RecordId, session: DbSession) -> Response:
+    """Every change of one record, oldest first, with before and after values."""
+    entries = history.of_record(session, _kind(kind), record_id)
+    return Response(orjson.dumps({"data": [history.as_json(c) for c in entries]}), media_type=JSON)
+
+
+@router.get("/{kind}/{record_id:path}", response_model=RecordOut)
+def get_record(kind: KindPath, record_id: RecordId, session: DbSession) -> Response:
+    """One record as written, its version as the ETag (send it back as If-Match)."""
+    k = _kind(kind)
+    found = records.get(session, k, record_id)
+    if found is None:
+        entries = history.of_record(session, k, record_id)
+        if entries and entries[-1].after is None:
+            raise ProblemError(
+                410,
+                "Record retired",
+                f"{k.name} {record_id!r} was retired by change {entries[-1].id}",
+                kind="record-retired",
+                parameter="record_id",
+                change=entries[-1].id,
+            )
+        raise ProblemError(
+            404,
+            "Record not found",
+            f"no {k.name} {record_id!r}",
+            kind="record-not-found",
+            parameter="record_id",
+        )
+    value, version = found
+    return Response(orjson.dumps(value), media_type=JSON, headers={"ETag": f'"{version}"'})
+
+
+@router.put("/{kind}/{record_id:path}", response_model=RecordOut)
+def replace_record(
+    kind: KindPath,
+    record_id: RecordId,
+    body: Annotated[dict[str, Any], Body(description="The whole new record.")],
+    session: DbSession,
+    key: Writer,
+    if_match: IfMatch = None,
+    reason: Reason = None,
+) -> Response:
+    """Replace a record whole (write scope, If-Match required)."""
+    k, expected = _kind(kind), _expected(if_match)
+    return _commit(
+        session,
+        lambda: writes.replace(session, k, record_id, body, expected, key.name, reason),
+        200,
+    )
+
+
+@router.patch("/{kind}/{record_id:path}", response_model=RecordOut)
+def patch_record(
+    kind: KindPath,
+    record_id: RecordId,
+    body: Annotated[dict[str, Any], Body(description="A JSON Merge Patch (RFC 7396).")],
+    session: DbSession,
+    key: Writer,
+    if_match: IfMatch = None,
+    reason: Reason = None,
+) -> Response:
+    """Update some fields with a JSON Merge Patch (write scope, If-Match required)."""
+    k, expected = _kind(kind), _expected(if_match)
+    return _commit(
+        session,
+        lambda: writes.patch(session, k, record_id, body, expected, key.name, reason),
+        200,
+    )
+
+
+@router.delete("/{kind}/{record_id:path}", response_model=ChangeOut)
+def retire_record(
+    kind: KindPath,
+    record_id: RecordId,
+    session: DbSession,
+    key: Writer,
+    if_match: IfMatch = None,
+    reason: Reason = None,
+) -> Response:
+    """Retire a record: gone from every read, kept in its history (If-Match required)."""
+    k, expected = _kind(kind), _expected(if_match)
+    return _commit(
+        session,
+        lambda: writes.retire(session, k, record_id, expected, key.name, reason),
+        200,
+        change=True,
+    )

@@ -1,0 +1,214 @@
+"""History, revert, the change feed, its replay into a mirror, and concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, create_engine, select
+from sqlalchemy.orm import Session
+
+from app import mirror, models
+from app.auth import Scope, create_key
+from app.config import Settings
+from app.db import make_engine
+from app.importers.curated import load
+from app.importers.undl import import_votes
+from app.main import create_app
+from tests.conftest import DATA_DIR, migrate, shared_path
+from tests.test_cli import run
+from tests.test_load import data_copy, dump, edit  # noqa: F401
+from tests.test_writes import key  # noqa: F401
+from tests.writing import MBP, STOCKPILE, write
+
+NDJSON = {"Accept": "application/x-ndjson"}
+
+
+def test_loads_and_imports_appear_in_the_feed(client: TestClient, session: Session) -> None:
+    first = client.get("/v1/changes", params={"limit": 2}).json()
+    assert [(e["id"], e["actor"], e["action"], e["record_type"]) for e in first["data"]] == [
+        (1, "load", "create", "country"),
+        (2, "load", "create", "country"),
+    ]
+    assert first["cursor"] == "2"
+    assert first["next"] == "http://testserver/v1/changes?limit=2&since=2"
+    every = client.get("/v1/changes", params={"limit": 10000}).json()["data"]
+    assert len(every) == 857
+    import_votes(session, str(shared_path("refdata", "undl", "ga_voting_mine_cluster.csv")))
+    session.commit()
+    tail = client.get("/v1/changes", params={"since": "857"}).json()
+    assert len(tail["data"]) == 1
+    entry = tail["data"][0]
+    assert (entry["actor"], entry["action"], entry["record_type"]) == (
+        "import undl",
+        "import",
+        None,
+    )
+    assert entry["summary"]["votes"] == {"inserted": 8043, "updated": 0, "unchanged": 0}
+    assert entry["summary"]["rows"] == 8043
+    assert len(entry["summary"]["checksum"]) == 64
+    assert client.get("/v1/changes", params={"since": tail["cursor"]}).json()["data"] == []
+
+
+def test_ndjson_feed(client: TestClient) -> None:
+    response = client.get("/v1/changes", params={"since": "850"}, headers=NDJSON)
+    assert response.headers["content-type"] == "application/x-ndjson"
+    lines = [json.loads(line) for line in response.text.splitlines()]
+    assert [e["id"] for e in lines] == list(range(851, 858))
+    assert response.headers["feed-cursor"] == "857"
+    assert client.get("/v1/changes", params={"since": "x"}).status_code == 400
+
+
+def _feed(client: TestClient) -> Iterator[dict[str, Any]]:
+    since = "0"
+    while True:
+        response = client.get("/v1/changes", params={"since": since, "limit": 300}, headers=NDJSON)
+        lines = [json.loads(line) for line in response.text.splitlines()]
+        yield from lines
+        if len(lines) < 300:
+            return
+        since = response.headers["feed-cursor"]
+
+
+def test_a_mirror_replaying_the_feed_ends_with_the_same_data(
+    client: TestClient,
+    key: str,  # noqa: F811
+    session: Session,
+    connection: Connection,
+    scratch_url: str,
+    data_copy: Path,  # noqa: F811
+) -> None:
+    assert write(client, "POST", "stockpiles", key, STOCKPILE).status_code == 201
+    assert write(client, "PATCH", "stockpiles/kgz-stockpile-mod-2010", key, {"holder": "x"}, 1)
+    assert write(client, "DELETE", "practices/kgz-apm-clearance-1999-2000", key, None, 1)
+    citation = {"source": MBP, "number": 77, "text": "New footnote."}
+    assert write(client, "POST", "citations", key, citation).status_code == 201
+    edit(data_copy / "countries" / "kgz.yaml", "most if not all expired", "all expired")
+    load(session, data_copy)
+    session.commit()
+    assert write(client, "POST", "country-names", key, {"country": "KGZ", "name": "Kirgizia"})
+
+    engine = create_engine(scratch_url)
+    try:
+        with engine.begin() as conn:
+            migrate(conn)
+        with Session(engine) as other, other.begin():
+            last = mirror.apply(other, _feed(client))
+        assert last == session.scalar(select(models.Change.id).order_by(models.Change.id.desc()))
+        with engine.connect() as conn:
+            mirrored = dump(conn)
+    finally:
+        engine.dispose()
+    original = dump(connection)
+    for table in ("meta", "api_keys"):
+        original.pop(table), mirrored.pop(table)
+    assert mirrored == original
+    tail = [(c[2], c[3], c[4], c[5]) for c in original["changes"][857:]]
+    assert tail == [
+        ("anna", "create", "stockpile", "kgz-stockpile-curated-2020"),
+        ("anna", "patch", "stockpile", "kgz-stockpile-mod-2010"),
+        ("anna", "retire", "practice", "kgz-apm-clearance-1999-2000"),
+        ("anna", "create", "citation", f"{MBP}:77"),
+        # load makes the records of data/ sources match the files again
+        ("load", "update", "stockpile", "kgz-stockpile-mod-2005"),
+        ("load", "update", "stockpile", "kgz-stockpile-mod-2010"),
+        ("load", "create", "practice", "kgz-apm-clearance-1999-2000"),
+        ("load", "retire", "stockpile", "kgz-stockpile-curated-2020"),
+        ("load", "retire", "citation", f"{MBP}:77"),
+        ("anna", "create", "country_name", "kirgizia"),
+    ]
+
+
+def test_history_and_revert_through_the_cli(scratch_url: str) -> None:
+    settings = Settings(database_url=scratch_url)
+    engine = make_engine(settings)
+    with engine.begin() as conn:
+        migrate(conn)
+    with Session(engine) as s, s.begin():
+        load(s, DATA_DIR)
+        secret = create_key(s, "anna", Scope.write)
+    client = TestClient(create_app(settings))
+    url = "stockpiles/kgz-stockpile-mod-2010"
+    original = client.get(f"/v1/records/{url}").json()
+    patched = write(client, "PATCH", url, secret, {"holder": "Army"}, 1, reason="typo")
+    change = int(patched.headers["change-id"])
+    done = run(scratch_url, "revert", str(change), "--by", "bob")
+    assert (done.returncode, done.stdout.strip()) == (
+        0,
+        f"change {change} reverted by change {change + 1}",
+    )
+    now = client.get(f"/v1/records/{url}")
+    assert (now.headers["etag"], now.json()) == ('"3"', original)
+    entries = client.get(f"/v1/records/{url}/history").json()["data"]
+    assert [(e["actor"], e["action"], e["version"], e["reason"]) for e in entries] == [
+        ("load", "create", 1, None),
+        ("anna", "patch", 2, "typo"),
+        ("bob", "revert", 3, f"revert of change {change}"),
+    ]
+    assert entries[1]["before"] == original
+    assert entries[1]["after"] == {**original, "holder": "Army"}
+    assert (entries[2]["before"], entries[2]["after"]) == (entries[1]["after"], original)
+    twice = run(scratch_url, "revert", str(change))
+    assert (twice.returncode, twice.stderr.strip()) == (
+        1,
+        "error: stockpile 'kgz-stockpile-mod-2010' changed after change "
+        f"{change}; revert the later changes first",
+    )
+    assert run(scratch_url, "revert", "999999").stderr.strip() == "error: no change 999999"
+    engine.dispose()
+
+
+ROUNDS, WRITERS = 25, 4
+
+
+def test_concurrent_writers_lose_no_update(scratch_url: str) -> None:
+    settings = Settings(database_url=scratch_url, rate_limit_writes=0)
+    engine = make_engine(settings)
+    with engine.begin() as conn:
+        migrate(conn)
+    with Session(engine) as s, s.begin():
+        load(s, DATA_DIR)
+        secret = create_key(s, "anna", Scope.write)
+    client = TestClient(create_app(settings))
+    url = "stockpiles/kgz-stockpile-mod-2010"
+    start = client.get(f"/v1/records/{url}").json()["quantity_min"] or 0
+    conflicts: list[int] = []
+    errors: list[str] = []
+
+    def writer() -> None:
+        done = 0
+        while done < ROUNDS:
+            got = client.get(f"/v1/records/{url}")
+            value, version = got.json(), got.headers["etag"].strip('"')
+            body = {"quantity_min": (value["quantity_min"] or 0) + 1}
+            response = write(client, "PATCH", url, secret, body, version)
+            if response.status_code == 412:
+                conflicts.append(1)
+            elif response.status_code == 200:
+                done += 1
+            else:
+                errors.append(response.text)
+                return
+
+    threads = [threading.Thread(target=writer) for _ in range(WRITERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    final = client.get(f"/v1/records/{url}")
+    assert final.json()["quantity_min"] == start + ROUNDS * WRITERS
+    assert final.headers["etag"] == f'"{1 + ROUNDS * WRITERS}"'
+    with Session(engine) as s:
+        patches = s.scalars(
+            select(models.Change).where(models.Change.action == "patch").order_by(models.Change.id)
+        ).all()
+    assert [c.version for c in patches] == list(range(2, 2 + ROUNDS * WRITERS))
+    assert [c.after["quantity_min"] for c in patches if c.after] == [
+        start + i for i in range(1, 1 + ROUNDS * WRITERS)
+    ]
+    engine.dispose()
