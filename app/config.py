@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     db_connect_timeout: int = Field(
         default=5, ge=1, description="Seconds to wait for a PostgreSQL connection before a 503."
     )
+    db_pool_size: int = Field(
+        default=10, ge=1, description="PostgreSQL connections kept open per process."
+    )
+    db_max_overflow: int = Field(
+        default=20, ge=0, description="Extra PostgreSQL connections a process may open at peaks."
+    )
     log_level: str = Field(default="INFO", description="Level of the JSON request log.")
     response_cache_entries: int = Field(
         default=1024, ge=0, description="Responses kept in memory per process (0 disables)."

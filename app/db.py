@@ -29,6 +29,8 @@ def make_engine(settings: Settings) -> Engine:
         url,
         echo=settings.echo_sql,
         pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
         connect_args={"connect_timeout": settings.db_connect_timeout},
     )
 
