@@ -63,15 +63,18 @@ def _values(item: BaseModel, cols: list[str]) -> list[str]:
     return out
 
 
-def stream(schema: type[BaseModel], items: Iterable[BaseModel]) -> Iterator[str]:
-    """CSV text, header first, one chunk per row."""
+def stream(
+    schema: type[BaseModel], items: Iterable[BaseModel], rows_per_chunk: int = 200
+) -> Iterator[str]:
+    """CSV text, header first, in chunks of `rows_per_chunk` rows."""
     cols = columns(schema)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(cols)
-    for item in items:
+    for count, item in enumerate(items, 1):
         writer.writerow(_values(item, cols))
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
     yield buffer.getvalue()
