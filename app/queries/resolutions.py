@@ -81,11 +81,12 @@ def list_resolutions(
 
 def resolution_detail(session: Session, resolution: models.Resolution) -> ResolutionDetail:
     """A resolution with official and counted totals and every vote with the voter's status."""
+    vote = models.Vote
     rows = session.execute(
-        select(models.Vote, models.Country.name)
-        .join(models.Country, models.Country.iso3 == models.Vote.country)
-        .where(models.Vote.resolution == resolution.symbol)
-        .order_by(models.Vote.country, models.Vote.source)
+        select(vote.country, vote.vote, vote.source_code, vote.source, models.Country.name)
+        .join(models.Country, models.Country.iso3 == vote.country)
+        .where(vote.resolution == resolution.symbol)
+        .order_by(vote.country, vote.source)
     ).all()
     statuses: dict[str, StatusKind] = {}
     sources = {resolution.source}
@@ -95,19 +96,19 @@ def resolution_detail(session: Session, resolution: models.Resolution) -> Resolu
         rule = rule_of(treaty)
         on: date = resolution.date
         statuses = {
-            c: derive_status(rule, grouped.get(c, []), on).status for c, _ in _countries(rows)
+            c: derive_status(rule, grouped.get(c, []), on).status for c in {r.country for r in rows}
         }
         sources |= action_sources | {treaty.source}
     votes = [
         ResolutionVote(
-            country=v.country,
-            name=name,
-            vote=v.vote,
-            source_code=v.source_code,
-            source=v.source,
-            status=statuses.get(v.country),
+            country=r.country,
+            name=r.name,
+            vote=r.vote,
+            source_code=r.source_code,
+            source=r.source,
+            status=statuses.get(r.country),
         )
-        for v, name in rows
+        for r in rows
     ]
     sources |= {v.source for v in votes}
     tally = _tally(votes)
@@ -123,12 +124,11 @@ def resolution_detail(session: Session, resolution: models.Resolution) -> Resolu
     )
 
 
-def _countries(rows: object) -> set[tuple[str, str]]:
-    return {(v.country, name) for v, name in rows}  # type: ignore[attr-defined]
-
-
 def _tally(votes: list[ResolutionVote]) -> Tally:
-    """Counted totals, one vote per country (the importer's where sources disagree)."""
+    """Counted totals, one vote per country: where sources disagree, the first source by id.
+
+    (The votes themselves, each with its source, are all listed.)
+    """
     by_country: dict[str, VoteKind] = {}
     for vote in votes:
         by_country.setdefault(vote.country, vote.vote)
