@@ -76,7 +76,8 @@ def test_killed_vote_import_leaves_no_partial_data(scratch_url: str) -> None:
         proc.send_signal(signal.SIGKILL)
     finally:
         assert proc.wait(timeout=10) == -signal.SIGKILL
-    assert position is not None and size // 4 <= position < size
+    assert position is not None
+    assert size // 4 <= position < size
     assert snapshot(scratch_url) == before
     # and the database still takes the whole import afterwards
     again = run(scratch_url, "import", "undl", "--all", str(big))
