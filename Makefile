@@ -10,7 +10,7 @@ REFDATA ?= ../shared/refdata
 UNTC_PAGES := $(wildcard $(REFDATA)/raw/untc_status_2026-02-03/*.html.gz)
 UNDL_VOTES := $(wildcard $(REFDATA)/undl/ga_voting_mine_cluster.csv)
 
-.PHONY: run test lint check migrate load import-public bench-read bench-import clean
+.PHONY: run test lint dockerlint check migrate load import-public bench-read bench-import clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,10 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app tests bench
 
-check: lint test
+dockerlint: venv
+	$(BIN)/hadolint Dockerfile
+
+check: lint dockerlint test
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -82,6 +83,10 @@ def load(settings: Settings, path: Path) -> int:
     return 0
 
 
+def _stopped(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     """Serve the API with uvicorn (several worker processes when `workers` > 1)."""
     import uvicorn
@@ -90,6 +95,9 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
 
     configure_logging(settings.log_level)
     options = {"host": host, "port": port, "access_log": False, "timeout_graceful_shutdown": 30}
+    # uvicorn finishes the requests in flight on SIGTERM, then raises the signal again with
+    # the handler found at start: exiting 0 there tells a supervisor the stop was clean.
+    signal.signal(signal.SIGTERM, _stopped)
     if workers > 1:
         uvicorn.run("app.main:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
         return 0

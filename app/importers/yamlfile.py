@@ -41,6 +41,12 @@ class DataFileError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
 class _Loader(yaml.SafeLoader):
     """Safe YAML without implicit timestamps: dates stay text for the schemas to check."""
 
@@ -59,10 +65,22 @@ class YamlDoc:
 
     def __init__(self, path: Path, root: Path) -> None:
         self.name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        text = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = content[: exc.start].decode("utf-8")
+            line, column = _line_column(before, len(before))
+            raise DataFileError(
+                [Problem(self.name, line, column, None, None, "not UTF-8 text")]
+            ) from exc
         try:
             self.node = yaml.compose(text, Loader=_Loader)
             self.data: Any = yaml.load(text, Loader=_Loader)
+        except yaml.reader.ReaderError as exc:
+            line, column = _line_column(text, exc.position)
+            message = f"not valid YAML: unacceptable character #x{exc.character:04x}"
+            raise DataFileError([Problem(self.name, line, column, None, None, message)]) from exc
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             raise DataFileError(

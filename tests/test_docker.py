@@ -1,0 +1,110 @@
+"""The Dockerfile's build and start steps, run without a Docker engine.
+
+The files each stage copies are read from the Dockerfile's COPY lines, the install is
+docker/install.sh (the build stage's RUN) into a fresh virtual environment, and the start is
+docker/entrypoint.sh (the CMD): migrate, load, serve; then /healthz and /readyz answer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from app.config import PROJECT_ROOT
+from tests.test_cli import free_port
+
+DOCKERFILE = PROJECT_ROOT / "Dockerfile"
+
+
+def stages() -> list[list[tuple[list[str], str]]]:
+    """Per stage, the (sources, destination) of each COPY from the build context."""
+    found: list[list[tuple[list[str], str]]] = []
+    for line in DOCKERFILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("FROM "):
+            found.append([])
+        elif line.startswith("COPY ") and "--from=" not in line:
+            *sources, dest = line.split()[1:]
+            found[-1].append((sources, dest))
+    return found
+
+
+def copy_stage(copies: list[tuple[list[str], str]], root: Path) -> None:
+    for sources, dest in copies:
+        target = root / dest
+        for src in sources:
+            origin = PROJECT_ROOT / src
+            into = target / origin.name if dest.endswith("/") else target
+            into.parent.mkdir(parents=True, exist_ok=True)
+            if origin.is_dir():
+                shutil.copytree(origin, into, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(origin, into)
+
+
+def test_dockerfile_uses_the_shared_scripts() -> None:
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    assert "RUN sh docker/install.sh /opt/venv /src" in text
+    assert text.rstrip().endswith('CMD ["sh", "/srv/docker/entrypoint.sh"]')
+    assert re.findall(r"^FROM (\S+)", text, re.M) == ["python:3.11.7-slim-bookworm"] * 2
+    assert [len(s) for s in stages()] == [3, 5]
+
+
+def test_build_and_start_steps_in_a_fresh_virtual_environment(tmp_path: Path) -> None:
+    build, srv = tmp_path / "src", tmp_path / "srv"
+    build_copies, run_copies = stages()
+    copy_stage(build_copies, build)
+    venv = tmp_path / "venv"
+    installed = subprocess.run(
+        ["sh", "docker/install.sh", str(venv), str(build)],
+        cwd=build,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stderr
+    copy_stage(run_copies, srv)
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")},
+        "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
+        "DATABASE_URL": f"sqlite:///{srv / 'var' / 'treaty.db'}",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+    proc = subprocess.Popen(
+        ["sh", str(srv / "docker" / "entrypoint.sh")],
+        cwd=srv,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        health = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                health = httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert health is not None
+        assert health.json() == {"status": "ok"}
+        ready = httpx.get(f"{base}/readyz", timeout=5)
+        assert ready.status_code == 200, ready.text
+        countries = httpx.get(f"{base}/v1/countries/kgz", timeout=5)
+        assert countries.json()["iso3"] == "KGZ"
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert out.startswith(f"database migrated: {env['DATABASE_URL']}\n"), out
+    assert "\nloaded\n" in out

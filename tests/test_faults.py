@@ -1,0 +1,155 @@
+"""Faults of the process itself: an import killed mid-way, a server stopped with SIGTERM.
+
+`python -m app load` is not interrupted here: data/ is read and validated in full before its
+single transaction starts, and that transaction takes a few milliseconds, so no kill can be
+timed to land inside it; the vote import below exercises the same all-or-nothing commit
+with a transaction that lasts seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine
+
+from app.config import PROJECT_ROOT
+from tests.conftest import shared_path
+from tests.test_cli import free_port, run
+from tests.test_load import dump
+
+
+def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return dump(conn)
+    finally:
+        engine.dispose()
+
+
+def read_position(pid: int, path: Path) -> int | None:
+    """How far process `pid` has read into its open file `path` (None: not open)."""
+    fds = Path(f"/proc/{pid}/fd")
+    for fd in fds.iterdir():
+        try:
+            if Path(os.readlink(fd)) == path:
+                info = (Path(f"/proc/{pid}/fdinfo") / fd.name).read_text()
+                return int(info.split("pos:")[1].split()[0])
+        except OSError:
+            continue
+    return None
+
+
+def test_killed_vote_import_leaves_no_partial_data(scratch_url: str) -> None:
+    big = shared_path("refdata", "undl", "ga_voting_1946-2026.csv.gz").resolve()
+    assert run(scratch_url, "migrate").returncode == 0
+    assert run(scratch_url, "load").returncode == 0
+    before = snapshot(scratch_url)
+    assert len(before["votes"]) == 8
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "import", "undl", "--all", str(big)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": scratch_url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    size = big.stat().st_size
+    position = None
+    try:
+        # Inside its transaction the importer streams the file into the staging table: kill it
+        # once it has read a quarter of the file, well before the end.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            position = read_position(proc.pid, big)
+            if position is not None and position >= size // 4:
+                break
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        assert proc.wait(timeout=10) == -signal.SIGKILL
+    assert position is not None
+    assert size // 4 <= position < size
+    assert snapshot(scratch_url) == before
+    # and the database still takes the whole import afterwards
+    again = run(scratch_url, "import", "undl", "--all", str(big))
+    assert again.returncode == 0, again.stderr
+    assert len(snapshot(scratch_url)["votes"]) == 382_143
+
+
+def slow_body(text: str, started: threading.Event, pieces: int = 20) -> Iterator[bytes]:
+    """The text in `pieces` chunks about 0.1 s apart: a request in flight for ~2 s."""
+    data = text.encode()
+    step = len(data) // pieces + 1
+    for i in range(0, len(data), step):
+        yield data[i : i + step]
+        started.set()
+        time.sleep(0.1)
+
+
+def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(scratch_url: str) -> None:
+    assert run(scratch_url, "migrate").returncode == 0
+    assert run(scratch_url, "load").returncode == 0
+    created = run(scratch_url, "keys", "create", "--name", "curator")
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip()
+    text = shared_path("seeds", "000_fa6237349ec68be0.txt").read_text(encoding="utf-8")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": scratch_url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        started = threading.Event()
+        answer: list[httpx.Response] = []
+
+        def post() -> None:
+            answer.append(
+                httpx.post(
+                    f"{base}/v1/profiles",
+                    content=slow_body(text, started),
+                    headers={"Authorization": f"Bearer {key}", "Content-Type": "text/plain"},
+                    timeout=30,
+                )
+            )
+
+        client = threading.Thread(target=post)
+        client.start()
+        assert started.wait(10)
+        time.sleep(0.3)
+        sent_at = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        client.join(30)
+        assert not client.is_alive()
+        assert proc.wait(timeout=30) == 0
+        assert time.monotonic() - sent_at >= 1.0  # it waited for the upload to end
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    response = answer[0]
+    assert response.status_code == 201, response.text
+    assert [b["source"] for b in response.json()] == ["profile-kgz-mine-ban-policy-2019-12-18"]
+    assert len(response.json()[0]["drafts"]) == 23
+    assert proc.stderr is not None
+    assert "Waiting for connections to close" in proc.stderr.read()
