@@ -238,3 +238,11 @@ def test_a_curated_record_takes_over_an_imported_resolution(
         159,
     )
     assert session.get(models.Vote, ("A/RES/80/35", "KGZ", "undl-test")) is not None
+
+
+def test_an_alias_given_twice_is_refused(session: Session, data_copy: Path) -> None:
+    edit(data_copy / "treaties.yaml", "      - CCM\n", "      - CCM\n      - ccm\n")
+    with pytest.raises(
+        DataFileError, match=r"treaties\.yaml:\d+:\d+: .*alias 'ccm' already names ccm"
+    ):
+        load(session, data_copy)

@@ -165,8 +165,15 @@ class _Checker:
         for i, src in enumerate(cur.sources.sources):
             self.refs("sources.yaml", ("sources", i), src)
         self.unique("treaties.yaml", "treaties", cur.treaties.treaties, "slug")
+        owners: dict[str, str] = {}
         for i, tr in enumerate(cur.treaties.treaties):
             self.refs("treaties.yaml", ("treaties", i), tr)
+            for j, alias in enumerate(tr.aliases):
+                if fold(alias) in owners:
+                    where = ("treaties", i, "aliases", j)
+                    taken = f"alias {alias!r} already names {owners[fold(alias)]}"
+                    self.fail("treaties.yaml", where, taken)
+                owners[fold(alias)] = tr.slug
         self.unique("resolutions.yaml", "resolutions", cur.resolutions.resolutions, "symbol")
         for i, res in enumerate(cur.resolutions.resolutions):
             self.refs("resolutions.yaml", ("resolutions", i), res)

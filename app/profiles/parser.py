@@ -29,9 +29,27 @@ _STATEMENT_YEAR = re.compile(r"^In (\d{4})\b|\b(?:in|In) (\d{4}),? that\b")
 _NAME = re.compile(r"\b([A-Z][\w’'-]+(?: (?:of |and |the )?[A-Z][\w’'-]+){0,4})")
 
 
+#: No word in a real profile is this long; longer runs are cut (with spaces, so every offset
+#: stays put) before the patterns run, which keeps their time linear in the text.
+MAX_WORD = 500
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+
+
+def _cut_long_words(text: str) -> tuple[str, int]:
+    cut = 0
+
+    def shorten(m: re.Match[str]) -> str:
+        nonlocal cut
+        cut += 1
+        return m.group()[:MAX_WORD] + " " * (len(m.group()) - MAX_WORD)
+
+    return _LONG_WORD.sub(shorten, text), cut
+
+
 def parse(raw: str, resolutions: dict[tuple[str, int], str] | None = None) -> ProfileResult:
     """Read a profile; a file with several profile sections gives them in `sections`."""
-    norm = normalize(raw[:MAX_CHARS])
+    text, cut = _cut_long_words(raw[:MAX_CHARS])
+    norm = normalize(text)
     found = [
         _section(norm, s, resolutions or default_resolutions()) for s in split_sections(norm.text)
     ]
@@ -39,6 +57,8 @@ def parse(raw: str, resolutions: dict[tuple[str, int], str] | None = None) -> Pr
     first.sections = found[1:]
     if len(raw) > MAX_CHARS:
         first.warnings.append(f"text longer than {MAX_CHARS} characters: the rest was not read")
+    if cut:
+        first.warnings.append(f"{cut} run(s) of over {MAX_WORD} characters without a space cut")
     return first
 
 
