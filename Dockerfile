@@ -1,14 +1,13 @@
 # syntax=docker/dockerfile:1
-# Build stage: a virtual environment with the project installed (docker/install.sh).
+# Build stage: a virtual environment with the project installed.
 FROM python:3.11.7-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY app ./app
-COPY docker/install.sh ./docker/install.sh
-RUN sh docker/install.sh /opt/venv /src
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-compile /src
 
-# Runtime stage: non-root; docker/entrypoint.sh migrates, loads data/ and serves on port 8000.
+# Runtime stage: non-root; migrates (an explicit step), loads data/ and serves on port 8000.
 FROM python:3.11.7-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
@@ -21,10 +20,9 @@ COPY alembic.ini pyproject.toml ./
 COPY app ./app
 COPY migrations ./migrations
 COPY data ./data
-COPY docker/entrypoint.sh ./docker/entrypoint.sh
 RUN mkdir -p /srv/var && chown 10001:10001 /srv/var
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
-CMD ["sh", "/srv/docker/entrypoint.sh"]
+CMD ["sh", "-c", "python -m app migrate && python -m app load && exec python -m app serve --host \"${HOST:-0.0.0.0}\" --port \"${PORT:-8000}\" --workers \"${WORKERS:-1}\""]
