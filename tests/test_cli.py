@@ -94,6 +94,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_healthy(base: str, seconds: float = 30) -> None:
+    """Wait until a server just started answers /healthz (or the time is up)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+
+
 @pytest.fixture
 def served(scratch_url: str) -> Iterator[str]:
     assert run(scratch_url, "migrate").returncode == 0
@@ -108,13 +119,7 @@ def served(scratch_url: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_healthy(base)
         yield base
     finally:
         proc.terminate()

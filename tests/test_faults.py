@@ -23,7 +23,7 @@ from sqlalchemy import create_engine
 
 from app.config import PROJECT_ROOT
 from tests.conftest import shared_path
-from tests.test_cli import free_port, run
+from tests.test_cli import free_port, run, wait_healthy
 from tests.test_load import dump
 
 
@@ -113,13 +113,7 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(scratch_url: str
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_healthy(base)
         started = threading.Event()
         answer: list[httpx.Response] = []
 
