@@ -7,12 +7,14 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Table, func, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import dataversion, models
 from app.importers.undl import UndlReport, import_votes
 from app.importers.undl_fields import UndlError, normalise_symbol, treaty_of
+from app.importers import undl_write
 from app.importers.undl_write import SOURCE_ID
 from tests.test_load import dump
 from tests.undl_files import BASE, CCM, HEADER_2026, MBT, csv_2024, csv_2026, write
@@ -347,3 +349,47 @@ def test_symbols_are_normalised(raw: str, symbol: str) -> None:
 )  # fmt: skip
 def test_resolutions_are_linked_to_treaties_by_title(title: str, treaty: str | None) -> None:
     assert treaty_of(title) == treaty
+
+
+def votes_table_checks(session: Session) -> tuple[set[tuple[str, ...]], set[str | None]]:
+    """The votes table's foreign keys (columns and the table they refer to) and its indexes."""
+    inspector = inspect(session.connection())
+    keys = {
+        (*key["constrained_columns"], key["referred_table"])
+        for key in inspector.get_foreign_keys("votes")
+    }
+    return keys, {index["name"] for index in inspector.get_indexes("votes")}
+
+
+VOTE_KEYS = (
+    {("country", "countries"), ("resolution", "resolutions"), ("source", "sources")},
+    {"ix_votes_country", "ix_votes_source"},
+)
+
+
+def test_a_bulk_first_import_gives_the_same_rows_and_keeps_the_keys(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(undl_write, "BULK_ROWS", 1)
+    path = str(write(tmp_path / "votes.csv", csv_2026()))
+    assert counts(import_votes(session, path)) == ((2, 0, 0), (6, 0, 0))
+    assert imported_votes(session) == BASE_VOTES
+    assert votes_table_checks(session) == VOTE_KEYS
+    assert counts(import_votes(session, path)) == ((0, 0, 2), (0, 0, 6))
+
+
+def test_a_bad_reference_fails_when_the_bulk_keys_come_back(session: Session) -> None:
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        pytest.skip("the bulk path (keys dropped and re-added) runs on PostgreSQL only")
+    table = models.Vote.__table__
+    assert isinstance(table, Table)
+    with pytest.raises(IntegrityError, match="fk_votes_country_countries"):
+        with conn.begin_nested(), undl_write.without_checks(conn, table):
+            conn.execute(
+                insert(table).values(
+                    resolution="A/RES/73/61", country="ZZZ", vote="yes", source="untc-xxvi-5"
+                )
+            )
+    assert votes_table_checks(session) == VOTE_KEYS
+    assert session.scalar(select(func.count()).where(models.Vote.country == "ZZZ")) == 0
