@@ -11,7 +11,8 @@ from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PROBLEM_TYPE
+from app.dataversion import read_version
+from app.errors import PROBLEM_TYPE, DatabaseUnavailableError
 
 Entry = tuple[int, list[tuple[bytes, bytes]], bytes]
 
@@ -38,8 +39,8 @@ class CacheMiddleware:
             return
         headers = Headers(scope=scope)
         try:
-            version = scope["app"].state.version_reader()
-        except DBAPIError:
+            version = await read_version(scope["app"].state.version_reader)
+        except (DBAPIError, DatabaseUnavailableError):
             await _unavailable(scope, send)
             return
         accept = "csv" if "text/csv" in headers.get("accept", "") else "json"

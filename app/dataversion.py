@@ -5,13 +5,17 @@ Bumping it also rebuilds the full-text index, so search always matches the data.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 
+import anyio
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app import search
+from app.errors import DatabaseUnavailableError
 from app.models import Meta
 
 KEY = "data_version"
@@ -41,24 +45,52 @@ class VersionReader:
     The query is tiny (one row by primary key) and runs without a thread hop. With `ttl` 0
     (the default) every request reads it, so a write in any process shows at once; a small
     `ttl` saves that query on busy replicas at the cost of up to `ttl` seconds of staleness.
+    A held connection that fails (the server restarted) is replaced at once; a failed connect
+    makes later reads fail fast for `cooldown` seconds instead of each waiting on the network.
     """
 
-    def __init__(self, engine: Engine, ttl: float) -> None:
-        self.engine, self.ttl = engine, ttl
-        self.value, self.expires = 0, 0.0
+    def __init__(self, engine: Engine, ttl: float, cooldown: float = 1.0) -> None:
+        self.engine, self.ttl, self.cooldown = engine, ttl, cooldown
+        self.value, self.expires, self.retry_at = 0, 0.0, 0.0
         self.conn: Connection | None = None
+        self.lock = threading.Lock()
 
     def __call__(self) -> int:
         """The data version now (or as read less than `ttl` seconds ago)."""
+        value = self.held()
+        return self.reconnect() if value is None else value
+
+    def held(self) -> int | None:
+        """The version read on the held connection; None without one, or when it just failed."""
         if self.ttl and time.monotonic() < self.expires:
             return self.value
+        conn = self.conn
+        if conn is None:
+            return None
         try:
-            if self.conn is None:
-                self.conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            value = self.conn.execute(select(Meta.value).where(Meta.key == KEY)).scalar()
+            return self._read(conn)
         except DBAPIError:
             self.close()
-            raise
+            return None
+
+    def reconnect(self) -> int:
+        """Open a fresh connection and read on it (one thread at a time; may wait on network)."""
+        with self.lock:
+            value = self.held()  # another thread may have connected meanwhile
+            if value is not None:
+                return value
+            if time.monotonic() < self.retry_at:
+                raise DatabaseUnavailableError(f"unreachable less than {self.cooldown:g} s ago")
+            try:
+                self.conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                return self._read(self.conn)
+            except DBAPIError:
+                self.close()
+                self.retry_at = time.monotonic() + self.cooldown
+                raise
+
+    def _read(self, conn: Connection) -> int:
+        value = conn.execute(select(Meta.value).where(Meta.key == KEY)).scalar()
         self.value = int(value) if value is not None else 0
         self.expires = time.monotonic() + self.ttl
         return self.value
@@ -69,3 +101,16 @@ class VersionReader:
             self.conn.invalidate()
             self.conn.close()
             self.conn = None
+
+
+async def read_version(reader: Callable[[], int]) -> int:
+    """The version for a request: inline on a held connection, else connecting in a thread.
+
+    A connect to a slow or dead database then never blocks the event loop (and /healthz).
+    """
+    if isinstance(reader, VersionReader):
+        value = reader.held()
+        if value is not None:
+            return value
+        return await anyio.to_thread.run_sync(reader.reconnect)
+    return reader()

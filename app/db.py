@@ -31,7 +31,13 @@ def make_engine(settings: Settings) -> Engine:
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
-        connect_args={"connect_timeout": settings.db_connect_timeout},
+        pool_timeout=settings.db_connect_timeout,
+        # tcp_user_timeout: a server that stops acknowledging (network cut) fails a
+        # connection after that long instead of the kernel's many minutes.
+        connect_args={
+            "connect_timeout": settings.db_connect_timeout,
+            "tcp_user_timeout": settings.db_connect_timeout * 1000,
+        },
     )
 
 

@@ -132,6 +132,10 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, problem)
 
 
+class DatabaseUnavailableError(Exception):
+    """The database failed a moment ago: not tried again until the cool-down ends."""
+
+
 async def _database(request: Request, exc: Exception) -> JSONResponse:
     log.warning("database unavailable: %s", type(exc).__name__)
     problem = ProblemError(
@@ -159,3 +163,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(OperationalError, _database)
     app.add_exception_handler(InterfaceError, _database)
+    app.add_exception_handler(DatabaseUnavailableError, _database)

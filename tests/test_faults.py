@@ -15,14 +15,18 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from app.config import PROJECT_ROOT
 from tests.conftest import shared_path
+from tests.dbproxy import DbProxy
 from tests.test_cli import free_port, run, wait_healthy
 from tests.test_load import dump
 
@@ -147,3 +151,102 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(scratch_url: str
     assert len(response.json()[0]["drafts"]) == 23
     assert proc.stderr is not None
     assert "Waiting for connections to close" in proc.stderr.read()
+
+
+def terminate_backends(url: str) -> int:
+    """End every server process connected to `url`'s database, as a server restart does."""
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            ended = conn.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": make_url(url).database},
+            )
+            return int(ended or 0)
+    finally:
+        admin.dispose()
+
+
+def timed_get(url: str) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = httpx.get(url, timeout=30)
+    return response, time.monotonic() - started
+
+
+RESTART_PATHS = [
+    "/v1/countries?limit={}",
+    "/v1/countries/KGZ/votes?limit={}",
+    "/v1/treaties/mbt/members?limit={}",
+    "/v1/search?q=mines&limit={}",
+    "/v1/changes?limit={}",
+]
+
+
+def urls(base: str, limits: range) -> list[str]:
+    """Each path with each limit: distinct requests, so none is answered from the cache."""
+    return [base + path.format(limit) for limit in limits for path in RESTART_PATHS]
+
+
+def test_database_restart_is_a_quick_503_then_service_recovers_by_itself(
+    scratch_url: str,
+) -> None:
+    url = make_url(scratch_url)
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("a database server going away applies to PostgreSQL (SQLite is a file)")
+    assert run(scratch_url, "migrate").returncode == 0
+    assert run(scratch_url, "load").returncode == 0
+    connect_timeout = 2
+    with DbProxy((url.host or "127.0.0.1", url.port or 5432)) as proxy:
+        through_proxy = url.set(host="127.0.0.1", port=proxy.port)
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", "2"],
+            cwd=PROJECT_ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": through_proxy.render_as_string(hide_password=False),
+                "DB_CONNECT_TIMEOUT": str(connect_timeout),
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(base)
+            with ThreadPoolExecutor(8) as pool:
+                # both workers hold pooled connections before the restart
+                warm = list(pool.map(timed_get, urls(base, range(1, 5))))
+                assert [r.status_code for r, _ in warm] == [200] * 20
+                assert terminate_backends(scratch_url) >= 2
+                proxy.down()
+                down = list(pool.map(timed_get, urls(base, range(5, 13))))
+                assert [r.status_code for r, _ in down] == [503] * 40
+                assert max(seconds for _, seconds in down) < connect_timeout + 1
+                for response, _ in down:
+                    assert response.headers["content-type"] == "application/problem+json"
+                    assert response.headers["retry-after"] == "5"
+                    assert response.json()["title"] == "Service unavailable"
+                assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
+                ready, seconds = timed_get(f"{base}/readyz")
+                assert (ready.status_code, ready.json()["title"]) == (503, "Not ready")
+                assert seconds < connect_timeout + 1
+                proxy.up()
+                time.sleep(1.1)  # the data-version reader retries a failed connect after 1 s
+                back = list(pool.map(timed_get, urls(base, range(13, 21))))
+                assert [r.status_code for r, _ in back] == [200] * 40
+                # a restart while idle: the dead pooled connections are replaced unseen
+                assert terminate_backends(scratch_url) >= 2
+                proxy.down()
+                proxy.up()
+                again = list(pool.map(timed_get, urls(base, range(21, 29))))
+                assert [r.status_code for r, _ in again] == [200] * 40
+            assert httpx.get(f"{base}/readyz").json()["status"] == "ready"
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
