@@ -39,6 +39,8 @@ FILLABLE = (
 )
 TALLY_NAMES = ("yes", "no", "abstain", "non_voting", "members")
 
+VOTES = models.Base.metadata.tables[models.Vote.__tablename__]
+
 #: On PostgreSQL, a first import of at least this many votes inserts them with the votes
 #: table's foreign keys and secondary indexes dropped, then rebuilds and re-validates them.
 BULK_ROWS = 50_000
@@ -148,7 +150,7 @@ class VoteStage:
                 "AND v.country = s.country AND v.source = :source)"
             )
         if held is None and self.postgres and self.rows >= BULK_ROWS:
-            with without_checks(self.conn, models.Vote.__table__):
+            with without_checks(self.conn, VOTES):
                 inserted = self.conn.execute(text(insert_sql), params).rowcount
         else:
             inserted = self.conn.execute(text(insert_sql), params).rowcount
