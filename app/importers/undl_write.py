@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, ForeignKeyConstraint, Table, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -148,7 +148,7 @@ class VoteStage:
                 "AND v.country = s.country AND v.source = :source)"
             )
         if held is None and self.postgres and self.rows >= BULK_ROWS:
-            with without_checks(self.conn, models.Vote.__table__):
+            with without_checks(self.conn, cast(Table, models.Vote.__table__)):
                 inserted = self.conn.execute(text(insert_sql), params).rowcount
         else:
             inserted = self.conn.execute(text(insert_sql), params).rowcount
