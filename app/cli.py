@@ -91,19 +91,21 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     """Serve the API with uvicorn (several worker processes when `workers` > 1)."""
     import uvicorn
 
-    from app.observability import configure_logging
+    from app.observability import configure_logging, multiprocess_directory
 
     configure_logging(settings.log_level)
     options = {"host": host, "port": port, "access_log": False, "timeout_graceful_shutdown": 30}
     # uvicorn finishes the requests in flight on SIGTERM, then raises the signal again with
     # the handler found at start: exiting 0 there tells a supervisor the stop was clean.
     signal.signal(signal.SIGTERM, _stopped)
-    if workers > 1:
-        uvicorn.run("app.main:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
-        return 0
-    from app.main import create_app
+    # Workers inherit the environment, so the metrics directory is set before they start.
+    with multiprocess_directory(workers):
+        if workers > 1:
+            uvicorn.run("app.main:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+            return 0
+        from app.main import create_app
 
-    uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
     return 0
 
 

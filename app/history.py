@@ -128,6 +128,23 @@ def record_import(session: Session, actor: str, summary: dict[str, Any]) -> mode
     return log(session, actor, "import", summary=summary)
 
 
+def import_counts(session: Session) -> dict[str, tuple[int, datetime]]:
+    """How many imports each importer recorded, and when the last one was (UTC)."""
+    c = models.Change
+    importer = c.summary["importer"].as_string()
+    rows = session.execute(
+        select(importer, func.count(), func.max(c.at))
+        .where(c.action == "import")
+        .group_by(importer)
+    )
+    return {name or "unknown": (count, _utc(last)) for name, count, last in rows}
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every time stored here is UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 def undo(session: Session, kind: Kind, record_id: str, value: Value | None, version: int) -> None:
     """Set a record to `value` (None: retire it) at `version`, whatever it holds now."""
     if value is None:

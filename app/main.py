@@ -39,10 +39,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     sessions = make_sessionmaker(engine)
 
     version_reader = dataversion.VersionReader(engine, settings.data_version_ttl)
+    metrics = Metrics(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        metrics.close()
         version_reader.close()
         engine.dispose()
 
@@ -58,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = sessions
     app.state.version_reader = version_reader
-    app.state.metrics = Metrics()
+    app.state.metrics = metrics
     app.state.schema_head = schema_head()
     app.state.rate_limiters = {
         "search": RateLimiter(settings.rate_limit_search),
@@ -79,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for route in module.router.routes:
             if isinstance(route, APIRoute):
                 document(route)
+                metrics.routes.append(route)
         app.include_router(module.router)
     # Outermost last: CORS sees every response (cached ones too), the cache stores gzip bodies.
     app.add_middleware(GZipMiddleware, minimum_size=1024)

@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shutil
+import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import orjson
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.errors import DatabaseUnavailableError
+from app.history import import_counts
+
 log = logging.getLogger("app.access")
+#: Where worker processes share their metrics (prometheus-client's multiprocess mode).
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 SECURITY_HEADERS = [
@@ -30,9 +47,16 @@ SECURITY_HEADERS = [
 
 
 class Metrics:
-    """The Prometheus metrics of one app (its own registry, so tests can build many apps)."""
+    """The Prometheus metrics of one app (its own registry, so tests can build many apps).
 
-    def __init__(self) -> None:
+    When PROMETHEUS_MULTIPROC_DIR is set (`serve --workers N`), prometheus-client keeps the
+    values in files there and a scrape reads the files of every worker.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.directory = os.environ.get(MULTIPROC_ENV) or None
+        self.routes: list[BaseRoute] = []  # to name the route of responses served before routing
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "http_requests",
@@ -51,12 +75,89 @@ class Metrics:
             "db_pool_connections_in_use",
             "Database connections checked out of the pool.",
             registry=self.registry,
+            multiprocess_mode="livesum",
         )
-        self.data_version = Gauge(
-            "data_version",
-            "Data version behind ETags (bumped by every write and import).",
-            registry=self.registry,
-        )
+
+    def sample_pool(self) -> None:
+        """Set the pool gauge to the connections this process has checked out now."""
+        self.pool_in_use.set(pool_checked_out(self.engine))
+
+    def render(self, extra: list[Metric]) -> bytes:
+        """The text exposition: this app's metrics (every worker's), then the `extra` families."""
+        own = self._files() if self.directory else self.registry
+        return generate_latest(own) + generate_latest(_Families(extra))
+
+    def close(self) -> None:
+        """At shutdown: drop this worker's live gauges from the shared files."""
+        if self.directory:
+            mark_process_dead(os.getpid(), self.directory)  # type: ignore[no-untyped-call]
+
+    def _files(self) -> MultiProcessCollector:
+        """Every worker's values, from the shared files."""
+        return MultiProcessCollector(None, self.directory)  # type: ignore[no-untyped-call]
+
+
+class _Families:
+    """Metric families computed at scrape time, as a collector."""
+
+    def __init__(self, families: list[Metric]) -> None:
+        self.families = families
+
+    def collect(self) -> list[Metric]:
+        """The families as given."""
+        return self.families
+
+
+def database_metrics(session: Session, read_version: Callable[[], int]) -> list[Metric]:
+    """The data version and imports by importer, read now (nothing if the database fails)."""
+    try:
+        imports = import_counts(session)
+        version = read_version()
+    except (SQLAlchemyError, DatabaseUnavailableError) as exc:
+        logging.getLogger("app").warning("metrics: database facts skipped (%s)", type(exc).__name__)
+        return []
+    counts = CounterMetricFamily(
+        "data_imports", "Imports recorded in the history, by importer.", labels=["importer"]
+    )
+    last = GaugeMetricFamily(
+        "data_import_last_timestamp_seconds",
+        "Time of the last recorded import, by importer.",
+        labels=["importer"],
+    )
+    for importer, (count, at) in sorted(imports.items()):
+        counts.add_metric([importer], count)
+        last.add_metric([importer], at.timestamp())
+    data = GaugeMetricFamily(
+        "data_version", "Data version behind ETags (bumped by every write and import).", version
+    )
+    return [data, counts, last]
+
+
+@contextmanager
+def multiprocess_directory(workers: int) -> Iterator[Path | None]:
+    """Set up PROMETHEUS_MULTIPROC_DIR for `workers` processes sharing their metrics.
+
+    The operator's directory is kept (its stale files removed); otherwise, with several
+    workers, a fresh private one is made, exported to them, and removed at the end.
+    """
+    given = os.environ.get(MULTIPROC_ENV)
+    if given:
+        path = Path(given)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+        yield path
+        return
+    if workers <= 1:
+        yield None
+        return
+    path = Path(tempfile.mkdtemp(prefix="treaty-metrics-"))
+    os.environ[MULTIPROC_ENV] = str(path)
+    try:
+        yield path
+    finally:
+        os.environ.pop(MULTIPROC_ENV, None)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class ObservabilityMiddleware:
@@ -90,9 +191,10 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             elapsed = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            route = route_of(scope, self.metrics.routes)
             self.metrics.requests.labels(route, scope["method"], str(status)).inc()
             self.metrics.latency.labels(route).observe(elapsed)
+            self.metrics.sample_pool()
             log.info(
                 orjson.dumps(
                     {
@@ -107,6 +209,14 @@ class ObservabilityMiddleware:
                     }
                 ).decode()
             )
+
+
+def route_of(scope: Scope, routes: list[BaseRoute]) -> str:
+    """The route template of a request; cache hits and 304s skip routing, so match it here."""
+    route = scope.get("route") or next(
+        (r for r in routes if r.matches(scope)[0] is Match.FULL), None
+    )
+    return getattr(route, "path", None) or "unmatched"
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -108,6 +108,19 @@ def test_database_down_is_a_quick_503_and_liveness_stays_up(dead_database: TestC
     assert (ready.status_code, ready.json()["title"]) == (503, "Not ready")
 
 
+def test_metrics_answer_without_the_database_facts_while_it_is_down(
+    dead_database: TestClient,
+) -> None:
+    dead_database.get("/healthz")
+    started = time.monotonic()
+    response = dead_database.get("/metrics")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    assert 'http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in response.text
+    assert "db_pool_connections_in_use 0.0" in response.text
+    assert not re.search(r"^data_(version|imports)", response.text, re.M)
+
+
 def test_oversized_declared_bodies_are_413(settings: Settings) -> None:
     app = create_app(settings.model_copy(update={"max_body_bytes": 1024}))
     with TestClient(app) as client:

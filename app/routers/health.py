@@ -6,11 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from app.errors import ProblemError, problem_responses
-from app.observability import pool_checked_out
+from app.observability import database_metrics
+from app.routers.params import DbSession
 
 router = APIRouter(tags=["operations"])
 
@@ -43,9 +44,9 @@ def readyz(request: Request) -> dict[str, Any]:
 
 
 @router.get("/metrics", response_class=Response)
-def metrics(request: Request) -> Response:
-    """Prometheus metrics: requests and latency by route and status, database pool, data version."""
+def metrics(request: Request, session: DbSession) -> Response:
+    """Prometheus metrics: requests, latency, pool use (all workers), data version, imports."""
     state = request.app.state
-    state.metrics.pool_in_use.set(pool_checked_out(state.engine))
-    state.metrics.data_version.set(state.version_reader())
-    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    state.metrics.sample_pool()
+    facts = database_metrics(session, state.version_reader)
+    return Response(state.metrics.render(facts), media_type=CONTENT_TYPE_LATEST)
