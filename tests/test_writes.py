@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -179,7 +180,8 @@ def test_create_replace_patch_retire(
     value = created.json()
     assert {k: value[k] for k in body} == body
     assert created.headers["etag"] == '"1"'
-    got = client.get(f"/v1/records/{path}/{rid}")
+    assert created.headers["location"] == f"/v1/records/{path}/{quote(rid)}"
+    got = client.get(created.headers["location"])
     assert (got.status_code, got.headers["etag"], got.json()) == (200, '"1"', value)
 
     replaced = write(client, "PUT", f"{path}/{rid}", key, {**body, **change}, 1)

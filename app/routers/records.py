@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import orjson
 from fastapi import APIRouter, Body, Depends, Header, Path, Query
@@ -41,6 +42,42 @@ IfMatch = Annotated[
 ]
 JSON = "application/json"
 
+#: OpenAPI links (standard runtime expressions): from a record just read or written to the
+#: operations on it, with its ETag as If-Match. A created record is found by its `id`, the
+#: key of most record types.
+OPERATIONS = {
+    "GetRecord": "get_record_v1_records__kind___record_id__get",
+    "PatchRecord": "patch_record_v1_records__kind___record_id__patch",
+    "ReplaceRecord": "replace_record_v1_records__kind___record_id__put",
+    "RetireRecord": "retire_record_v1_records__kind___record_id__delete",
+    "RecordHistory": "record_history_v1_records__kind___record_id__history_get",
+}
+ETAG_TARGETS = ("PatchRecord", "ReplaceRecord", "RetireRecord")
+Responses = dict[int | str, dict[str, Any]]
+
+
+def _links(record_id: str, *names: str) -> dict[str, Any]:
+    links: dict[str, Any] = {}
+    for name in names:
+        parameters = {"kind": "$request.path.kind", "record_id": record_id}
+        if name in ETAG_TARGETS:
+            parameters["header.if-match"] = "$response.header.ETag"
+        links[name] = {"operationId": OPERATIONS[name], "parameters": parameters}
+    return links
+
+
+def record_link(kind: str, record_id: str) -> Responses:
+    """The 200 response's link from a public read to the curator's record of the same fact."""
+    parameters = {"kind": kind, "record_id": record_id}
+    link = {"operationId": OPERATIONS["GetRecord"], "parameters": parameters}
+    return {200: {"links": {"CuratorRecord": link}}}
+
+
+CREATED_LINKS: Responses = {201: {"links": _links("$response.body#/id", *OPERATIONS)}}
+READ_LINKS: Responses = {
+    200: {"links": _links("$request.path.record_id", *ETAG_TARGETS, "RecordHistory")}
+}
+
 
 def _kind(path: str) -> records.Kind:
     kind = records.BY_PATH.get(path)
@@ -77,7 +114,11 @@ def _expected(if_match: str | None) -> int:
 
 
 def _commit(
-    session: DbSession, write: Callable[[], writes.Written], status: int, change: bool = False
+    session: DbSession,
+    write: Callable[[], writes.Written],
+    status: int,
+    change: bool = False,
+    kind: records.Kind | None = None,
 ) -> Response:
     try:
         written = write()
@@ -88,10 +129,12 @@ def _commit(
     shown = history.as_json(written.change) if change and written.change else written.value
     body = orjson.dumps(shown)
     headers = {"ETag": f'"{written.version}"', "Change-Id": str(written.change_id)}
+    if kind is not None and written.value is not None:
+        headers["Location"] = f"/v1/records/{kind.path}/{quote(kind.id_of(written.value))}"
     return Response(body, status_code=status, media_type=JSON, headers=headers)
 
 
-@router.post("/{kind}", response_model=RecordOut, status_code=201)
+@router.post("/{kind}", response_model=RecordOut, status_code=201, responses=CREATED_LINKS)
 def create_record(
     kind: KindPath,
     body: Annotated[dict[str, Any], Body(description="The record, as its schema says.")],
@@ -99,9 +142,9 @@ def create_record(
     key: Writer,
     reason: Reason = None,
 ) -> Response:
-    """Create a record (write scope); 409 if its id is taken."""
+    """Create a record (write scope); 409 if its id is taken; Location names the new record."""
     k = _kind(kind)
-    return _commit(session, lambda: writes.create(session, k, body, key.name, reason), 201)
+    return _commit(session, lambda: writes.create(session, k, body, key.name, reason), 201, kind=k)
 
 
 @router.get("/{kind}/{record_id:path}/history", response_model=HistoryPage)
@@ -111,7 +154,7 @@ def record_history(kind: KindPath, record_id: RecordId, session: DbSession) -> R
     return Response(orjson.dumps({"data": [history.as_json(c) for c in entries]}), media_type=JSON)
 
 
-@router.get("/{kind}/{record_id:path}", response_model=RecordOut)
+@router.get("/{kind}/{record_id:path}", response_model=RecordOut, responses=READ_LINKS)
 def get_record(kind: KindPath, record_id: RecordId, session: DbSession) -> Response:
     """One record as written, its version as the ETag (send it back as If-Match)."""
     k = _kind(kind)
@@ -138,7 +181,7 @@ def get_record(kind: KindPath, record_id: RecordId, session: DbSession) -> Respo
     return Response(orjson.dumps(value), media_type=JSON, headers={"ETag": f'"{version}"'})
 
 
-@router.put("/{kind}/{record_id:path}", response_model=RecordOut)
+@router.put("/{kind}/{record_id:path}", response_model=RecordOut, responses=READ_LINKS)
 def replace_record(
     kind: KindPath,
     record_id: RecordId,
@@ -157,7 +200,7 @@ def replace_record(
     )
 
 
-@router.patch("/{kind}/{record_id:path}", response_model=RecordOut)
+@router.patch("/{kind}/{record_id:path}", response_model=RecordOut, responses=READ_LINKS)
 def patch_record(
     kind: KindPath,
     record_id: RecordId,

@@ -12,6 +12,7 @@ from app import respond
 from app.paging import Page
 from app.queries import resolutions, treaties
 from app.routers.params import DbSession, Listing, TreatyFilter
+from app.routers.records import record_link
 from app.schemas import ResolutionDetail, ResolutionOut
 
 router = APIRouter(prefix="/v1/resolutions", tags=["resolutions"])
@@ -36,7 +37,11 @@ def list_resolutions(
     return respond.page(request, listing, ResolutionOut, items, cursor, used)
 
 
-@router.get("/{symbol:path}", response_model=ResolutionDetail)
+@router.get(
+    "/{symbol:path}",
+    response_model=ResolutionDetail,
+    responses=record_link("resolutions", "$response.body#/symbol"),
+)
 def get_resolution(
     symbol: Annotated[
         str,

@@ -11,6 +11,7 @@ from app import respond
 from app.paging import Page
 from app.queries import sources
 from app.routers.params import DbSession, Listing
+from app.routers.records import record_link
 from app.schemas import CitationDetail, SourceDetail, SourceOut
 
 router = APIRouter(prefix="/v1", tags=["sources"])
@@ -23,7 +24,11 @@ def list_sources(request: Request, session: DbSession, listing: Listing) -> Resp
     return respond.page(request, listing, SourceOut, items, cursor, items)
 
 
-@router.get("/sources/{source}", response_model=SourceDetail)
+@router.get(
+    "/sources/{source}",
+    response_model=SourceDetail,
+    responses=record_link("sources", "$response.body#/id"),
+)
 def get_source(
     source: Annotated[
         str, Path(description="Source id.", examples=["monitor-kgz-mine-ban-policy-2019"])
