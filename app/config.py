@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default=["*"], description="Origins allowed to call the API from a browser (JSON list)."
     )
+    trusted_hosts: list[str] = Field(
+        default=["*"],
+        description='Host names served (JSON list; "*.example.org" for subdomains, "*" for any); '
+        "other Host headers get a 400.",
+    )
     cache_control: str = Field(
         default="public, max-age=60", description="Cache-Control header of successful GETs."
     )

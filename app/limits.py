@@ -16,7 +16,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.errors import PROBLEM_TYPE, ProblemError
 
 
-def _problem_body(status: int, title: str, detail: str, kind: str, path: str) -> bytes:
+def problem_body(
+    status: int, title: str, detail: str, kind: str, path: str, parameter: str = "body"
+) -> bytes:
+    """An RFC 9457 problem, for middlewares that answer before any handler runs."""
     return orjson.dumps(
         {
             "type": PROBLEM_TYPE + kind,
@@ -24,7 +27,7 @@ def _problem_body(status: int, title: str, detail: str, kind: str, path: str) ->
             "status": status,
             "detail": detail,
             "instance": path,
-            "parameter": "body",
+            "parameter": parameter,
         }
     )
 
@@ -71,7 +74,7 @@ class BodyLimitMiddleware:
             await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = _problem_body(
+        body = problem_body(
             413,
             "Request body too large",
             f"the body is over the limit of {self.max_bytes} bytes",

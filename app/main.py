@@ -15,6 +15,7 @@ from app import dataversion, errors
 from app.cache import CacheMiddleware
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
+from app.hosts import TrustedHostMiddleware
 from app.limits import WRITE_METHODS, BodyLimitMiddleware, RateLimiter, limit_writes
 from app.observability import Metrics, ObservabilityMiddleware
 from app.paging import Page
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=3600,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(TrustedHostMiddleware, hosts=settings.trusted_hosts)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     return app
 

@@ -197,3 +197,40 @@ def test_writes_are_rate_limited_per_client(settings: Settings) -> None:
         codes = [client.post("/v1/profiles", content="x").status_code for _ in range(3)]
         assert codes == [401, 401, 429]
         assert client.get("/v1/countries/KGZ").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("api.example.org", 200),
+        ("API.example.org:443", 200),
+        ("eu.treaties.test:8443", 200),
+        ("treaties.test", 400),  # "*.treaties.test" names subdomains only
+        ("evil.example.com", 400),
+        ("api.example.org.evil.com", 400),
+        ("[::1]:8000", 400),
+        ("", 400),
+    ],
+)
+def test_only_trusted_hosts_are_served(settings: Settings, host: str, status: int) -> None:
+    trusted = ["api.example.org", "*.treaties.test"]
+    app = create_app(settings.model_copy(update={"trusted_hosts": trusted}))
+    with TestClient(app) as client:
+        response = client.get("/healthz", headers={"Host": host})
+    assert response.status_code == status
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if status == 400:
+        assert response.headers["content-type"] == "application/problem+json"
+        name = host.split("]")[0].lstrip("[") if host.startswith("[") else host
+        assert response.json() == {
+            "type": "https://treaty-status-api.example/problems/invalid-host",
+            "title": "Invalid host",
+            "status": 400,
+            "detail": f"host {name!r} is not served here",
+            "instance": "/healthz",
+            "parameter": "Host",
+        }
+
+
+def test_any_host_is_served_by_default(client: TestClient) -> None:
+    assert client.get("/healthz", headers={"Host": "anything.example"}).status_code == 200
