@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import dataversion, models
+from app.importers import undl_write
 from app.importers.undl import UndlReport, import_votes
 from app.importers.undl_fields import UndlError, normalise_symbol, treaty_of
-from app.importers import undl_write
 from app.importers.undl_write import SOURCE_ID
 from tests.test_load import dump
 from tests.undl_files import BASE, CCM, HEADER_2026, MBT, csv_2024, csv_2026, write
@@ -384,12 +384,15 @@ def test_a_bad_reference_fails_when_the_bulk_keys_come_back(session: Session) ->
         pytest.skip("the bulk path (keys dropped and re-added) runs on PostgreSQL only")
     table = models.Vote.__table__
     assert isinstance(table, Table)
-    with pytest.raises(IntegrityError, match="fk_votes_country_countries"):
-        with conn.begin_nested(), undl_write.without_checks(conn, table):
-            conn.execute(
-                insert(table).values(
-                    resolution="A/RES/73/61", country="ZZZ", vote="yes", source="untc-xxvi-5"
-                )
+    with (
+        pytest.raises(IntegrityError, match="fk_votes_country_countries"),
+        conn.begin_nested(),
+        undl_write.without_checks(conn, table),
+    ):
+        conn.execute(
+            insert(table).values(
+                resolution="A/RES/73/61", country="ZZZ", vote="yes", source="untc-xxvi-5"
             )
+        )
     assert votes_table_checks(session) == VOTE_KEYS
     assert session.scalar(select(func.count()).where(models.Vote.country == "ZZZ")) == 0

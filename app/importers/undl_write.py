@@ -148,7 +148,7 @@ class VoteStage:
                 "AND v.country = s.country AND v.source = :source)"
             )
         if held is None and self.postgres and self.rows >= BULK_ROWS:
-            with without_checks(self.conn, models.Vote.__table__):
+            with without_checks(self.conn, models.Base.metadata.tables["votes"]):
                 inserted = self.conn.execute(text(insert_sql), params).rowcount
         else:
             inserted = self.conn.execute(text(insert_sql), params).rowcount
