@@ -19,7 +19,7 @@ from app.hosts import TrustedHostMiddleware
 from app.limits import WRITE_METHODS, BodyLimitMiddleware, RateLimiter, limit_writes
 from app.observability import Metrics, ObservabilityMiddleware
 from app.paging import Page
-from app.respond import reject_unknown_params
+from app.respond import reject_nul, reject_unknown_params
 from app.routers import (
     changes,
     countries,
@@ -55,7 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Countries' status toward the Mine Ban Treaty, the CCM and the CCW, their UNGA "
         "votes, stockpiles and practices, each fact with its source and footnotes.",
         lifespan=lifespan,
-        dependencies=[Depends(reject_unknown_params), Depends(limit_writes)],
+        dependencies=[
+            Depends(reject_unknown_params),
+            Depends(reject_nul),
+            Depends(limit_writes),
+        ],
     )
     app.state.settings = settings
     app.state.engine = engine

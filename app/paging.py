@@ -35,24 +35,45 @@ def encode_cursor(key: Key) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(values)).decode().rstrip("=")
 
 
+def _key_value(value: Any, kind: type) -> Any:
+    """One value of a cursor as the sort key's type, only in the shape `encode_cursor` writes."""
+    if kind is int and type(value) is int and -(2**63) <= value < 2**63:
+        return value
+    if kind is str and type(value) is str and "\x00" not in value:
+        return value
+    if kind is date and type(value) is str:
+        return date.fromisoformat(value)
+    raise ValueError(f"not a {kind.__name__}")
+
+
 def decode_cursor(cursor: str, types: Sequence[type]) -> Key:
     """The sort key a cursor stands for; a 400 problem if it was not made by us."""
     try:
         raw = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(types):
             raise ValueError("wrong shape")
-        return tuple(
-            date.fromisoformat(v) if t is date else t(v) if v is not None else None
-            for v, t in zip(raw, types, strict=True)
-        )
+        return tuple(_key_value(v, t) for v, t in zip(raw, types, strict=True))
     except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
-        raise ProblemError(
-            400,
-            "Invalid cursor",
-            "cursor is not one this API issued; use the `next` link of the previous page",
-            kind="invalid-cursor",
-            parameter="cursor",
-        ) from exc
+        raise invalid_cursor() from exc
+
+
+def decode_offset(cursor: str | None) -> int:
+    """The row offset an offset cursor stands for (0 without one); a 400 problem if not ours."""
+    offset: int = decode_cursor(cursor, [int])[0] if cursor else 0
+    if offset < 0:
+        raise invalid_cursor()
+    return offset
+
+
+def invalid_cursor() -> ProblemError:
+    """The problem for a cursor this API did not issue."""
+    return ProblemError(
+        400,
+        "Invalid cursor",
+        "cursor is not one this API issued; use the `next` link of the previous page",
+        kind="invalid-cursor",
+        parameter="cursor",
+    )
 
 
 class Window:

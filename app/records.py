@@ -12,7 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, false, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    SmallInteger,
+    and_,
+    delete,
+    false,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app import models, schemas
@@ -54,12 +65,41 @@ class Kind:
             return false()
         return and_(*(getattr(self.model, k) == p for k, p in zip(self.key, parts, strict=True)))
 
+    def misfits(self, value: Value) -> list[tuple[str, str]]:
+        """The fields of a value its tables cannot hold (see `misfits`), named as in the value."""
+        fields = {column: name for name, column in self.renames.items()} | {"folded": "name"}
+        found = [(fields.get(f, f), m) for f, m in misfits(self.model, self.row(value))]
+        for i, cost in enumerate(value.get("costs") or []):
+            found += misfits(models.StockpileCost, cost, f"costs.{i}.")
+        return list(dict.fromkeys(found))
+
     def row(self, value: Value) -> Value:
         """The table columns of a value."""
         row = {self.renames.get(k, k): v for k, v in value.items() if k not in NESTED}
         if self.name == "country_name":
             row["folded"] = fold(value["name"])
         return {k: _python(self.model, k, v) for k, v in row.items()}
+
+
+_INT_LIMITS = ((BigInteger, 2**63), (SmallInteger, 2**15), (Integer, 2**31))
+
+
+def misfits(model: Any, row: Value, prefix: str = "") -> list[tuple[str, str]]:
+    """Column values PostgreSQL refuses and SQLite would keep: NUL characters, text longer
+    than its column, integers out of the column's range; as (column, message)."""
+    found = []
+    for name, value in row.items():
+        column_type = model.__table__.c[name].type
+        length = getattr(column_type, "length", None)
+        if isinstance(value, str) and "\x00" in value:
+            found.append((prefix + name, "String should not contain NUL characters"))
+        elif isinstance(value, str) and length is not None and len(value) > length:
+            found.append((prefix + name, f"String should have at most {length} characters"))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            limit = next((n for t, n in _INT_LIMITS if isinstance(column_type, t)), None)
+            if limit is not None and not -limit <= value < limit:
+                found.append((prefix + name, f"Input should be from {-limit} to {limit - 1}"))
+    return found
 
 
 def _python(model: Any, column: str, value: Any) -> Any:

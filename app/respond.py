@@ -99,3 +99,20 @@ async def reject_unknown_params(request: Request) -> None:
                 kind="unknown-parameter",
                 parameter=name,
             )
+
+
+#: Opaque cursors: one we did not issue is a 400 of its own, NUL or not.
+CURSORS = {"cursor", "since"}
+
+
+async def reject_nul(request: Request) -> None:
+    """A NUL character in a path or query value is a 422: the engines cannot store or match it."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if name not in CURSORS and isinstance(value, str) and "\x00" in value:
+            raise ProblemError(
+                422,
+                "Invalid parameter",
+                f"{name}: NUL characters are not allowed",
+                kind="invalid-parameter",
+                parameter=name,
+            )

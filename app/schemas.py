@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app import examples
+from app.names import fold
 from app.vocab import (
     ActionKind,
     EifRule,
@@ -38,7 +39,7 @@ Symbol = Annotated[str, StringConstraints(pattern=r"^A/RES/[\w/ -]+$", max_lengt
 class Schema(BaseModel):
     """Base for every record: strict about unknown fields, readable from ORM objects."""
 
-    model_config = ConfigDict(extra="forbid", from_attributes=True)
+    model_config = ConfigDict(extra="forbid", from_attributes=True, allow_inf_nan=False)
 
 
 # --- sources and citations ------------------------------------------------------------------
@@ -110,11 +111,18 @@ class SourceOut(SourceFields):
 # --- countries and treaties ----------------------------------------------------------------
 
 
+def _foldable(name: str) -> str:
+    """A country name is looked up folded, so it must keep a letter or digit when folded."""
+    if not fold(name):
+        raise ValueError("a name needs a letter or digit")
+    return name
+
+
 class CountryNameFields(Schema):
     """Another name a country is known by (UN spelling, historical or short name)."""
 
     country: Iso3
-    name: Text
+    name: Annotated[Text, AfterValidator(_foldable)]
     kind: str = Field("alias", description="official, common, un, historical or alias.")
 
 

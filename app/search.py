@@ -44,9 +44,9 @@ def reindex(session: Session) -> int:
     return len(docs)
 
 
-def _fts5_query(q: str) -> str:
-    """User words as an FTS5 query: every word must match, the last one as a prefix."""
-    words = _WORD.findall(q)
+def _words(q: str) -> list[str]:
+    """The words of a query; operators and punctuation of either engine's syntax are not words."""
+    words: list[str] = _WORD.findall(q)
     if not words:
         raise ProblemError(
             422,
@@ -55,7 +55,12 @@ def _fts5_query(q: str) -> str:
             kind="invalid-parameter",
             parameter="q",
         )
-    quoted = [f'"{w}"' for w in words]
+    return words
+
+
+def _fts5_query(q: str) -> str:
+    """User words as an FTS5 query: every word must match, the last one as a prefix."""
+    quoted = [f'"{w}"' for w in _words(q)]
     quoted[-1] += "*"
     return " ".join(quoted)
 
@@ -78,13 +83,12 @@ def search(
             "LIMIT :limit OFFSET :offset"
         )
     else:
-        _fts5_query(q)  # the same "at least one word" rule on every engine
-        params["q"] = q
+        params["q"] = " ".join(_words(q))  # every word must match, as with FTS5
         sql = (
             "SELECT kind, ref, source, title, ts_headline('english', body, query, "
             "'StartSel=[, StopSel=], MaxWords=24, MinWords=8'), "
             "ts_rank_cd(tsv, query) AS rank FROM search_documents, "
-            "websearch_to_tsquery('english', :q) AS query "
+            "plainto_tsquery('english', :q) AS query "
             f"WHERE tsv @@ query{kind_filter} ORDER BY rank DESC, kind, ref "
             "LIMIT :limit OFFSET :offset"
         )

@@ -94,6 +94,7 @@ def validate(session: Session, kind: Kind, body: Any, extras: Value) -> Value:
     problems = reference_problems(record, _InDb(session))
     if kind.name == "citation" and record.id != f"{record.source}:{record.number}":  # type: ignore[attr-defined]
         problems.append((("id",), "a footnote's id is '{source}:{number}'"))
+    problems += [((field,), message) for field, message in kind.misfits(record.model_dump())]
     if problems:
         raise _invalid([(".".join(str(p) for p in loc), msg) for loc, msg in problems])
     return {**record.model_dump(mode="json"), **extras}
@@ -107,7 +108,7 @@ def _current(session: Session, kind: Kind, record_id: str) -> tuple[Value, int]:
             "Record not found",
             f"no {kind.name} {record_id!r}",
             kind="record-not-found",
-            parameter="id",
+            parameter="record_id",
         )
     return found
 

@@ -15,6 +15,7 @@ from app import dataversion, models
 from app.errors import NotFoundError, ProblemError
 from app.profiles.parser import parse
 from app.profiles.result import LISTS, Item, ProfileResult
+from app.records import BY_NAME
 from app.schemas import Participation, Position, Practice, StatusStatement, Stockpile, Vote
 
 PUBLISHER = "Landmine and Cluster Munition Monitor"
@@ -78,23 +79,24 @@ def payload(
 
 
 def validate(kind: str, data: dict[str, Any]) -> BaseModel:
-    """The payload checked by its record schema; a 422 problem naming the field."""
+    """The payload checked by its record schema and its table; a 422 problem naming the field."""
     try:
-        return SCHEMAS[kind].model_validate(data)
+        record = SCHEMAS[kind].model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "payload"
-        raise ProblemError(
-            422,
-            "Invalid draft",
-            f"{field}: {first['msg']}",
-            kind="invalid-draft",
-            parameter=field,
-            errors=[
-                {"parameter": ".".join(map(str, e["loc"])), "message": e["msg"]}
-                for e in exc.errors()
-            ],
-        ) from exc
+        errors = [(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
+    else:
+        errors = BY_NAME[kind].misfits(record.model_dump())
+        if not errors:
+            return record
+    field, message = errors[0]
+    raise ProblemError(
+        422,
+        "Invalid draft",
+        f"{field or 'payload'}: {message}",
+        kind="invalid-draft",
+        parameter=field or "payload",
+        errors=[{"parameter": f, "message": m} for f, m in errors],
+    )
 
 
 def ingest(
@@ -300,7 +302,7 @@ def get_draft(session: Session, draft_id: str) -> models.Draft:
     """One draft or a 404 problem."""
     draft = session.get(models.Draft, draft_id)
     if draft is None:
-        raise NotFoundError("draft", draft_id, "id", [])
+        raise NotFoundError("draft", draft_id, "draft", [])
     return draft
 
 

@@ -34,7 +34,7 @@ def list_changes(
     ] = 100,
 ) -> Response:
     """Changes in commit order after a cursor; NDJSON with `Accept: application/x-ndjson`."""
-    if not since.isdigit():
+    if not (since.isascii() and since.isdigit()) or int(since) >= 2**63:
         raise ProblemError(
             400,
             "Bad cursor",

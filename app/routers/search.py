@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from app import respond, search
 from app.errors import problem_responses
 from app.limits import rate_limited
-from app.paging import Page, decode_cursor, encode_cursor
+from app.paging import Page, decode_offset, encode_cursor
 from app.queries.common import list_sources
 from app.routers.params import DbSession, Listing, word_list
 from app.schemas import SearchHit
@@ -53,7 +53,7 @@ def search_text(
             kind="invalid-parameter",
             parameter="kind",
         )
-    offset = int(decode_cursor(listing.cursor, [int])[0]) if listing.cursor else 0
+    offset = decode_offset(listing.cursor)
     hits, sources = search.search(session, q, kinds, offset, listing.limit + 1)
     cursor = encode_cursor((offset + listing.limit,)) if len(hits) > listing.limit else None
     hits = hits[: listing.limit]

@@ -101,5 +101,5 @@ def test_problems(api: tuple[TestClient, dict[str, str]]) -> None:
     nowhere = client.post("/v1/profiles", content="Nothing to see here.", headers=auth)
     assert (nowhere.status_code, nowhere.json()["parameter"]) == (422, "text")
     missing = client.get("/v1/drafts/nope")
-    assert (missing.status_code, missing.json()["parameter"]) == (404, "id")
+    assert (missing.status_code, missing.json()["parameter"]) == (404, "draft")
     assert client.post("/v1/profiles/nope/publish", headers=auth).status_code == 404
