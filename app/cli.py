@@ -109,16 +109,27 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     return 0
 
 
-def _add_modules(subparsers: Any, registry: dict[str, str]) -> None:
+def _add_modules(subparsers: Any, registry: dict[str, str], wanted: str | None) -> None:
+    """A subcommand per module; only the `wanted` one is imported (None: all, for help)."""
     for name, module in registry.items():
+        if wanted is not None and name != wanted:
+            subparsers.add_parser(name)
+            continue
         obj = importlib.import_module(module)
         sub = subparsers.add_parser(name, help=(obj.__doc__ or name).splitlines()[0])
         obj.add_arguments(sub)
 
 
+def _word(argv: list[str], i: int) -> str | None:
+    """The i-th word of the command line, unless it is missing or an option."""
+    return argv[i] if len(argv) > i and not argv[i].startswith("-") else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m app`."""
     settings = Settings()
+    argv = sys.argv[1:] if argv is None else argv
+    command = _word(argv, 0)
     parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="upgrade the database schema to head")
@@ -126,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     load_cmd.add_argument("path", nargs="?", type=Path, default=settings.data_dir)
     for group, (text, registry) in GROUPS.items():
         sub = commands.add_parser(group, help=text).add_subparsers(dest="module", required=True)
-        _add_modules(sub, registry)
-    _add_modules(commands, COMMANDS)
+        _add_modules(sub, registry, _word(argv, 1) if command in (group, None) else "")
+    _add_modules(commands, COMMANDS, command)
     serve_cmd = commands.add_parser("serve", help="serve the API")
     serve_cmd.add_argument("--host", default=settings.host)
     serve_cmd.add_argument("--port", type=int, default=settings.port)

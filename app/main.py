@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import dataversion, errors
+from app import dataversion, errors, handlers
 from app.cache import CacheMiddleware
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "search": RateLimiter(settings.rate_limit_search),
         "writes": RateLimiter(settings.rate_limit_writes),
     }
-    errors.install(app)
+    handlers.install(app)
     for module in (
         health,
         countries,

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import errors
+from app import handlers
 from app.auth import Scope, create_key, require, revoke_key, verify
 from app.config import Settings
 from app.models import ApiKey
@@ -56,7 +56,7 @@ def test_names_are_unique(session: Session) -> None:
 def guarded(settings: Settings, session: Session) -> Iterator[TestClient]:
     """A tiny app with one write and one admin route behind keys, on the test's session."""
     app = FastAPI()
-    errors.install(app)
+    handlers.install(app)
 
     app.state.sessionmaker = lambda: nullcontext(session)  # the test's session, left open
 

@@ -12,10 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import dataversion, models
+from app.config import Settings
+from app.db import make_engine
 from app.importers import undl_write
 from app.importers.undl import UndlReport, import_votes
 from app.importers.undl_fields import UndlError, normalise_symbol, treaty_of
 from app.importers.undl_write import SOURCE_ID
+from tests.conftest import prepare
 from tests.test_load import dump
 from tests.undl_files import BASE, CCM, HEADER_2026, MBT, csv_2024, csv_2026, write
 
@@ -396,3 +399,29 @@ def test_a_bad_reference_fails_when_the_bulk_keys_come_back(session: Session) ->
         )
     assert votes_table_checks(session) == VOTE_KEYS
     assert session.scalar(select(func.count()).where(models.Vote.country == "ZZZ")) == 0
+
+
+def test_a_dangling_reference_of_a_direct_first_import_is_refused_at_commit(
+    scratch_url: str,
+) -> None:
+    engine = make_engine(Settings(database_url=scratch_url))
+    try:
+        if engine.dialect.name != "sqlite":
+            pytest.skip("votes go straight into the table (keys checked at commit) on SQLite only")
+        prepare(engine)
+        with Session(engine) as session:
+            stage = undl_write.VoteStage(session, "untc-xxvi-5")
+            assert stage.direct
+            stage.add([("A/RES/99/999", "KGZ", "yes", "Y")])  # no such resolution
+            assert counts_of(stage.merge()) == (1, 0, 0)
+            with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
+                session.commit()
+        engine.dispose()  # the refused transaction ends with its connection
+        with engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(models.Vote)) == 8
+    finally:
+        engine.dispose()
+
+
+def counts_of(done: undl_write.Counts) -> tuple[int, int, int]:
+    return (done.inserted, done.updated, done.unchanged)

@@ -124,7 +124,7 @@ def import_votes(
         lookup = country_lookup(session)
         with open_input(path) as infile:
             report = UndlReport(infile.name)
-            stage = VoteStage(session)
+            stage = VoteStage(session, SOURCE_ID)
 
             def sink(batch: list[VoteRow]) -> None:
                 stage.add(batch)
@@ -142,7 +142,7 @@ def import_votes(
         report.source_changed = source in session.new or session.is_modified(source)
         session.flush()
         report.resolutions = write_resolutions(session, kept, SOURCE_ID)
-        report.votes = stage.merge(SOURCE_ID)
+        report.votes = stage.merge()
         report.mismatches = [m for m in map(mismatch, kept) if m is not None]
         if report.changed:
             source.imported_at = datetime.now(UTC)

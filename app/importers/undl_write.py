@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +42,8 @@ TALLY_NAMES = ("yes", "no", "abstain", "non_voting", "members")
 VOTES = models.Base.metadata.tables[models.Vote.__tablename__]
 
 #: On PostgreSQL, a first import of at least this many votes inserts them with the votes
-#: table's foreign keys and secondary indexes dropped, then rebuilds and re-validates them.
+#: table's foreign keys and secondary indexes dropped, then rebuilds and re-validates them
+#: (on SQLite, a first import of any size drops and rebuilds the secondary indexes).
 BULK_ROWS = 50_000
 
 
@@ -84,15 +85,32 @@ def mismatch(state: ResolutionState) -> Mismatch | None:
 
 
 class VoteStage:
-    """A temporary table the vote batches stream into: COPY on PostgreSQL, executemany else."""
+    """Where the vote batches stream to: a temporary table (COPY on PostgreSQL, executemany
+    on SQLite) merged into `votes` at the end; on SQLite a source's first import goes
+    straight into `votes`, its foreign keys checked at commit."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, source: str) -> None:
         self.conn: Connection = session.connection()
+        self.source = source
         self.postgres = self.conn.dialect.name == "postgresql"
         self.dbapi: Any = self.conn.connection.dbapi_connection
         self.rows = 0
+        self.held = (
+            self.conn.execute(
+                text("SELECT 1 FROM votes WHERE source = :source LIMIT 1"), {"source": source}
+            ).first()
+            is not None
+        )
+        self.direct = not self.postgres and not self.held
+        self.checks = ExitStack()
         if not self.postgres:
             self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
+        if self.direct:
+            # resolutions are written after the file is read: SQLite checks the keys at commit
+            # (and refuses it on a dangling reference), for the rest of this transaction
+            self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            self.checks.enter_context(without_checks(self.conn, VOTES, keys=False))
+            return
         self.conn.execute(text("DROP TABLE IF EXISTS undl_stage"))
         self.conn.execute(
             text(
@@ -110,30 +128,35 @@ class VoteStage:
                 with cursor.copy("COPY undl_stage FROM STDIN") as copy:
                     for row in batch:
                         copy.write_row(row)
+            elif self.direct:
+                cursor.executemany(
+                    "INSERT INTO votes (resolution, country, vote, source_code, source, version) "
+                    f"VALUES (?, ?, ?, ?, '{self.source}', 1)",
+                    batch,
+                )
             else:
                 cursor.executemany("INSERT INTO undl_stage VALUES (?, ?, ?, ?)", batch)
         finally:
             cursor.close()
         self.rows += len(batch)
 
-    def merge(self, source: str) -> Counts:
-        """Update changed votes of `source`, insert new ones; drop the stage.
+    def merge(self) -> Counts:
+        """Update changed votes of the source, insert new ones; drop the stage.
 
         A first import of BULK_ROWS votes or more on PostgreSQL goes through `without_checks`.
         """
-        if self.postgres:
-            self.conn.execute(text("ANALYZE undl_stage"))
-        params = {"source": source}
-        held = self.conn.execute(
-            text("SELECT 1 FROM votes WHERE source = :source LIMIT 1"), params
-        ).first()
+        if self.direct:
+            self.checks.close()  # rebuild the indexes
+            return Counts(self.rows, 0, 0)
+        self.conn.execute(text("ANALYZE undl_stage"))
+        params = {"source": self.source}
         insert_sql = (
             "INSERT INTO votes (resolution, country, vote, source_code, source) "
             "SELECT s.resolution, s.country, s.vote, s.source_code, CAST(:source AS VARCHAR(80)) "
             "FROM undl_stage s"
         )
         updated = 0
-        if held is not None:
+        if self.held:
             updated = self.conn.execute(
                 text(
                     "UPDATE votes SET vote = s.vote, source_code = s.source_code, "
@@ -149,7 +172,7 @@ class VoteStage:
                 " WHERE NOT EXISTS (SELECT 1 FROM votes v WHERE v.resolution = s.resolution "
                 "AND v.country = s.country AND v.source = :source)"
             )
-        if held is None and self.postgres and self.rows >= BULK_ROWS:
+        if not self.held and self.rows >= BULK_ROWS:
             with without_checks(self.conn, VOTES):
                 inserted = self.conn.execute(text(insert_sql), params).rowcount
         else:
@@ -159,28 +182,29 @@ class VoteStage:
 
 
 @contextmanager
-def without_checks(conn: Connection, table: Table) -> Iterator[None]:
-    """Drop `table`'s foreign keys and secondary indexes for a bulk insert, then rebuild them.
+def without_checks(conn: Connection, table: Table, keys: bool = True) -> Iterator[None]:
+    """Drop `table`'s secondary indexes (and, with `keys`, its foreign keys) for a bulk
+    insert, then rebuild them.
 
     Per-row foreign-key triggers and index upkeep cost more than the insert itself; one
-    index build and one validating scan per key afterwards cost a fraction. PostgreSQL only,
-    inside the caller's transaction: the DDL rolls back with it, and the exclusive lock it
-    takes on the table lasts until commit. Re-adding each key checks every row, so a bad
-    reference still fails the import.
+    index build and one validating scan per key afterwards cost a fraction. Inside the
+    caller's transaction: the DDL rolls back with it, and the exclusive lock it takes on the
+    table lasts until commit. Re-adding each key checks every row, so a bad reference still
+    fails the import. Keys on PostgreSQL only: SQLite cannot drop a constraint.
     """
-    keys = sorted(
-        (c for c in table.constraints if isinstance(c, ForeignKeyConstraint)),
+    foreign = sorted(
+        (c for c in table.constraints if isinstance(c, ForeignKeyConstraint) and keys),
         key=lambda c: str(c.name),
     )
     indexes = sorted(table.indexes, key=lambda i: str(i.name))
-    for key in keys:
+    for key in foreign:
         conn.execute(DropConstraint(key))
     for index in indexes:
         conn.execute(DropIndex(index))
     yield
     for index in indexes:
         conn.execute(CreateIndex(index))
-    for key in keys:
+    for key in foreign:
         conn.execute(AddConstraint(key))
 
 
