@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from app import dataversion, history, models
 from app.config import Settings
+from app.importers.undl_child import read_in_child
 from app.importers.undl_fields import TITLE_PATTERNS, UndlError
-from app.importers.undl_read import CountryLookup, VoteRow, open_input, read_votes
+from app.importers.undl_read import CountryLookup, VoteRow, open_input
 from app.importers.undl_write import (
     SOURCE_ID,
     Counts,
@@ -126,15 +127,13 @@ def import_votes(
             report = UndlReport(infile.name)
             stage = VoteStage(session, SOURCE_ID)
 
-            def sink(batch: list[VoteRow]) -> None:
-                stage.add(batch)
+            def sink(batch: list[VoteRow], done: int) -> None:
+                if batch:
+                    stage.add(batch)
                 if progress is not None:
-                    progress(infile.raw.bytes_read)
+                    progress(done)
 
-            result = read_votes(infile.text, lookup, keep, sink)
-            checksum = infile.checksum()
-            if progress is not None:
-                progress(infile.raw.bytes_read)
+            result, checksum = read_in_child(infile, lookup, keep, sink)
         report.layout, report.rows = result.layout.name, result.rows
         report.resolutions_in_file = len(result.resolutions)
         kept = [s for s in result.resolutions.values() if s.keep]

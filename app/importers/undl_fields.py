@@ -14,6 +14,7 @@ class UndlError(Exception):
     """A file the importer refuses; the message names the line and the column."""
 
     def __init__(self, message: str, line: int | None = None, column: str | None = None) -> None:
+        self.message = message
         self.line = line
         self.column = column
         where = ""

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import io
 import operator
+import os
 import sys
 import zlib
 from collections.abc import Callable, Iterator
@@ -80,7 +81,8 @@ def open_input(path: str) -> Iterator[InputFile]:
     """Open `path` (`-` for stdin), gzip-compressed or not, as UTF-8 text with or without BOM."""
     with ExitStack() as stack:
         if path == "-":
-            inner: IO[bytes] = sys.stdin.buffer
+            # a descriptor of its own: a child process closes its sys.stdin on start
+            inner: IO[bytes] = stack.enter_context(os.fdopen(os.dup(sys.stdin.fileno()), "rb"))
             name, size = "stdin", None
         else:
             try:
