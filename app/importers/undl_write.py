@@ -131,8 +131,8 @@ class VoteStage:
             elif self.direct:
                 cursor.executemany(
                     "INSERT INTO votes (resolution, country, vote, source_code, source, version) "
-                    f"VALUES (?, ?, ?, ?, '{self.source}', 1)",
-                    batch,
+                    "VALUES (?, ?, ?, ?, ?, 1)",
+                    [(*row, self.source) for row in batch],
                 )
             else:
                 cursor.executemany("INSERT INTO undl_stage VALUES (?, ?, ?, ?)", batch)
