@@ -246,3 +246,50 @@ def test_an_alias_given_twice_is_refused(session: Session, data_copy: Path) -> N
         DataFileError, match=r"treaties\.yaml:\d+:\d+: .*alias 'ccm' already names ccm"
     ):
         load(session, data_copy)
+
+
+def drop_block(path: Path, start: str) -> None:
+    """Remove the YAML list item that begins with the line `start` (up to the next item)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = lines.index(start)
+    j = i + 1
+    while j < len(lines) and lines[j].startswith("    "):
+        j += 1
+    path.write_text("\n".join(lines[:i] + lines[j:]), encoding="utf-8")
+
+
+def test_dropping_a_resolution_a_curated_vote_uses_names_the_vote(
+    session: Session, data_copy: Path
+) -> None:
+    drop_block(data_copy / "resolutions.yaml", "  - symbol: A/RES/76/47")
+    before = dump(session.connection())
+    with pytest.raises(DataFileError) as caught:
+        load(session, data_copy)
+    assert str(caught.value) == (
+        "countries/kgz.yaml:268:17: record votes[7] (A/RES/76/47): "
+        "field 'votes.resolution': unknown resolution 'A/RES/76/47'"
+    )
+    assert dump(session.connection()) == before
+
+
+def test_dropping_a_resolution_imported_votes_use_is_refused(
+    session: Session, data_copy: Path
+) -> None:
+    from app import models
+
+    session.add(models.Source(id="undl-test", title="votes", publisher="UN", kind="un_data",
+                              origin="import"))  # fmt: skip
+    session.flush()
+    session.add(
+        models.Vote(resolution="A/RES/76/47", country="ALB", vote="yes", source="undl-test")
+    )
+    session.flush()
+    drop_block(data_copy / "resolutions.yaml", "  - symbol: A/RES/76/47")
+    drop_block(data_copy / "countries" / "kgz.yaml", "  - resolution: A/RES/76/47")
+    before = dump(session.connection())
+    with pytest.raises(DataFileError) as caught:
+        load(session, data_copy)
+    assert str(caught.value).startswith(
+        f"{data_copy}: the files drop a record that other data still points at ("
+    )
+    assert dump(session.connection()) == before

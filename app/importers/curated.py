@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import dataversion, history, models
@@ -224,13 +225,22 @@ def load(session: Session, data_dir: Path) -> SyncReport:
     commits. Loading the same files twice changes nothing.
     """
     cur = read(data_dir)
-    in_db = set(session.scalars(select(models.Resolution.symbol)))
-    problems = _Checker(cur, in_db).run()
+    # Resolutions of the files' sources that the files no longer list are deleted by the
+    # sync, so only those of other sources (imports) may still be pointed at.
+    sources = [s.id for s in cur.sources.sources]
+    kept = select(models.Resolution.symbol).where(models.Resolution.source.not_in(sources))
+    problems = _Checker(cur, set(session.scalars(kept))).run()
     if problems:
         raise DataFileError(problems)
     scopes = history_scopes(session, cur)
     before = history.snapshot(session, scopes)
-    report = write_curated(session, cur)
+    try:
+        with session.begin_nested():
+            report = write_curated(session, cur)
+    except IntegrityError as exc:  # a record the files drop is still used by imported data
+        detail = str(exc.orig).splitlines()[0]
+        message = f"the files drop a record that other data still points at ({detail})"
+        raise DataFileError([Problem(str(data_dir), None, None, None, None, message)]) from None
     if report.changed:
         history.record_diff(session, "load", before, history.snapshot(session, scopes))
         dataversion.bump(session)
