@@ -6,13 +6,13 @@ import hashlib
 from collections import OrderedDict
 from typing import Any
 
-import orjson
 from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.dataversion import read_version
-from app.errors import PROBLEM_TYPE, DatabaseUnavailableError
+from app.errors import DatabaseUnavailableError
+from app.limits import send_problem
 
 Entry = tuple[int, list[tuple[bytes, bytes]], bytes]
 
@@ -99,19 +99,12 @@ class CacheMiddleware:
 
 async def _unavailable(scope: Scope, send: Send) -> None:
     """The 503 problem of a database that cannot be reached (before any handler ran)."""
-    body = orjson.dumps(
-        {
-            "type": PROBLEM_TYPE + "database-unavailable",
-            "title": "Service unavailable",
-            "status": 503,
-            "detail": "the database cannot be reached; retry shortly",
-            "instance": scope["path"],
-        }
+    await send_problem(
+        send,
+        scope,
+        503,
+        "Service unavailable",
+        "the database cannot be reached; retry shortly",
+        "database-unavailable",
+        headers=((b"retry-after", b"5"),),
     )
-    headers = [
-        (b"content-type", b"application/problem+json"),
-        (b"retry-after", b"5"),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

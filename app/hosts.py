@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.limits import problem_body
+from app.limits import send_problem
 
 
 def host_of(header: str) -> str:
@@ -40,13 +40,7 @@ class TrustedHostMiddleware:
         if self.allowed(host):
             await self.app(scope, receive, send)
             return
-        body = problem_body(
-            400, "Invalid host", f"host {host!r} is not served here", "invalid-host",
-            scope["path"], parameter="Host",
+        await send_problem(
+            send, scope, 400, "Invalid host", f"host {host!r} is not served here",
+            "invalid-host", parameter="Host",
         )  # fmt: skip
-        headers = [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 400, "headers": headers})
-        await send({"type": "http.response.body", "body": body})

@@ -16,20 +16,34 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.errors import PROBLEM_TYPE, ProblemError
 
 
-def problem_body(
-    status: int, title: str, detail: str, kind: str, path: str, parameter: str = "body"
-) -> bytes:
-    """An RFC 9457 problem, for middlewares that answer before any handler runs."""
-    return orjson.dumps(
-        {
-            "type": PROBLEM_TYPE + kind,
-            "title": title,
-            "status": status,
-            "detail": detail,
-            "instance": path,
-            "parameter": parameter,
-        }
-    )
+async def send_problem(
+    send: Send,
+    scope: Scope,
+    status: int,
+    title: str,
+    detail: str,
+    kind: str,
+    parameter: str | None = None,
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
+    """Answer with an RFC 9457 problem from a middleware, before any handler runs."""
+    problem: dict[str, Any] = {
+        "type": PROBLEM_TYPE + kind,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": scope["path"],
+    }
+    if parameter is not None:
+        problem["parameter"] = parameter
+    body = orjson.dumps(problem)
+    start = [
+        (b"content-type", b"application/problem+json"),
+        *headers,
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": start})
+    await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimitMiddleware:
@@ -74,24 +88,15 @@ class BodyLimitMiddleware:
             await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = problem_body(
+        await send_problem(
+            send,
+            scope,
             413,
             "Request body too large",
             f"the body is over the limit of {self.max_bytes} bytes",
             "body-too-large",
-            scope["path"],
+            parameter="body",
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
 
 
 class _TooLargeError(Exception):

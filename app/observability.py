@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from starlette.datastructures import Headers
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import DatabaseUnavailableError
+from app import dataversion
 from app.history import import_counts
 
 log = logging.getLogger("app.access")
@@ -108,12 +108,12 @@ class _Families:
         return self.families
 
 
-def database_metrics(session: Session, read_version: Callable[[], int]) -> list[Metric]:
+def database_metrics(session: Session) -> list[Metric]:
     """The data version and imports by importer, read now (nothing if the database fails)."""
     try:
         imports = import_counts(session)
-        version = read_version()
-    except (SQLAlchemyError, DatabaseUnavailableError) as exc:
+        version = dataversion.current(session)
+    except SQLAlchemyError as exc:
         logging.getLogger("app").warning("metrics: database facts skipped (%s)", type(exc).__name__)
         return []
     counts = CounterMetricFamily(

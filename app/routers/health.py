@@ -48,5 +48,5 @@ def metrics(request: Request, session: DbSession) -> Response:
     """Prometheus metrics: requests, latency, pool use (all workers), data version, imports."""
     state = request.app.state
     state.metrics.sample_pool()
-    facts = database_metrics(session, state.version_reader)
+    facts = database_metrics(session)
     return Response(state.metrics.render(facts), media_type=CONTENT_TYPE_LATEST)
