@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import MutableMapping
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -21,10 +20,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from app.auth import Scope, create_key
 from app.errors import PROBLEM_TYPE
 from tests.test_load import dump
-from tests.writing import MBP, STOCKPILE, auth, write
+from tests.writing import MBP, STOCKPILE, auth, write, write_key
 
 PROFILE = Path(__file__).parent / "profiles" / "texts" / "alb_crlf.txt"
 
@@ -124,10 +122,7 @@ def raw_get(client: TestClient, raw_path: str) -> tuple[int, str, bytes]:
 @pytest.fixture
 def key(client: TestClient, session: Session) -> str:
     """A write key checked through the test's session."""
-    client.app.state.sessionmaker = lambda: nullcontext(session)  # type: ignore[attr-defined]
-    secret = create_key(session, "mallory", Scope.write)
-    session.commit()  # a savepoint: a refused write's rollback keeps the key
-    return secret
+    return write_key(client, session, "mallory")
 
 
 @pytest.fixture

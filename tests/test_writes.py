@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from typing import Any
 from urllib.parse import quote
 
@@ -13,16 +12,13 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.auth import Scope, create_key, revoke_key
-from tests.writing import CMP, MBP, STOCKPILE, auth, write
+from tests.writing import CMP, MBP, STOCKPILE, auth, write, write_key
 
 
 @pytest.fixture
 def key(client: TestClient, session: Session) -> str:
     """A write key named "anna", checked through the test's session."""
-    client.app.state.sessionmaker = lambda: nullcontext(session)  # type: ignore[attr-defined]
-    secret = create_key(session, "anna", Scope.write)
-    session.commit()  # a savepoint: a failed write's rollback keeps the key
-    return secret
+    return write_key(client, session, "anna")
 
 
 def test_every_401_and_403_path_on_the_write_routes(

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.auth import Scope, create_key
+
+
+def write_key(client: TestClient, session: Session, name: str) -> str:
+    """A write key named `name`, checked through the test's session (committed to its
+    savepoint, so the rollback of a refused write keeps it)."""
+    client.app.state.sessionmaker = lambda: nullcontext(session)  # type: ignore[attr-defined]
+    secret = create_key(session, name, Scope.write)
+    session.commit()
+    return secret
+
 
 MBP = "monitor-kgz-mine-ban-policy-2019"
 CMP = "monitor-kgz-cluster-munition-ban-policy"
