@@ -16,10 +16,13 @@ from app.config import PROJECT_ROOT, Settings
 IMPORTERS: dict[str, str] = {"undl": "app.importers.undl", "untc": "app.importers.untc"}
 #: `python -m app sync NAME`: download a live source and import it (same module interface).
 SYNCERS: dict[str, str] = {"untc": "app.importers.untc_sync"}
+#: `python -m app export NAME`: write project files from downloaded ones (same interface).
+EXPORTERS: dict[str, str] = {"public-record": "app.public.export"}
 #: Command groups, each a registry of modules.
 GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     "import": ("import a public data file", IMPORTERS),
     "sync": ("download a live public source and import it", SYNCERS),
+    "export": ("write the project's own files from downloaded ones", EXPORTERS),
 }
 #: Top-level commands implemented in their own module (same interface).
 COMMANDS: dict[str, str] = {
@@ -56,15 +59,15 @@ def migrate(settings: Settings) -> int:
 
 
 def load(settings: Settings, path: Path) -> int:
-    """Validate and load curated records; nothing is written if any file is invalid."""
+    """Validate and load data/ (curated records and the public record); all or nothing."""
     from app.db import make_engine, make_sessionmaker
-    from app.importers.curated import load as load_curated
     from app.importers.yamlfile import DataFileError
+    from app.public.load import load as load_data
 
     engine = make_engine(settings)
     try:
         with make_sessionmaker(engine)() as session, session.begin():
-            report = load_curated(session, path)
+            report = load_data(session, path)
     except DataFileError as exc:
         print(
             f"load failed, nothing was written ({len(exc.problems)} problem(s)):", file=sys.stderr
@@ -79,6 +82,8 @@ def load(settings: Settings, path: Path) -> int:
             f"{table:<18} {c.inserted:>5} inserted {c.updated:>5} updated "
             f"{c.unchanged:>5} unchanged {c.deleted:>5} deleted"
         )
+    if report.lines:
+        print("\n".join(report.lines))
     print("loaded" if report.changed else "already up to date")
     return 0
 

@@ -85,7 +85,7 @@ TREATY: dict[str, Any] = {
     "entry_into_force_on": "1999-03-01",
     "parent": None,
     "eif_rule": "first_day_sixth_month",
-    "source": "untc-xxvi-5",
+    "source": "untc-status-xxvi-5",
 }
 TREATY_DETAIL: dict[str, Any] = {**TREATY, "sources": []}
 STATEMENT: dict[str, Any] = {

@@ -412,9 +412,14 @@ class VoteOut(Schema):
     note: str | None
     source: str
     citations: list[Citation]
+    also_recorded: list[OtherVote] = Field(
+        default_factory=list,
+        description="Other sources recording this country's vote on the resolution (the row "
+        "itself shows the UN record where there is one).",
+    )
     conflicts: list[OtherVote] = Field(
         default_factory=list,
-        description="Other sources recording a different vote (both are kept, with sources).",
+        description="Those of `also_recorded` that record a different vote.",
     )
 
 
@@ -562,6 +567,15 @@ class ResolutionVote(Schema):
     source: str
     status: StatusKind | None = Field(
         None, description="Status toward the resolution's treaty on the vote date."
+    )
+    also_recorded: list[OtherVote] = Field(
+        default_factory=list,
+        description="Other sources recording this vote (the row shows the UN record where "
+        "there is one; each member is listed once).",
+    )
+    conflicts: list[OtherVote] = Field(
+        default_factory=list,
+        description="Those of `also_recorded` that record a different vote.",
     )
 
 

@@ -25,8 +25,8 @@ from app import dataversion
 from app.cli import alembic_config
 from app.config import PROJECT_ROOT, Settings
 from app.db import get_session, make_engine
-from app.importers.curated import load
 from app.main import create_app
+from app.public.load import load
 
 SHARED = PROJECT_ROOT.parent / "shared"
 DATA_DIR = PROJECT_ROOT / "data"

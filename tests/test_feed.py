@@ -16,9 +16,9 @@ from app import mirror, models
 from app.auth import Scope, create_key
 from app.config import Settings
 from app.db import make_engine
-from app.importers.curated import load
 from app.importers.undl import import_votes
 from app.main import create_app
+from app.public.load import load
 from tests.conftest import DATA_DIR, migrate, shared_path
 from tests.test_cli import run
 from tests.test_load import data_copy, dump, edit  # noqa: F401

@@ -27,7 +27,6 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from app.errors import ProblemError
-from app.importers.curated import load
 from app.importers.undl import import_votes
 from app.importers.undl_fields import UndlError
 from app.importers.untc import import_pages
@@ -36,6 +35,7 @@ from app.importers.yamlfile import DataFileError
 from app.profiles import store
 from app.profiles.parser import parse
 from app.profiles.result import ProfileResult
+from app.public.load import load
 from tests.conftest import DATA_DIR, shared_path
 from tests.test_load import dump
 

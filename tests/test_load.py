@@ -12,9 +12,9 @@ from sqlalchemy import Connection, MetaData, select
 from sqlalchemy.orm import Session
 
 from app import dataversion
-from app.importers.curated import load
 from app.importers.yamlfile import DataFileError
 from app.models import Base
+from app.public.load import load
 from tests.conftest import DATA_DIR
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Container, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -14,7 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import dataversion, history, models
-from app.importers.sync import RECORD_LISTS, SyncReport, history_scopes, write_curated
+from app.importers.sync import (
+    RECORD_LISTS,
+    Curated,
+    SyncReport,
+    history_scopes,
+    write_curated,
+)
 from app.importers.yamlfile import DataFileError, Loc, Problem, YamlDoc
 from app.names import fold, iso_countries
 from app.schemas import (
@@ -25,19 +31,6 @@ from app.schemas import (
     TreatiesFile,
     UnMembershipFile,
 )
-
-
-@dataclass
-class Curated:
-    """Every curated file, validated, with the documents kept for error positions."""
-
-    sources: SourcesFile
-    treaties: TreatiesFile
-    resolutions: ResolutionsFile
-    membership: UnMembershipFile
-    names: CountryNamesFile
-    countries: list[CountryFile]
-    docs: dict[str, YamlDoc] = field(default_factory=dict)
 
 
 def read(data_dir: Path) -> Curated:
@@ -218,30 +211,69 @@ class _Checker:
                 self.refs(file, (key, i), rec)
 
 
-def load(session: Session, data_dir: Path) -> SyncReport:
+class Public(Protocol):
+    """What the public record adds to a load (see `app.public.load`)."""
+
+    @property
+    def source_ids(self) -> Collection[str]: ...
+
+    @property
+    def symbols(self) -> Collection[str]: ...
+
+    @property
+    def changed(self) -> bool: ...
+
+    def problems(self, known: Known) -> list[Problem]: ...
+
+    def write_sources(self, session: Session) -> None: ...
+
+    def write_records(self, session: Session) -> None: ...
+
+    def lines(self) -> list[str]: ...
+
+
+def load(session: Session, data_dir: Path, public: Public | None = None) -> SyncReport:
     """Validate everything under `data_dir`, then sync it into the database in one go.
 
     Nothing is written unless every file is valid and every reference resolves; the caller
-    commits. Loading the same files twice changes nothing.
+    commits. Loading the same files twice changes nothing. With `public`, the public record's
+    sources are written first and its records once the countries, treaties and resolutions
+    are in; curated records may cite its sources and resolutions.
     """
     cur = read(data_dir)
     # Resolutions of the files' sources that the files no longer list are deleted by the
     # sync, so only those of other sources (imports) may still be pointed at.
     sources = [s.id for s in cur.sources.sources]
     kept = select(models.Resolution.symbol).where(models.Resolution.source.not_in(sources))
-    problems = _Checker(cur, set(session.scalars(kept))).run()
+    symbols = set(public.symbols) if public is not None else set()
+    checker = _Checker(cur, set(session.scalars(kept)) | symbols)
+    if public is not None:
+        checker.footnotes.update({sid: set() for sid in public.source_ids})
+    problems = checker.run() + (public.problems(checker) if public is not None else [])
+    for i, res in enumerate(cur.resolutions.resolutions):
+        if res.symbol in symbols:
+            message = (
+                f"{res.symbol} is in the public record (data/public): cite it, do not repeat it"
+            )
+            problems.append(cur.docs["resolutions.yaml"].problem(("resolutions", i), message))
     if problems:
         raise DataFileError(problems)
     scopes = history_scopes(session, cur)
     before = history.snapshot(session, scopes)
     try:
         with session.begin_nested():
-            report = write_curated(session, cur)
+            if public is not None:
+                public.write_sources(session)
+            between = None if public is None else lambda: public.write_records(session)
+            report = write_curated(session, cur, symbols, between)
     except IntegrityError as exc:  # a record the files drop is still used by imported data
         detail = str(exc.orig).splitlines()[0]
         message = f"the files drop a record that other data still points at ({detail})"
         raise DataFileError([Problem(str(data_dir), None, None, None, None, message)]) from None
     if report.changed:
         history.record_diff(session, "load", before, history.snapshot(session, scopes))
+    if public is not None:
+        report.lines, report.others_changed = public.lines(), public.changed
+    if report.changed:
         dataversion.bump(session)
     return report

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app import models
-from app.names import fold, iso_countries
-
-if TYPE_CHECKING:
-    from app.importers.curated import Curated
+from app.importers.yamlfile import YamlDoc
+from app.names import IsoCountry, fold, iso_countries
+from app.schemas import (
+    CountryFile,
+    CountryNamesFile,
+    ResolutionsFile,
+    SourcesFile,
+    TreatiesFile,
+    UnMembershipFile,
+)
 
 Row = dict[str, Any]
 
@@ -27,6 +33,19 @@ RECORD_LISTS = {
     "stockpiles": "stockpile",
     "practices": "practice",
 }
+
+
+@dataclass
+class Curated:
+    """Every curated file, validated, with the documents kept for error positions."""
+
+    sources: SourcesFile
+    treaties: TreatiesFile
+    resolutions: ResolutionsFile
+    membership: UnMembershipFile
+    names: CountryNamesFile
+    countries: list[CountryFile]
+    docs: dict[str, YamlDoc] = field(default_factory=dict)
 
 
 @dataclass
@@ -44,11 +63,15 @@ class SyncReport:
     """What a load did, table by table."""
 
     tables: dict[str, Counts] = field(default_factory=dict)
+    #: What else the load wrote (the public record), one line each, and whether it changed.
+    lines: list[str] = field(default_factory=list)
+    others_changed: bool = False
 
     @property
     def changed(self) -> bool:
         """Whether anything was written."""
-        return any(c.inserted or c.updated or c.deleted for c in self.tables.values())
+        tables = any(c.inserted or c.updated or c.deleted for c in self.tables.values())
+        return tables or self.others_changed
 
 
 def upsert(
@@ -117,16 +140,41 @@ def _fields(record: Any, *exclude: str) -> Row:
 
 
 def _resolution_fields(resolution: Any) -> Row:
-    """A curated resolution; totals it leaves empty stay as an importer filled them."""
+    """A curated resolution; totals, meeting and draft it leaves empty stay as an importer
+    filled them (so a load after an import writes nothing)."""
     row = _fields(resolution)
-    return {k: v for k, v in row.items() if v is not None or not k.startswith(_TALLIES)}
+    return {k: v for k, v in row.items() if v is not None or not k.startswith(_FILLED)}
 
 
-_TALLIES = ("total_", "counted_")
+_FILLED = ("total_", "counted_", "meeting", "draft")
 
 
-def write_curated(session: Session, cur: Curated) -> SyncReport:
-    """Sync the validated curated data into the database (no commit)."""
+def country_names(isos: Iterable[IsoCountry], extra: Iterable[Any]) -> dict[str, Row]:
+    """Every known name of every country by its folded form: ISO names, then the extra ones."""
+    names: dict[str, Row] = {}
+    for c in isos:
+        for name, kind in ((c.name, "name"), (c.official_name, "official"), *c.other_names):
+            if name:
+                names.setdefault(fold(name), {"country_iso3": c.iso3, "name": name, "kind": kind})
+    for entry in extra:
+        names.setdefault(
+            fold(entry.name), {"country_iso3": entry.country, **_fields(entry, "country")}
+        )
+    return names
+
+
+def write_curated(
+    session: Session,
+    cur: Curated,
+    public_symbols: Collection[str] = (),
+    between: Callable[[], None] | None = None,
+) -> SyncReport:
+    """Sync the validated curated data into the database (no commit).
+
+    `between` runs once the countries, sources, treaties and resolutions are written and
+    before the country records (which may point at what it writes); resolutions of
+    `public_symbols` belong to the public record and are left to it.
+    """
     sync = _Sync(session)
     members, observers = set(cur.membership.members), set(cur.membership.observers)
     isos = list(iso_countries())
@@ -147,15 +195,7 @@ def write_curated(session: Session, cur: Curated) -> SyncReport:
         ),
         ("iso3",),
     )
-    names: dict[str, Row] = {}
-    for c in isos:
-        for name, kind in ((c.name, "name"), (c.official_name, "official"), *c.other_names):
-            if name:
-                names.setdefault(fold(name), {"country_iso3": c.iso3, "name": name, "kind": kind})
-    for entry in cur.names.names:
-        names.setdefault(
-            fold(entry.name), {"country_iso3": entry.country, **_fields(entry, "country")}
-        )
+    names = country_names(isos, cur.names.names)
     sync.table(models.CountryName, ({"folded": k, **v} for k, v in names.items()), ("folded",))
 
     curated = models.Source.origin == "curated"
@@ -187,6 +227,8 @@ def write_curated(session: Session, cur: Curated) -> SyncReport:
     # A resolution an importer created is taken over when a curated record names it.
     symbols = [r.symbol for r in cur.resolutions.resolutions]
     claimed = models.Resolution.source.in_(source_ids) | models.Resolution.symbol.in_(symbols)
+    if public_symbols:
+        claimed &= models.Resolution.symbol.not_in(sorted(public_symbols))
     sync.table(
         models.Resolution,
         (_resolution_fields(r) for r in cur.resolutions.resolutions),
@@ -194,6 +236,8 @@ def write_curated(session: Session, cur: Curated) -> SyncReport:
         claimed,
     )
 
+    if between is not None:
+        between()
     links: list[Row] = [
         {"citation_id": f"{r.source}:{n}", "record_type": "resolution", "record_id": r.symbol}
         for r in cur.resolutions.resolutions

@@ -10,9 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +22,16 @@ from app import dataversion, history, models
 from app.config import Settings
 from app.importers.undl_child import read_in_child
 from app.importers.undl_fields import TITLE_PATTERNS, UndlError
-from app.importers.undl_read import CountryLookup, VoteRow, open_input
+from app.importers.undl_read import CountryLookup, ResolutionState, VoteRow, open_input
 from app.importers.undl_write import (
     SOURCE_ID,
     Counts,
     Mismatch,
     VoteStage,
+    describe_source,
+    ensure_source,
     mismatch,
     write_resolutions,
-    write_source,
 )
 from app.names import fold
 
@@ -137,26 +137,41 @@ def import_votes(
         report.layout, report.rows = result.layout.name, result.rows
         report.resolutions_in_file = len(result.resolutions)
         kept = [s for s in result.resolutions.values() if s.keep]
-        source = write_source(session, report.file, checksum, result.rows)
-        report.source_changed = source in session.new or session.is_modified(source)
-        session.flush()
-        report.resolutions = write_resolutions(session, kept, SOURCE_ID)
-        report.votes = stage.merge()
-        report.mismatches = [m for m in map(mismatch, kept) if m is not None]
-        if report.changed:
-            source.imported_at = datetime.now(UTC)
-            history.record_import(
-                session, "import undl", _summary(report, checksum, keep_all, wanted)
-            )
-            dataversion.bump(session)
-        session.flush()
+        options = {"all": keep_all, "treaties": sorted(wanted)}
+        write_checked(session, report, stage, kept, checksum, options)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _summary(
-    report: UndlReport, checksum: str, keep_all: bool, treaties: set[str]
-) -> dict[str, Any]:
+def write_checked(
+    session: Session,
+    report: UndlReport,
+    stage: VoteStage,
+    kept: list[ResolutionState],
+    checksum: str,
+    options: dict[str, Any],
+    actor: str | None = "import undl",
+    take_over: Collection[str] = (),
+) -> None:
+    """Write a checked file's resolutions and staged votes; the Source describes the file only
+    when something changed, so the same content under any name or layout writes nothing.
+
+    A change is logged as one import by `actor` and bumps the data version (with `actor`
+    None, the caller does). Resolutions in `take_over` become this source's own.
+    """
+    report.source_changed = ensure_source(session, report.file, checksum, report.rows)
+    report.resolutions = write_resolutions(session, kept, SOURCE_ID, take_over)
+    report.votes = stage.merge()
+    report.mismatches = [m for m in map(mismatch, kept) if m is not None]
+    if report.changed:
+        describe_source(session, report.file, checksum, report.rows)
+        if actor is not None:
+            history.record_import(session, actor, summary(report, checksum, options))
+            dataversion.bump(session)
+    session.flush()
+
+
+def summary(report: UndlReport, checksum: str, options: dict[str, Any]) -> dict[str, Any]:
     """What the history keeps of an import: the file, its checksum, options and counts."""
     return {
         "importer": "undl",
@@ -164,8 +179,7 @@ def _summary(
         "checksum": checksum,
         "layout": report.layout,
         "rows": report.rows,
-        "all": keep_all,
-        "treaties": sorted(treaties),
+        **options,
         "resolutions": asdict(report.resolutions),
         "votes": asdict(report.votes),
     }

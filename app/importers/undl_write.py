@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, ForeignKeyConstraint, Table, insert, select, text, update
@@ -143,6 +144,9 @@ class VoteStage:
     def merge(self) -> Counts:
         """Update changed votes of the source, insert new ones; drop the stage.
 
+        A vote is changed when its kind is: the same vote under another layout's code (`NV`
+        for `X`) is the same content, and keeps the code first stored.
+
         A first import of BULK_ROWS votes or more on PostgreSQL goes through `without_checks`.
         """
         if self.direct:
@@ -163,8 +167,7 @@ class VoteStage:
                     "version = votes.version + 1 "
                     "FROM undl_stage s WHERE votes.source = :source "
                     "AND votes.resolution = s.resolution AND votes.country = s.country "
-                    "AND (votes.vote <> s.vote OR votes.source_code IS NULL "
-                    "OR votes.source_code <> s.source_code)"
+                    "AND (votes.vote <> s.vote OR votes.source_code IS NULL)"
                 ),
                 params,
             ).rowcount
@@ -213,12 +216,17 @@ def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
         yield items[i : i + size]
 
 
-def write_resolutions(session: Session, states: list[ResolutionState], source: str) -> Counts:
+def write_resolutions(
+    session: Session,
+    states: list[ResolutionState],
+    source: str,
+    take_over: Collection[str] = (),
+) -> Counts:
     """Insert new resolutions, update this source's own ones, only fill gaps in others'.
 
     A resolution created by another source (the curated `data/resolutions.yaml`, say) keeps
     its source, title, date and treaty; the import fills its empty totals, tallies, meeting
-    and draft.
+    and draft. Resolutions in `take_over` become this source's whatever they were.
     """
     table = Table(models.Resolution.__tablename__, models.Base.metadata)
     conn = session.connection()
@@ -234,7 +242,7 @@ def write_resolutions(session: Session, states: list[ResolutionState], source: s
             new_rows.append(wanted)
             counts.inserted += 1
             continue
-        if old["source"] == source:
+        if old["source"] == source or state.symbol in take_over:
             changes = {k: v for k, v in wanted.items() if old[k] != v}
         else:
             changes = {k: wanted[k] for k in FILLABLE if old[k] is None and wanted[k] is not None}
@@ -271,9 +279,8 @@ def _resolution_row(state: ResolutionState, source: str) -> dict[str, Any]:
     }
 
 
-def write_source(session: Session, file: str, checksum: str, rows: int) -> models.Source:
-    """Create or update the dataset's Source with the file just read; `session.dirty` tells."""
-    wanted: dict[str, Any] = {
+def _source_fields(file: str, checksum: str, rows: int) -> dict[str, Any]:
+    return {
         "title": f"UN General Assembly voting data (UN Digital Library), file {file}",
         "publisher": PUBLISHER,
         "kind": SourceKind.un_data,
@@ -283,14 +290,24 @@ def write_source(session: Session, file: str, checksum: str, rows: int) -> model
         "checksum": checksum,
         "row_count": rows,
     }
+
+
+def ensure_source(session: Session, file: str, checksum: str, rows: int) -> bool:
+    """Create the dataset's Source (describing this file) if it is missing; whether it was."""
     source = session.get(models.Source, SOURCE_ID)
     if source is None:
-        source = models.Source(id=SOURCE_ID, **wanted)
-        session.add(source)
-    elif source.origin != "import":
+        fields = _source_fields(file, checksum, rows)
+        session.add(models.Source(id=SOURCE_ID, imported_at=datetime.now(UTC), **fields))
+        session.flush()
+        return True
+    if source.origin != "import":
         raise UndlError(f"source id {SOURCE_ID!r} is taken by a {source.origin} source")
-    else:
-        for key, value in wanted.items():
-            if getattr(source, key) != value:
-                setattr(source, key, value)
-    return source
+    return False
+
+
+def describe_source(session: Session, file: str, checksum: str, rows: int) -> None:
+    """The Source now describes `file`, the latest one that changed something."""
+    source = session.get_one(models.Source, SOURCE_ID)
+    for key, value in _source_fields(file, checksum, rows).items():
+        setattr(source, key, value)
+    source.imported_at = datetime.now(UTC)

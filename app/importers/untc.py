@@ -17,6 +17,7 @@ from app.config import Settings
 from app.errors import NotFoundError
 from app.importers.sync import Counts, upsert
 from app.importers.untc_page import Page, UntcPageError, read_page
+from app.names import fold
 from app.queries.countries import resolve_country
 from app.vocab import SourceKind
 
@@ -78,13 +79,17 @@ def source_id(untc_number: str) -> str:
 
 
 def import_pages(
-    session: Session, pages: list[Page], retrieved_on: date | None = None
+    session: Session,
+    pages: list[Page],
+    retrieved_on: date | None = None,
+    actor: str | None = "import untc",
 ) -> list[PageReport]:
     """Write the pages' actions (no commit); on a problem raise UntcPageError, having written
     nothing: every page is checked before the first write.
 
     Only actions of each page's own imported source are inserted, updated or deleted; actions
-    of any other source (curated ones in particular) are never touched.
+    of any other source (curated ones in particular) are never touched. A change is logged
+    as one import by `actor` and bumps the data version (with `actor` None, the caller does).
     """
     seen: dict[str, str] = {}
     for page in pages:
@@ -93,15 +98,17 @@ def import_pages(
                 f"{page.file}: same treaty ({page.untc_number}) as {seen[page.untc_number]}"
             )
         seen[page.untc_number] = page.file
-    prepared = [_prepare(session, page) for page in pages]
+    query = select(models.CountryName.folded, models.CountryName.country_iso3)
+    names: dict[str, str] = {row.folded: row.country_iso3 for row in session.execute(query)}
+    prepared = [_prepare(session, page, names) for page in pages]
     reports = [_write_page(session, *item, retrieved_on) for item in prepared]
-    if any(r.changed for r in reports):
-        history.record_import(session, "import untc", _summary(reports))
+    if actor is not None and any(r.changed for r in reports):
+        history.record_import(session, actor, summary(reports))
         dataversion.bump(session)
     return reports
 
 
-def _summary(reports: list[PageReport]) -> dict[str, Any]:
+def summary(reports: list[PageReport]) -> dict[str, Any]:
     """What the history keeps of an import: each page's file, checksum and counts."""
     return {
         "importer": "untc",
@@ -119,7 +126,9 @@ def _summary(reports: list[PageReport]) -> dict[str, Any]:
     }
 
 
-def _prepare(session: Session, page: Page) -> tuple[Page, models.Treaty, dict[str, dict[str, Any]]]:
+def _prepare(
+    session: Session, page: Page, names: dict[str, str]
+) -> tuple[Page, models.Treaty, dict[str, dict[str, Any]]]:
     """Every check that can fail, before anything is written."""
     treaty = session.scalars(
         select(models.Treaty).where(models.Treaty.untc_number == page.untc_number)
@@ -127,7 +136,7 @@ def _prepare(session: Session, page: Page) -> tuple[Page, models.Treaty, dict[st
     if treaty is None:
         raise UntcPageError(f"{page.file}: UNTC number {page.untc_number} is not a known treaty")
     sid = source_id(page.untc_number)
-    rows = _action_rows(session, page, treaty.slug, sid)
+    rows = _action_rows(session, page, treaty.slug, sid, names)
     taken = session.scalars(
         select(models.TreatyAction.id).where(
             models.TreatyAction.id.in_(list(rows)), models.TreatyAction.source != sid
@@ -150,23 +159,31 @@ def _write_page(
 ) -> PageReport:
     sid = source_id(page.untc_number)
     report = PageReport(page, treaty.slug, sid)
+    report.source_changed = write_source(session, page, retrieved_on)
+    _sync_actions(session, sid, rows, report.actions)
+    if report.changed:
+        session.get_one(models.Source, sid).imported_at = datetime.now(UTC)
+        session.flush()
+    return report
+
+
+def write_source(session: Session, page: Page, retrieved_on: date | None = None) -> bool:
+    """Create or update the page's Source; whether anything changed."""
+    sid = source_id(page.untc_number)
     wanted = _source_fields(page, sid, retrieved_on)
     source = session.get(models.Source, sid)
+    changed = source is None
     if source is None:
-        source = models.Source(**wanted)
-        session.add(source)
-        report.source_changed = True
+        session.add(models.Source(**wanted, imported_at=datetime.now(UTC)))
     else:
         for key, value in wanted.items():
             if getattr(source, key) != value:
                 setattr(source, key, value)
-                report.source_changed = True
+                changed = True
+        if changed:
+            source.imported_at = datetime.now(UTC)
     session.flush()
-    _sync_actions(session, sid, rows, report.actions)
-    if report.changed:
-        source.imported_at = datetime.now(UTC)
-        session.flush()
-    return report
+    return changed
 
 
 def _source_fields(page: Page, sid: str, retrieved_on: date | None) -> dict[str, Any]:
@@ -186,11 +203,13 @@ def _source_fields(page: Page, sid: str, retrieved_on: date | None) -> dict[str,
     }
 
 
-def _action_rows(session: Session, page: Page, treaty: str, sid: str) -> dict[str, dict[str, Any]]:
+def _action_rows(
+    session: Session, page: Page, treaty: str, sid: str, names: dict[str, str]
+) -> dict[str, dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for who in page.participants:
         try:
-            iso3 = resolve_country(session, who.name).iso3
+            iso3 = names.get(fold(who.name)) or resolve_country(session, who.name).iso3
         except NotFoundError as exc:
             found = exc.extra.get("suggestions") or []
             close = ", ".join(f"{s['name']} ({s['iso3']})" for s in found) or "none"

@@ -262,6 +262,11 @@ def _read_cell(who: Participant, role: str, column: str, text: str, file: str) -
     who.actions.append(Action(kind, day.date()))
 
 
+def end_note(mark: str) -> str:
+    """The note an action read from an end note carries: the note's number, not its text."""
+    return f"UNTC end note {mark}"
+
+
 def _add_withdrawal(who: Participant, notes: dict[str, str], file: str) -> None:
     """A withdrawal's dates come from the participant's end note (never from the table)."""
     where = f"{file}: row {who.row} ({who.name})"
@@ -277,7 +282,7 @@ def _add_withdrawal(who: Participant, notes: dict[str, str], file: str) -> None:
             (ActionKind.withdrawal_effective, effective),
         ):
             day = datetime.strptime(found.group(1), "%d %B %Y").date()
-            who.actions.append(Action(kind, day, f"UNTC end note {mark}: {text}"))
+            who.actions.append(Action(kind, day, end_note(mark)))
         return
     if who.withdrawn:
         raise UntcPageError(

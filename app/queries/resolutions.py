@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from typing import Any
 
-from sqlalchemy import extract, select
+from sqlalchemy import case, extract, select
 from sqlalchemy.orm import Session
 
 from app import models
@@ -14,9 +15,10 @@ from app.errors import NotFoundError, ProblemError
 from app.paging import Window
 from app.queries.common import Citations, list_sources, pick
 from app.queries.treaties import actions_by_country, rule_of
+from app.queries.votes import others
 from app.schemas import ResolutionDetail, ResolutionOut, ResolutionVote, SourceOut, Tally
 from app.status import derive_status
-from app.vocab import StatusKind, VoteKind
+from app.vocab import SourceKind, StatusKind, VoteKind
 
 _SYMBOL = re.compile(r"^(?:A/RES/)?((?:ES-)?\d{1,3})/(\d{1,4})\s*([A-Z]{1,2})?$")
 
@@ -82,33 +84,37 @@ def list_resolutions(
 def resolution_detail(session: Session, resolution: models.Resolution) -> ResolutionDetail:
     """A resolution with official and counted totals and every vote with the voter's status."""
     vote = models.Vote
+    un_record = models.Source.kind == SourceKind.un_data
     rows = session.execute(
         select(vote.country, vote.vote, vote.source_code, vote.source, models.Country.name)
         .join(models.Country, models.Country.iso3 == vote.country)
+        .join(models.Source, models.Source.id == vote.source)
         .where(vote.resolution == resolution.symbol)
-        .order_by(vote.country, vote.source)
+        .order_by(vote.country, case((un_record, 0), else_=1), vote.source)
     ).all()
+    by_country: dict[str, list[Any]] = {}
+    for row in rows:  # the first row of each country is its UN record where there is one
+        by_country.setdefault(row.country, []).append(row)
     statuses: dict[str, StatusKind] = {}
-    sources = {resolution.source}
+    sources = {resolution.source} | {r.source for r in rows}
     if resolution.treaty is not None:
         treaty = session.get_one(models.Treaty, resolution.treaty)
         grouped, action_sources = actions_by_country(session, treaty.slug)
         rule = rule_of(treaty)
         on: date = resolution.date
-        statuses = {
-            c: derive_status(rule, grouped.get(c, []), on).status for c in {r.country for r in rows}
-        }
+        statuses = {c: derive_status(rule, grouped.get(c, []), on).status for c in by_country}
         sources |= action_sources | {treaty.source}
     votes = [
         ResolutionVote(
-            country=r.country,
-            name=r.name,
-            vote=r.vote,
-            source_code=r.source_code,
-            source=r.source,
-            status=statuses.get(r.country),
+            country=first.country,
+            name=first.name,
+            vote=first.vote,
+            source_code=first.source_code,
+            source=first.source,
+            status=statuses.get(first.country),
+            **others(rest, first.vote),
         )
-        for r in rows
+        for first, *rest in by_country.values()
     ]
     sources |= {v.source for v in votes}
     tally = _tally(votes)
@@ -125,18 +131,12 @@ def resolution_detail(session: Session, resolution: models.Resolution) -> Resolu
 
 
 def _tally(votes: list[ResolutionVote]) -> Tally:
-    """Counted totals, one vote per country: where sources disagree, the first source by id.
-
-    (The votes themselves, each with its source, are all listed.)
-    """
-    by_country: dict[str, VoteKind] = {}
-    for vote in votes:
-        by_country.setdefault(vote.country, vote.vote)
-    counts = Counter(by_country.values())
+    """Counted totals, one vote per country (the one listed: the UN record where there is one)."""
+    counts = Counter(vote.vote for vote in votes)
     return Tally(
         yes=counts[VoteKind.yes],
         no=counts[VoteKind.no],
         abstain=counts[VoteKind.abstain],
         non_voting=counts[VoteKind.non_voting],
-        members=len(by_country),
+        members=len(votes),
     )

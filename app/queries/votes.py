@@ -6,14 +6,14 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, case, exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app import models
 from app.paging import Window
 from app.queries.common import Citations
 from app.schemas import OtherVote, ResolutionRef, VoteOut
-from app.vocab import VoteKind
+from app.vocab import SourceKind, VoteKind
 
 
 def vote_filter(
@@ -35,21 +35,54 @@ def vote_filter(
     return stmt
 
 
+def _official_sources() -> Any:
+    """The ids of the sources that are UN records (kind `un_data`)."""
+    return select(models.Source.id).where(models.Source.kind == SourceKind.un_data)
+
+
+def primary_vote() -> ColumnElement[bool]:
+    """True for the one vote row shown for its (resolution, country): the UN record's where
+    it has one, else the first source by id; the others appear under it."""
+    other = aliased(models.Vote)
+    vote = models.Vote
+    official = _official_sources()
+
+    def rank(source: Any) -> Any:
+        return case((source.in_(official), 0), else_=1)
+
+    preferred = or_(
+        rank(other.source) < rank(vote.source),
+        and_(rank(other.source) == rank(vote.source), other.source < vote.source),
+    )
+    return ~exists().where(
+        other.resolution == vote.resolution, other.country == vote.country, preferred
+    )
+
+
 def _recorded(session: Session, votes: list[models.Vote]) -> dict[tuple[str, str], list[Any]]:
-    """Every source's vote for the (resolution, country) pairs of `votes`, in one query."""
+    """Every other source's vote for the (resolution, country) pairs of `votes`, in one query."""
     found: dict[tuple[str, str], list[Any]] = defaultdict(list)
     countries = {v.country for v in votes}
     resolutions = sorted({v.resolution for v in votes})
     if not votes:
         return found
+    shown = {(v.resolution, v.country): v.source for v in votes}
     rows = session.execute(
         select(models.Vote.resolution, models.Vote.country, models.Vote.source, models.Vote.vote)
         .where(models.Vote.country.in_(countries), models.Vote.resolution.in_(resolutions))
         .order_by(models.Vote.source)
     )
     for row in rows:
-        found[(row.resolution, row.country)].append(row)
+        key = (row.resolution, row.country)
+        if shown.get(key, row.source) != row.source:
+            found[key].append(row)
     return found
+
+
+def others(recorded: list[Any], vote: VoteKind) -> dict[str, list[OtherVote]]:
+    """The other sources' records of a vote: all of them, and those that differ."""
+    also = [OtherVote(source=o.source, vote=o.vote) for o in recorded]
+    return {"also_recorded": also, "conflicts": [o for o in also if o.vote != vote]}
 
 
 def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set[str]]:
@@ -63,15 +96,12 @@ def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set
             note=v.note,
             source=v.source,
             citations=cites.of("vote", v.record_id),
-            conflicts=[
-                OtherVote(source=o.source, vote=o.vote)
-                for o in recorded[(v.resolution, v.country)]
-                if o.vote != v.vote
-            ],
+            **others(recorded[(v.resolution, v.country)], v.vote),
         )
         for v in votes
     ]
     sources = {v.source for v in votes} | {v.resolution_obj.source for v in votes}
+    sources |= {o.source for key in recorded for o in recorded[key]}
     return out, sources
 
 
@@ -80,7 +110,7 @@ def country_votes(session: Session, iso3: str) -> tuple[list[VoteOut], set[str]]
     votes = session.scalars(
         select(models.Vote)
         .join(models.Resolution)
-        .where(models.Vote.country == iso3)
+        .where(models.Vote.country == iso3, primary_vote())
         .order_by(models.Resolution.date, models.Vote.resolution, models.Vote.source)
     ).all()
     return _out(session, list(votes))
@@ -94,7 +124,9 @@ def vote_history(
 ) -> tuple[list[VoteOut], str | None, set[str]]:
     """One page of a country's vote history, filtered."""
     stmt = vote_filter(
-        select(models.Vote).join(models.Resolution).where(models.Vote.country == iso3),
+        select(models.Vote)
+        .join(models.Resolution)
+        .where(models.Vote.country == iso3, primary_vote()),
         **filters,  # type: ignore[arg-type]
     )
     rows, cursor = window.select(

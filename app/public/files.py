@@ -1,0 +1,300 @@
+"""The public record's files in `data/public/`: one field list per file, written and read here.
+
+Facts only, in the project's own CSV form: the dated actions of every participant of the UN
+Treaty Collection status pages, and the UNGA record of the treaty resolutions (each
+resolution with its official totals, every member's recorded vote). `manifest.yaml` names the
+downloaded files they were written from, with their checksums.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from dataclasses import dataclass, field, fields
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from app.importers.yamlfile import DataFileError, Problem
+from app.vocab import ActionKind, VoteKind
+
+PUBLIC_DIR = "public"
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """One UNTC status page: its number, treaty, title, as-at date and the counts it prints."""
+
+    untc_number: str
+    treaty: str
+    title: str
+    status_as_at: date
+    printed_parties: int | None
+    printed_signatories: int | None
+    participants: int
+    checksum: str
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One dated action of one participant of a page (`end_note`: the UNTC end note number)."""
+
+    untc_number: str
+    row: int
+    participant: str
+    country: str
+    withdrawn: bool
+    action: ActionKind
+    date: date
+    end_note: str | None
+
+
+@dataclass(frozen=True)
+class ResolutionRow:
+    """One UNGA resolution voted on, with the official totals the UN record gives."""
+
+    symbol: str
+    session: int
+    date: date
+    treaty: str
+    title: str
+    meeting: str | None
+    draft: str | None
+    total_yes: int | None
+    total_no: int | None
+    total_abstain: int | None
+    total_non_voting: int | None
+    total_members: int | None
+
+
+@dataclass(frozen=True)
+class VoteRow:
+    """One member's recorded vote on one resolution, with the UN file's own code."""
+
+    symbol: str
+    country: str
+    vote: VoteKind
+    code: str
+
+
+@dataclass(frozen=True)
+class Download:
+    """A downloaded file the record was written from."""
+
+    file: str
+    sha256: str
+    bytes: int
+    rows: int
+
+
+@dataclass
+class Manifest:
+    """Where the record came from: the files, and the vote file's layout."""
+
+    untc_pages: list[Download] = field(default_factory=list)
+    undl_votes: Download | None = None
+    undl_layout: str | None = None
+
+
+@dataclass
+class PublicRecord:
+    """Every file of the public record, read and checked."""
+
+    manifest: Manifest
+    pages: list[PageRow]
+    actions: list[ActionRow]
+    resolutions: list[ResolutionRow]
+    votes: list[VoteRow]
+
+
+#: Each CSV file of the record and the row type it holds.
+FILES: dict[str, type[Any]] = {
+    "untc_pages.csv": PageRow,
+    "untc_actions.csv": ActionRow,
+    "unga_resolutions.csv": ResolutionRow,
+    "unga_votes.csv": VoteRow,
+}
+MANIFEST = "manifest.yaml"
+
+Row = TypeVar("Row")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "y" if value else ""
+    return str(value)
+
+
+def to_csv(rows: list[Any], kind: type[Any]) -> str:
+    """The rows as CSV text: a header of the field names, LF line ends, empty for None."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    names = [f.name for f in fields(kind)]
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([_cell(getattr(row, name)) for name in names])
+    return out.getvalue()
+
+
+def _flag(text: str) -> bool:
+    if text != "y":
+        raise ValueError(f"{text!r} is not 'y' or empty")
+    return True
+
+
+def _value(kind: Any, text: str) -> object:
+    """A cell read back as the field's type (raises ValueError with a readable message)."""
+    optional = " | None" in str(kind)
+    base = str(kind).replace(" | None", "")
+    if text == "":
+        if optional or base == "str":
+            return None if optional else text
+        if base == "bool":
+            return False
+        raise ValueError("is empty")
+    readers: dict[str, Any] = {
+        "str": str,
+        "int": int,
+        "date": date.fromisoformat,
+        "bool": _flag,
+        "ActionKind": ActionKind,
+        "VoteKind": VoteKind,
+    }
+    reader = readers[base]
+    if isinstance(reader, type) and issubclass(reader, StrEnum) and text not in set(reader):
+        raise ValueError(f"{text!r} is not one of {', '.join(reader)}")
+    return reader(text)
+
+
+def from_csv(path: Path, kind: type[Row]) -> list[Row]:
+    """Read a record file, checking the header and every cell; problems name line and column."""
+    names = [f.name for f in fields(kind)]  # type: ignore[arg-type]
+    types = {f.name: f.type for f in fields(kind)}  # type: ignore[arg-type]
+    problems: list[Problem] = []
+    rows: list[Row] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        if header != names:
+            message = f"header {header} is not the expected {names}"
+            raise DataFileError([Problem(str(path), 1, 1, None, None, message)])
+        for cells in reader:
+            line = reader.line_num
+            if len(cells) != len(names):
+                message = f"{len(cells)} cells where the header has {len(names)}"
+                problems.append(Problem(str(path), line, 1, None, None, message))
+                continue
+            values: dict[str, Any] = {}
+            for column, (name, text) in enumerate(zip(names, cells, strict=True), start=1):
+                try:
+                    values[name] = _value(types[name], text)
+                except ValueError as exc:
+                    message = f"{text!r} {exc}" if str(exc) == "is empty" else str(exc)
+                    problems.append(Problem(str(path), line, column, None, name, message))
+            if len(values) == len(names):
+                rows.append(kind(**values))
+    if problems:
+        raise DataFileError(problems)
+    return rows
+
+
+def write(out_dir: Path, record: PublicRecord) -> list[Path]:
+    """Write the record's files (only those whose content changes); return the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    texts = {
+        "untc_pages.csv": to_csv(record.pages, PageRow),
+        "untc_actions.csv": to_csv(record.actions, ActionRow),
+        "unga_resolutions.csv": to_csv(record.resolutions, ResolutionRow),
+        "unga_votes.csv": to_csv(record.votes, VoteRow),
+        MANIFEST: _manifest_text(record.manifest),
+    }
+    written = []
+    for name, text in texts.items():
+        path = out_dir / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+_MANIFEST_HEAD = """\
+# The public record: facts the project's own code derived from downloaded UN files.
+# Written by `python -m app export public-record FILE...`; do not edit by hand (export again).
+"""
+
+
+def _manifest_text(manifest: Manifest) -> str:
+    return _MANIFEST_HEAD + yaml.safe_dump(
+        dataclasses.asdict(manifest), sort_keys=False, allow_unicode=True
+    )
+
+
+def read(public_dir: Path) -> PublicRecord:
+    """Read and check every file of the record in `public_dir`."""
+    problems: list[Problem] = []
+    loaded: dict[str, list[Any]] = {}
+    for name, kind in FILES.items():
+        path = public_dir / name
+        if not path.is_file():
+            problems.append(Problem(str(path), None, None, None, None, "file is missing"))
+            continue
+        try:
+            loaded[name] = from_csv(path, kind)
+        except DataFileError as exc:
+            problems.extend(exc.problems)
+    manifest = _read_manifest(public_dir / MANIFEST, problems)
+    if problems:
+        raise DataFileError(problems)
+    record = PublicRecord(
+        manifest,
+        loaded["untc_pages.csv"],
+        loaded["untc_actions.csv"],
+        loaded["unga_resolutions.csv"],
+        loaded["unga_votes.csv"],
+    )
+    _check(public_dir, record)
+    return record
+
+
+def _read_manifest(path: Path, problems: list[Problem]) -> Manifest:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        votes = data.get("undl_votes")
+        return Manifest(
+            untc_pages=[Download(**d) for d in data.get("untc_pages") or []],
+            undl_votes=Download(**votes) if votes else None,
+            undl_layout=data.get("undl_layout"),
+        )
+    except (OSError, yaml.YAMLError, TypeError, AttributeError) as exc:
+        problems.append(Problem(str(path), None, None, None, None, f"unreadable manifest: {exc}"))
+        return Manifest()
+
+
+def _check(public_dir: Path, record: PublicRecord) -> None:
+    """Cross-file checks: actions name a page, votes a resolution, one vote per member."""
+    problems: list[Problem] = []
+    pages = {p.untc_number for p in record.pages}
+    symbols = {r.symbol for r in record.resolutions}
+    where = str(public_dir / "untc_actions.csv")
+    for line, action in enumerate(record.actions, start=2):
+        if action.untc_number not in pages:
+            message = f"page {action.untc_number!r} is not in untc_pages.csv"
+            problems.append(Problem(where, line, 1, None, "untc_number", message))
+    where = str(public_dir / "unga_votes.csv")
+    seen: set[tuple[str, str]] = set()
+    for line, vote in enumerate(record.votes, start=2):
+        if vote.symbol not in symbols:
+            message = f"resolution {vote.symbol!r} is not in unga_resolutions.csv"
+            problems.append(Problem(where, line, 1, None, "symbol", message))
+        if (vote.symbol, vote.country) in seen:
+            message = f"second vote of {vote.country} on {vote.symbol}"
+            problems.append(Problem(where, line, 2, None, "country", message))
+        seen.add((vote.symbol, vote.country))
+    if problems:
+        raise DataFileError(problems)

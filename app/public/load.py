@@ -1,0 +1,176 @@
+"""Load `data/` whole: the curated records and the public record, in one transaction.
+
+The public record goes through the importers' own write paths (the UNTC pages' actions under
+`untc-status-…`, the votes under `undl-ga-voting`), so loading it and importing the files it
+was written from store the same rows, and either after the other writes nothing. A stored
+UNTC page newer than the record's (a later `sync untc`) is kept.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Container
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app import history, models
+from app.importers import curated, undl, untc
+from app.importers.sync import SyncReport
+from app.importers.undl_read import KINDS, ResolutionState
+from app.importers.undl_write import SOURCE_ID, VoteStage, ensure_source
+from app.importers.untc_page import Action, Page, Participant, end_note
+from app.importers.yamlfile import Problem
+from app.public import files
+from app.public.files import PublicRecord
+
+
+def _pages(record: PublicRecord, where: str) -> list[Page]:
+    """The status pages as the UNTC importer reads them."""
+    by_page: dict[str, dict[int, Participant]] = defaultdict(dict)
+    for a in record.actions:
+        who = by_page[a.untc_number].setdefault(a.row, Participant(a.row, a.participant, []))
+        who.withdrawn = who.withdrawn or a.withdrawn
+        note = end_note(a.end_note) if a.end_note else None
+        who.actions.append(Action(a.action, a.date, note))
+    return [
+        Page(
+            file=where,
+            checksum=p.checksum,
+            untc_number=p.untc_number,
+            title=p.title,
+            status_as_at=p.status_as_at,
+            printed_parties=p.printed_parties,
+            printed_signatories=p.printed_signatories,
+            participants=list(by_page[p.untc_number].values()),
+        )
+        for p in record.pages
+    ]
+
+
+def _states(record: PublicRecord) -> list[ResolutionState]:
+    """The resolutions as the vote importer reads them, with their votes counted."""
+    counted: dict[str, Counter[str]] = defaultdict(Counter)
+    for v in record.votes:
+        counted[v.symbol][v.vote] += 1
+    states = []
+    for r in record.resolutions:
+        totals = (r.total_yes, r.total_no, r.total_abstain, r.total_non_voting, r.total_members)
+        counts = [counted[r.symbol][k] for k in KINDS]
+        state = ResolutionState(r.symbol, (), 0, r.session, r.date, r.title, r.treaty, r.meeting,
+                                r.draft, totals, True, counts)  # fmt: skip
+        states.append(state)
+    return states
+
+
+@dataclass
+class PublicLoad:
+    """The public record, read and checked, and what loading it did."""
+
+    record: PublicRecord
+    directory: Path
+    pages: list[Page]
+    changed: bool = False
+    kept_newer: list[str] = field(default_factory=list)
+    untc: list[untc.PageReport] = field(default_factory=list)
+    undl: undl.UndlReport | None = None
+
+    @classmethod
+    def read(cls, directory: Path) -> PublicLoad:
+        """Read `directory` (raises DataFileError naming file, line and column)."""
+        record = files.read(directory)
+        return cls(record, directory, _pages(record, str(directory / "untc_actions.csv")))
+
+    @property
+    def source_ids(self) -> list[str]:
+        """The sources the record's facts come from."""
+        return [untc.source_id(p.untc_number) for p in self.record.pages] + [SOURCE_ID]
+
+    @property
+    def symbols(self) -> set[str]:
+        """The resolutions the record holds."""
+        return {r.symbol for r in self.record.resolutions}
+
+    def problems(self, known: curated.Known) -> list[Problem]:
+        """References to countries and treaties that do not exist."""
+        out: list[Problem] = []
+        checks: list[tuple[str, list[Any], str, Container[str]]] = [
+            ("untc_pages.csv", self.record.pages, "treaty", known.treaties),
+            ("untc_actions.csv", self.record.actions, "country", known.countries),
+            ("unga_resolutions.csv", self.record.resolutions, "treaty", known.treaties),
+            ("unga_votes.csv", self.record.votes, "country", known.countries),
+        ]
+        for name, rows, attr, valid in checks:
+            for line, row in enumerate(rows, start=2):
+                value = getattr(row, attr)
+                if value not in valid:
+                    column = [f.name for f in fields(row)].index(attr) + 1
+                    where = str(self.directory / name)
+                    out.append(
+                        Problem(where, line, column, None, attr, f"unknown {attr} {value!r}")
+                    )
+        return out
+
+    def _fresh(self, session: Session) -> list[Page]:
+        """Pages not older than the stored ones."""
+        fresh = []
+        for page in self.pages:
+            stored = session.get(models.Source, untc.source_id(page.untc_number))
+            newer = stored.status_as_at if stored is not None else None
+            if newer is not None and newer > page.status_as_at:
+                self.kept_newer.append(f"{page.untc_number} (stored {newer})")
+                continue
+            fresh.append(page)
+        return fresh
+
+    def write_sources(self, session: Session) -> None:
+        """The pages' sources and the vote dataset's (before the treaties that cite them)."""
+        for page in self._fresh(session):
+            self.changed |= untc.write_source(session, page)
+        votes = self.record.manifest.undl_votes
+        if votes is not None:
+            self.changed |= ensure_source(session, votes.file, votes.sha256, votes.rows)
+
+    def write_records(self, session: Session) -> None:
+        """The pages' treaty actions and the resolutions with their votes."""
+        self.untc = untc.import_pages(session, self._fresh(session), actor=None)
+        votes = self.record.manifest.undl_votes
+        summary: dict[str, Any] = {"importer": "public-record", "untc": untc.summary(self.untc)}
+        if votes is not None:
+            report = self.undl = undl.UndlReport(votes.file, self.record.manifest.undl_layout or "")
+            report.rows = votes.rows
+            report.resolutions_in_file = len(self.record.resolutions)
+            stage = VoteStage(session, SOURCE_ID)
+            stage.add([(v.symbol, v.country, v.vote.value, v.code) for v in self.record.votes])
+            options = {"public_record": True}
+            states = _states(self.record)
+            undl.write_checked(
+                session, report, stage, states, votes.sha256, options, None, self.symbols
+            )
+            summary["undl"] = undl.summary(report, votes.sha256, options)
+        if any(r.changed for r in self.untc) or (self.undl is not None and self.undl.changed):
+            self.changed = True
+        if self.changed:
+            history.record_import(session, "load", summary)
+
+    def lines(self) -> list[str]:
+        """What the load did to the public record, for the command line."""
+        out = [r.summary() for r in self.untc]
+        out += [f"UNTC page kept, the stored one is newer: {k}" for k in self.kept_newer]
+        if self.undl is not None:
+            res, votes = self.undl.resolutions, self.undl.votes
+            out.append(
+                f"UNGA votes: resolutions {res.inserted} inserted {res.updated} updated "
+                f"{res.unchanged} unchanged; votes {votes.inserted} inserted {votes.updated} "
+                f"updated {votes.unchanged} unchanged"
+            )
+        return out
+
+
+def load(session: Session, data_dir: Path) -> SyncReport:
+    """Validate and write everything under `data_dir` (the caller commits)."""
+    directory = data_dir / files.PUBLIC_DIR
+    public = PublicLoad.read(directory) if directory.is_dir() else None
+    return curated.load(session, data_dir, public)
