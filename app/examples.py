@@ -235,6 +235,7 @@ PROFILE: dict[str, Any] = {
     "treaties": [TREATY_STATUS],
     "positions": [],
     "votes": [VOTE],
+    "votes_url": "/v1/countries/KGZ/votes",
     "stockpiles": [STOCKPILE],
     "practices": [PRACTICE],
     "sources": [SOURCE],

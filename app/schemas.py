@@ -478,7 +478,13 @@ class Profile(Schema):
     as_of: date
     treaties: list[TreatyStatusOut]
     positions: list[PositionOut] = Field(description="Positions not tied to one treaty.")
-    votes: list[VoteOut]
+    votes: list[VoteOut] = Field(
+        description="UNGA votes on the resolutions tied to a treaty, oldest first; "
+        "votes on every other subject are at `votes_url`."
+    )
+    votes_url: str = Field(
+        description="Path of the country's whole vote history, every subject, paginated."
+    )
     stockpiles: list[StockpileOut]
     practices: list[PracticeOut]
     sources: list[SourceOut] = Field(description="Every source the facts above come from.")

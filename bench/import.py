@@ -1,6 +1,6 @@
 """Benchmark: `python -m app import undl --all` against `sqlite-utils insert --csv`.
 
-Imports ../shared/refdata/undl/ga_voting_1946-2026.csv.gz (382,135 votes) into a fresh SQLite
+Imports ../shared/refdata/undl/ga_voting_1946-2026.csv.gz (848,241 votes) into a fresh SQLite
 database (from the decompressed .csv that sqlite-utils reads, and from the .csv.gz) and into a
 scratch PostgreSQL database (created and dropped here), and times sqlite-utils on the same,
 decompressed, file. Each run is a separate process, timed wall-clock
@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "refdata" / "undl" / "ga_voting_1946-2026.csv.gz"
-ROWS = 382_135
+ROWS = 848_241
 BIN = Path(sys.executable).parent
 
 

@@ -4,7 +4,7 @@
                          [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Builds a fresh PostgreSQL database (`bench_soak`), loads data/, imports the UN Treaty
-Collection pages and all 382,135 UN General Assembly votes from ../shared/refdata, serves the
+Collection pages and all 848,241 UN General Assembly votes from ../shared/refdata, serves the
 API with one uvicorn worker per core and drives it with wrk: status lookups for every UN
 member, vote histories, CSV exports, full-text searches and ETag revalidations
 (If-None-Match). Prints requests/s, p50/p99, errors, and the servers' memory (RSS) at the
@@ -117,7 +117,7 @@ def main() -> None:
     url = fresh_database(args.pg, "bench_soak")
     env = {**os.environ, "DATABASE_URL": url, "RATE_LIMIT_SEARCH": "0", "LOG_LEVEL": "WARNING"}
     python = sys.executable
-    print("loading data/, the UNTC pages and 382,135 votes into PostgreSQL …", flush=True)
+    print("loading data/, the UNTC pages and 848,241 votes into PostgreSQL …", flush=True)
     sh(python, "-m", "app", "migrate", env=env)
     sh(python, "-m", "app", "load", env=env)
     sh(python, "-m", "app", "import", "untc", *PAGES, env=env)

@@ -131,9 +131,16 @@ def client(settings: Settings, session: Session) -> Iterator[TestClient]:
 @pytest.fixture
 def scratch_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """An empty database of the same engine, dropped after the test."""
+    with scratch_database(database_url, tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def scratch_database(database_url: str, folder: Path) -> Iterator[str]:
+    """An empty database of the engine of `database_url` (SQLite: in `folder`), then dropped."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        yield f"sqlite:///{folder / 'scratch.db'}"
         return
     name = f"scratch_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")

@@ -340,6 +340,12 @@ def test_symbols_are_normalised(raw: str, symbol: str) -> None:
          "Anti-personnel Mines and on Their Destruction", "mbt"),
         ("Implementation of the Convention on the Prohibition of the Use, Stockpilling, "
          "Production and Transfer of Anti-personnal Mines", "mbt"),
+        ("Implementation of the convention to the Prohibition of the Use, Stockpilling, "
+         "Production and Transfer of Anti-personnel Mines and on Their Destruction: resolution / "
+         "adopted by the General Assembly", "mbt"),
+        ("A/71/251 98p - Implementation of the Convention on the Prohibition of the Use, "
+         "Stockpiling, Production and Transfer of Anti-Personnel Mines and on Their Destruction. "
+         "- LANDMINES--TREATIES (1997)", "mbt"),
         ("An international agreement to ban anti-personnel landmines", "mbt"),
         ("Banning anti-personnel landmines", "mbt"),
         (CCM, "ccm"),
@@ -347,6 +353,7 @@ def test_symbols_are_normalised(raw: str, symbol: str) -> None:
          "Which May Be Deemed to Be Excessively Injurious or to Have Indiscriminate Effects",
          "ccw"),
         ("Assistance in mine action", None),
+        ("A/80/400 101b - Assistance in mine action", None),
         ("Countering the threat posed by improvised explosive devices", None),
     ],
 )  # fmt: skip

@@ -162,7 +162,10 @@ def _ask_the_questions(base: str) -> None:
     assert {v["source"] for v in usa} == {"undl-ga-voting"}
     chn = httpx.get(f"{base}/countries/CHN/votes?treaty=ccm&limit=1000").json()["data"]
     assert [(v["resolution"]["symbol"], v["vote"]) for v in chn] == [
-        *((f"A/RES/{s}", "abstain") for s in ("70/54", "71/45", "72/54", "73/54", "74/62", "75/62")),
+        *(
+            (f"A/RES/{s}", "abstain")
+            for s in ("70/54", "71/45", "72/54", "73/54", "74/62", "75/62")
+        ),
         *((f"A/RES/{s}", "yes") for s in ("76/47", "77/79", "78/32", "79/58", "80/52")),
     ]
     res = httpx.get(f"{base}/resolutions/73/61").json()

@@ -198,11 +198,14 @@ def check_text(raw: str, limit: int) -> str | None:
     return text or None
 
 
+#: A report symbol and agenda item some titles start with ("A/71/251 98p - Implementation …").
+TITLE_PREFIX = re.compile(r"^a \d+ \d+ \d+[a-z]* ")
+
 #: Treaty slug → patterns over the folded title of the resolutions that concern it.
 TITLE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "mbt": (
         re.compile(
-            r"^(implementation of the )?convention on the prohibition of the use "
+            r"^(implementation of the )?convention (on|to) the prohibition of the use "
             r"stockpil+ing production and transfer of anti ?personn[ae]l mines"
         ),
         re.compile(r"^an international agreement to ban anti ?personnel land ?mines"),
@@ -220,7 +223,7 @@ TITLE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
 
 def treaty_of(title: str) -> str | None:
     """The treaty a resolution is about, recognised by its title; None for any other text."""
-    folded = fold(title)
+    folded = TITLE_PREFIX.sub("", fold(title))
     for slug, patterns in TITLE_PATTERNS.items():
         if any(p.match(folded) for p in patterns):
             return slug

@@ -106,8 +106,8 @@ def all_treaties(session: Session) -> Sequence[models.Treaty]:
     return session.scalars(select(models.Treaty).order_by(models.Treaty.slug)).all()
 
 
-def get_profile(session: Session, country: models.Country, as_of: date) -> Profile:
-    """Everything known about one country, with every fact's citations inline."""
+def get_profile(session: Session, country: models.Country, as_of: date, votes_url: str) -> Profile:
+    """Everything known about one country, its treaty-linked votes, every citation inline."""
     from app.queries.votes import country_votes
 
     records = CountryRecords(session, country.iso3)
@@ -122,6 +122,7 @@ def get_profile(session: Session, country: models.Country, as_of: date) -> Profi
             records.out(PositionOut, "position", p) for p in records.positions if p.treaty is None
         ],
         votes=votes,
+        votes_url=votes_url,
         stockpiles=records.stockpiles_out(),
         practices=records.practices_out(),
         sources=list_sources(session, source_ids),

@@ -106,11 +106,11 @@ def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set
 
 
 def country_votes(session: Session, iso3: str) -> tuple[list[VoteOut], set[str]]:
-    """Every vote of a country in date order, with the sources behind them."""
+    """A country's votes on treaty-linked resolutions in date order, with their sources."""
     votes = session.scalars(
         select(models.Vote)
         .join(models.Resolution)
-        .where(models.Vote.country == iso3, primary_vote())
+        .where(models.Vote.country == iso3, models.Resolution.treaty.is_not(None), primary_vote())
         .order_by(models.Resolution.date, models.Vote.resolution, models.Vote.source)
     ).all()
     return _out(session, list(votes))

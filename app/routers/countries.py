@@ -96,10 +96,17 @@ def get_country(country: CountryKey, session: DbSession) -> Response:
 
 
 @router.get("/{country}/profile", response_model=Profile)
-def get_profile(country: CountryKey, session: DbSession, as_of: AsOf = None) -> Response:
-    """Everything known about one country, citations inline (the dashboard call)."""
+def get_profile(
+    request: Request, country: CountryKey, session: DbSession, as_of: AsOf = None
+) -> Response:
+    """Everything known about one country, citations inline (the dashboard call).
+
+    Its `votes` are the votes on resolutions tied to a treaty; every vote of the country, on
+    every subject, is at `votes_url` (`/v1/countries/{country}/votes`).
+    """
     found = countries.resolve_country(session, country)
-    return respond.one(profile.get_profile(session, found, as_of or date.today()))
+    votes_url = request.app.url_path_for("list_votes", country=found.iso3)
+    return respond.one(profile.get_profile(session, found, as_of or date.today(), votes_url))
 
 
 @router.get("/{country}/treaties", response_model=Page[TreatyStatusDetail])

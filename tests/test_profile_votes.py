@@ -1,0 +1,141 @@
+"""The profile carries the votes on treaty-linked resolutions; every vote stays at /votes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.importers.undl import import_votes
+from app.importers.undl_write import SOURCE_ID
+from app.main import create_app
+from tests.conftest import scratch_database, shared_path
+from tests.test_cli import run
+from tests.undl_files import csv_2026, write
+
+MINE = "monitor-kgz-mine-ban-policy-2019"
+CLUSTER = "monitor-kgz-cluster-munition-ban-policy"
+
+
+def listed(votes: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    return [(v["resolution"]["symbol"], v["source"], v["vote"]) for v in votes]
+
+
+def every_vote(client: TestClient, url: str) -> list[dict[str, Any]]:
+    """Every page of a vote history."""
+    votes: list[dict[str, Any]] = []
+    next_url: str | None = f"{url}?limit=1000"
+    while next_url:
+        response = client.get(next_url)
+        assert response.status_code == 200, response.text
+        votes += response.json()["data"]
+        next_url = response.json()["next"]
+    return votes
+
+
+def test_profile_lists_the_treaty_votes_and_votes_lists_them_all(
+    client: TestClient, session: Session, tmp_path: Path
+) -> None:
+    # A/RES/77/63 is about the Mine Ban Treaty, 77/79 the CCM, 77/80 ("Assistance in mine
+    # action") no treaty; --all keeps it.
+    import_votes(session, str(write(tmp_path / "votes.csv", csv_2026())), keep_all=True)
+
+    rus = client.get("/v1/countries/RUS/profile").json()
+    assert listed(rus["votes"]) == [
+        ("A/RES/77/63", SOURCE_ID, "abstain"),
+        ("A/RES/77/79", SOURCE_ID, "no"),
+    ]
+    assert rus["votes_url"] == "/v1/countries/RUS/votes"
+    assert listed(every_vote(client, rus["votes_url"])) == [
+        ("A/RES/77/63", SOURCE_ID, "abstain"),
+        ("A/RES/77/79", SOURCE_ID, "no"),
+        ("A/RES/77/80", SOURCE_ID, "yes"),
+    ]
+
+    kgz = client.get("/v1/countries/KGZ/profile").json()
+    curated = [
+        ("A/RES/70/54", CLUSTER, "abstain"),
+        ("A/RES/71/45", CLUSTER, "yes"),
+        ("A/RES/72/54", CLUSTER, "yes"),
+        ("A/RES/73/54", CLUSTER, "yes"),
+        ("A/RES/73/61", MINE, "yes"),
+        ("A/RES/74/62", CLUSTER, "yes"),
+        ("A/RES/75/62", CLUSTER, "yes"),
+        ("A/RES/76/47", CLUSTER, "yes"),
+    ]
+    treaty_votes = [("A/RES/77/63", SOURCE_ID, "yes"), ("A/RES/77/79", SOURCE_ID, "yes")]
+    assert listed(kgz["votes"]) == curated + treaty_votes
+    assert kgz["votes_url"] == "/v1/countries/KGZ/votes"
+    assert listed(every_vote(client, kgz["votes_url"])) == [
+        *curated,
+        *treaty_votes,
+        ("A/RES/77/80", SOURCE_ID, "yes"),
+    ]
+
+
+def test_openapi_says_where_every_vote_is(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/v1/countries/{country}/profile"]["get"]
+    assert operation["description"] == (
+        "Everything known about one country, citations inline (the dashboard call).\n\n"
+        "Its `votes` are the votes on resolutions tied to a treaty; every vote of the country, "
+        "on\nevery subject, is at `votes_url` (`/v1/countries/{country}/votes`)."
+    )
+    fields = spec["components"]["schemas"]["Profile"]["properties"]
+    assert fields["votes_url"]["description"] == (
+        "Path of the country's whole vote history, every subject, paginated."
+    )
+
+
+@pytest.fixture(scope="module")
+def whole_file(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A scratch database holding data/ and the whole UN vote file (imported with --all)."""
+    big = shared_path("refdata", "undl", "ga_voting_1946-2026.csv.gz")
+    with scratch_database(database_url, tmp_path_factory.mktemp("whole")) as url:
+        for step in (["migrate"], ["load"], ["import", "undl", "--all", str(big)]):
+            done = run(url, *step)
+            assert done.returncode == 0, done.stderr
+        yield url
+
+
+@pytest.fixture(scope="module")
+def whole_client(whole_file: str) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url=whole_file))) as client:
+        yield client
+
+
+#: The countries with the most votes in the file (CAN, USA, FRA), CHN, and KGZ, whose curated
+#: records make the largest profile: (votes in the file, on treaty-linked resolutions, curated).
+BIGGEST = {
+    "CAN": (5551, 43, 0),
+    "USA": (5536, 43, 0),
+    "FRA": (5498, 43, 0),
+    "CHN": (4672, 42, 0),
+    "KGZ": (2300, 41, 8),
+}
+
+
+@pytest.mark.parametrize("iso3", sorted(BIGGEST))
+def test_profiles_stay_small_with_the_whole_vote_file(whole_client: TestClient, iso3: str) -> None:
+    _, treaty_linked, curated = BIGGEST[iso3]
+    response = whole_client.get(f"/v1/countries/{iso3}/profile")
+    assert response.status_code == 200
+    assert len(response.content) <= 150_000
+    votes = response.json()["votes"]
+    assert all(v["resolution"]["treaty"] is not None for v in votes)
+    imported = [v for v in votes if v["source"] == SOURCE_ID]
+    assert (len(imported), len(votes) - len(imported)) == (treaty_linked, curated)
+
+
+@pytest.mark.parametrize("iso3", ["CAN", "KGZ"])
+def test_the_vote_history_keeps_every_vote_of_the_file(whole_client: TestClient, iso3: str) -> None:
+    in_file, treaty_linked, curated = BIGGEST[iso3]
+    votes = every_vote(whole_client, f"/v1/countries/{iso3}/votes")
+    imported = [v for v in votes if v["source"] == SOURCE_ID]
+    assert (len(imported), len(votes) - len(imported)) == (in_file, curated)
+    assert sum(v["resolution"]["treaty"] is not None for v in imported) == treaty_linked
