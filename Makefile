@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
-# Real public data imported by `make run` when ../shared is beside the project (not committed).
+# Downloaded UN files the public record (data/public/) is written from by `make public-record`.
 REFDATA ?= ../shared/refdata
 UNTC_PAGES := $(wildcard $(REFDATA)/raw/untc_status_2026-02-03/*.html.gz)
 UNDL_VOTES := $(wildcard $(REFDATA)/undl/ga_voting_mine_cluster.csv)
 
-.PHONY: run test lint dockerlint check migrate load import-public bench-read bench-import clean
+.PHONY: run test lint dockerlint check migrate load public-record bench-read bench-import clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,15 +25,10 @@ migrate: venv
 load: migrate
 	$(BIN)/python -m app load
 
-import-public: load
-ifneq ($(UNTC_PAGES),)
-	$(BIN)/python -m app import untc $(UNTC_PAGES)
-endif
-ifneq ($(UNDL_VOTES),)
-	$(BIN)/python -m app import undl $(UNDL_VOTES)
-endif
+public-record: venv
+	$(BIN)/python -m app export public-record $(UNTC_PAGES) $(UNDL_VOTES)
 
-run: import-public
+run: load
 	$(BIN)/python -m app serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 bench-read: venv
