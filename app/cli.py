@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.config import PROJECT_ROOT, Settings
+from app.config import Settings
 
 #: `python -m app import NAME`: each module offers add_arguments(parser) and run(settings, args).
 IMPORTERS: dict[str, str] = {"undl": "app.importers.undl", "untc": "app.importers.untc"}
@@ -32,21 +32,11 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def alembic_config(database_url: str | None = None) -> object:
-    """The Alembic config of this project, optionally pointed at another database."""
-    from alembic.config import Config
-
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
-    if database_url:
-        cfg.set_main_option("sqlalchemy.url", database_url)
-    return cfg
-
-
 def migrate(settings: Settings) -> int:
     """Upgrade the database schema to the newest migration."""
     from alembic import command
 
-    from app.db import make_engine
+    from app.db import alembic_config, make_engine
 
     engine = make_engine(settings)
     cfg = alembic_config()

@@ -12,7 +12,17 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Settings
+from app.config import PROJECT_ROOT, Settings
+
+
+def alembic_config(database_url: str | None = None) -> object:
+    """The Alembic config of this project, optionally pointed at another database."""
+    from alembic.config import Config
+
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    if database_url:
+        cfg.set_main_option("sqlalchemy.url", database_url)
+    return cfg
 
 
 def make_engine(settings: Settings) -> Engine:

@@ -126,6 +126,6 @@ def schema_head() -> str | None:
     """The newest migration, which a ready database must be at."""
     from alembic.script import ScriptDirectory
 
-    from app.cli import alembic_config
+    from app.db import alembic_config
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()  # type: ignore[arg-type]

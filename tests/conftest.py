@@ -22,9 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app import dataversion
-from app.cli import alembic_config
 from app.config import PROJECT_ROOT, Settings
-from app.db import get_session, make_engine
+from app.db import alembic_config, get_session, make_engine
 from app.main import create_app
 from app.public.load import load
 

@@ -81,7 +81,8 @@ class PublicLoad:
     def read(cls, directory: Path) -> PublicLoad:
         """Read `directory` (raises DataFileError naming file, line and column)."""
         record = files.read(directory)
-        return cls(record, directory, _pages(record, str(directory / "untc_actions.csv")))
+        where = f"{directory.parent.name}/{directory.name}/untc_actions.csv"
+        return cls(record, directory, _pages(record, where))
 
     @property
     def source_ids(self) -> list[str]:
