@@ -401,6 +401,24 @@ class OtherVote(Schema):
     vote: VoteKind
 
 
+#: One row per member: the UN record where there is one, the other sources' records under it.
+AlsoRecorded = Annotated[
+    list[OtherVote],
+    Field(
+        default_factory=list,
+        description="Other sources recording this country's vote on the resolution (the row "
+        "itself shows the UN record where there is one; each member is listed once).",
+    ),
+]
+Conflicts = Annotated[
+    list[OtherVote],
+    Field(
+        default_factory=list,
+        description="Those of `also_recorded` that record a different vote.",
+    ),
+]
+
+
 class VoteOut(Schema):
     """A vote with its resolution, citations, and any source that records it differently."""
 
@@ -412,15 +430,8 @@ class VoteOut(Schema):
     note: str | None
     source: str
     citations: list[Citation]
-    also_recorded: list[OtherVote] = Field(
-        default_factory=list,
-        description="Other sources recording this country's vote on the resolution (the row "
-        "itself shows the UN record where there is one).",
-    )
-    conflicts: list[OtherVote] = Field(
-        default_factory=list,
-        description="Those of `also_recorded` that record a different vote.",
-    )
+    also_recorded: AlsoRecorded
+    conflicts: Conflicts
 
 
 class CountryFile(Schema):
@@ -574,15 +585,8 @@ class ResolutionVote(Schema):
     status: StatusKind | None = Field(
         None, description="Status toward the resolution's treaty on the vote date."
     )
-    also_recorded: list[OtherVote] = Field(
-        default_factory=list,
-        description="Other sources recording this vote (the row shows the UN record where "
-        "there is one; each member is listed once).",
-    )
-    conflicts: list[OtherVote] = Field(
-        default_factory=list,
-        description="Those of `also_recorded` that record a different vote.",
-    )
+    also_recorded: AlsoRecorded
+    conflicts: Conflicts
 
 
 class ResolutionDetail(ResolutionOut):
