@@ -60,6 +60,9 @@ def test_signatory_then_ratification_changes_status_on_entry_into_force() -> Non
         "entry_into_force_on": date(2000, 8, 1),
         "withdrawal_notified_on": None,
         "withdrawal_effective_on": None,
+        "record_as_at": None,
+        "as_known_on": None,
+        "beyond_record": False,
     }
 
 
@@ -124,6 +127,9 @@ def test_a_date_before_the_treaty_exists_is_not_party() -> None:
         "entry_into_force_on": None,
         "withdrawal_notified_on": None,
         "withdrawal_effective_on": None,
+        "record_as_at": None,
+        "as_known_on": None,
+        "beyond_record": False,
     }
 
 
