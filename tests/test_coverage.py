@@ -178,6 +178,9 @@ def test_openapi_says_what_empty_coverage_means(client: TestClient) -> None:
     for name in ("TreatyCoverage", "CountryCoverage"):
         for prop in schemas[name]["properties"].values():
             assert "An empty list means no source here covers it" in prop["description"]
+    for path in ("/v1/countries/{country}/stockpiles", "/v1/countries/{country}/practices"):
+        content = spec["paths"][path]["get"]["responses"]["200"]["content"]
+        assert sorted(content) == ["application/json", "text/csv"]
     assert (
         "later actions may be missing"
         in schemas["Status"]["properties"]["as_known_on"]["description"]
