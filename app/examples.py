@@ -36,6 +36,22 @@ SOURCE: dict[str, Any] = {
     "imported_at": None,
     "citation_count": 11,
 }
+MINE_COVERAGE: dict[str, Any] = {
+    "id": MINE,
+    "title": "Kyrgyzstan: Mine Ban Policy",
+    "publisher": "Landmine and Cluster Munition Monitor",
+    "kind": "monitor_profile",
+    "published_on": None,
+    "last_updated": "2019-12-18",
+    "retrieved_on": None,
+}
+CLUSTER_COVERAGE: dict[str, Any] = {
+    **MINE_COVERAGE,
+    "id": "monitor-kgz-cluster-munition-ban-policy",
+    "title": "Kyrgyzstan: Cluster Munition Ban Policy",
+    "last_updated": None,
+}
+KGZ_COVERAGE = [CLUSTER_COVERAGE, MINE_COVERAGE]
 STATUS: dict[str, Any] = {
     "status": "signatory",
     "as_of": "2000-07-31",
@@ -45,6 +61,9 @@ STATUS: dict[str, Any] = {
     "entry_into_force_on": "2000-08-01",
     "withdrawal_notified_on": None,
     "withdrawal_effective_on": None,
+    "record_as_at": "2026-02-03",
+    "as_known_on": None,
+    "beyond_record": False,
 }
 NOT_PARTY: dict[str, Any] = {
     **STATUS,
@@ -54,6 +73,7 @@ NOT_PARTY: dict[str, Any] = {
     "joined_on": None,
     "join_method": None,
     "entry_into_force_on": None,
+    "record_as_at": None,
 }
 COUNTRY: dict[str, Any] = {
     "iso3": "KGZ",
@@ -105,6 +125,11 @@ TREATY_STATUS: dict[str, Any] = {
     "statements": [STATEMENT],
     "participations": [],
     "positions": [],
+    "coverage": {
+        "statements": KGZ_COVERAGE,
+        "participations": KGZ_COVERAGE,
+        "positions": KGZ_COVERAGE,
+    },
 }
 TREATY_STATUS_DETAIL: dict[str, Any] = {**TREATY_STATUS, "country": "KGZ", "sources": [SOURCE]}
 RESOLUTION: dict[str, Any] = {
@@ -239,4 +264,9 @@ PROFILE: dict[str, Any] = {
     "stockpiles": [STOCKPILE],
     "practices": [PRACTICE],
     "sources": [SOURCE],
+    "coverage": {
+        **TREATY_STATUS["coverage"],
+        "stockpiles": KGZ_COVERAGE,
+        "practices": KGZ_COVERAGE,
+    },
 }

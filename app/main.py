@@ -117,7 +117,8 @@ def document(route: APIRoute) -> None:
         if methods & {"PUT", "PATCH", "DELETE"}:
             statuses += [412, 428]
         route.responses = {**errors.problem_responses(*statuses), **route.responses}
-    if getattr(route.response_model, "__pydantic_generic_metadata__", {}).get("origin") is Page:
+    origin = getattr(route.response_model, "__pydantic_generic_metadata__", {}).get("origin")
+    if isinstance(origin, type) and issubclass(origin, Page):
         csv = {"schema": {"type": "string", "description": "CSV: the same fields, flattened"}}
         route.responses[200] = {"content": {"text/csv": csv}}
 

@@ -13,7 +13,7 @@ from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.errors import ProblemError
-from app.schemas import SourceOut
+from app.schemas import COVERAGE_MEANING, CoverageSource, SourceOut
 
 T = TypeVar("T")
 Key = tuple[Any, ...]
@@ -27,6 +27,12 @@ class Page(BaseModel, Generic[T]):
     sources: list[SourceOut] = Field(
         default_factory=list, description="Every source the facts on this page come from."
     )
+
+
+class CoveredPage(Page[T], Generic[T]):
+    """A page of curated records about a country, with the sources consulted for them."""
+
+    coverage: list[CoverageSource] = Field(default_factory=list, description=COVERAGE_MEANING)
 
 
 def encode_cursor(key: Key) -> str:

@@ -12,8 +12,8 @@ from pydantic import BaseModel
 
 from app import csvout
 from app.errors import ProblemError
-from app.paging import Page, Window
-from app.schemas import SourceOut
+from app.paging import CoveredPage, Page, Window
+from app.schemas import CoverageSource, SourceOut
 
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8"
@@ -60,13 +60,23 @@ def page(
     items: Sequence[BaseModel],
     next_cursor: str | None,
     sources: list[SourceOut] | None = None,
+    coverage: list[CoverageSource] | None = None,
 ) -> Response:
-    """One page of a list as JSON (with `next` and sources) or streamed CSV; `Link` header."""
+    """One page of a list as JSON (with `next` and sources) or streamed CSV; `Link` header.
+
+    Given `coverage` (a list of curated records about a country), the JSON body carries it.
+    """
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
     if wants_csv(request, params.format):
         return StreamingResponse(csvout.stream(schema, items), media_type=CSV, headers=headers)
-    body = Page[schema](data=list(items), next=next_url, sources=sources or [])  # type: ignore[valid-type]
+    body: Page[Any]
+    if coverage is None:
+        body = Page[schema](data=list(items), next=next_url, sources=sources or [])  # type: ignore[valid-type]
+    else:
+        body = CoveredPage[schema](  # type: ignore[valid-type]
+            data=list(items), next=next_url, sources=sources or [], coverage=coverage
+        )
     return Response(body.model_dump_json(), media_type=JSON, headers=headers)
 
 

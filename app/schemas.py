@@ -8,7 +8,7 @@ is what the API returns.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -98,6 +98,31 @@ class SourceFile(SourceFields):
     """A source in a data file: the document and its footnotes."""
 
     citations: list[CitationFields] = Field(default_factory=list)
+
+
+class CoverageSource(Schema):
+    """A source consulted for a country and a kind of record, with its dates."""
+
+    id: str
+    title: str
+    publisher: str
+    kind: SourceKind
+    published_on: PartialDate | None = None
+    last_updated: date | None = None
+    retrieved_on: date | None = None
+
+
+#: What `coverage` means, said once for every list that carries it.
+COVERAGE_MEANING = (
+    "The sources consulted for this country and this kind of record: every source about the "
+    "country (e.g. its Monitor country profile), and every source of such a record about it. "
+    "An empty list means no source here covers it, not that the country has none."
+)
+
+
+def coverage_field(kind: str) -> Any:
+    """A `coverage` list field of one kind of record, with the documented meaning."""
+    return Field(default_factory=list, description=f"Sources for {kind}. {COVERAGE_MEANING}")
 
 
 class SourceOut(SourceFields):
@@ -465,6 +490,44 @@ class Status(Schema):
     entry_into_force_on: date | None = None
     withdrawal_notified_on: date | None = None
     withdrawal_effective_on: date | None = None
+    record_as_at: date | None = Field(
+        None,
+        description=(
+            "The latest date the record behind this status is known up to: the latest "
+            '"status as at" date of the sources of the actions (UN Treaty Collection status '
+            "pages), or, for a source without one, its last-updated or published date (the "
+            "first day of a partial date). Null when no dated record backs the status."
+        ),
+    )
+    as_known_on: date | None = Field(
+        None,
+        description=(
+            "Set when `as_of` is after `record_as_at` (to that date): the status as known on "
+            "that date; later actions may be missing."
+        ),
+    )
+    beyond_record: bool = Field(
+        False,
+        description=(
+            "True when `as_of` is after `record_as_at`: the status is the one known on "
+            "`as_known_on`; later actions may be missing."
+        ),
+    )
+
+
+class TreatyCoverage(Schema):
+    """The sources consulted for a country, per list of curated records about a treaty."""
+
+    statements: list[CoverageSource] = coverage_field("status statements")
+    participations: list[CoverageSource] = coverage_field("participations")
+    positions: list[CoverageSource] = coverage_field("positions")
+
+
+class CountryCoverage(TreatyCoverage):
+    """The sources consulted for a country, per kind of curated record."""
+
+    stockpiles: list[CoverageSource] = coverage_field("stockpiles")
+    practices: list[CoverageSource] = coverage_field("practices")
 
 
 class TreatyStatusOut(Schema):
@@ -478,6 +541,12 @@ class TreatyStatusOut(Schema):
     statements: list[StatusStatementOut]
     participations: list[ParticipationOut]
     positions: list[PositionOut]
+    coverage: TreatyCoverage = Field(
+        description=(
+            "Per list above (statements, participations, positions), the sources consulted "
+            f"for this country. {COVERAGE_MEANING}"
+        )
+    )
 
 
 class Profile(Schema):
@@ -499,6 +568,9 @@ class Profile(Schema):
     stockpiles: list[StockpileOut]
     practices: list[PracticeOut]
     sources: list[SourceOut] = Field(description="Every source the facts above come from.")
+    coverage: CountryCoverage = Field(
+        description=f"Per kind of curated record, the sources consulted. {COVERAGE_MEANING}"
+    )
 
 
 # --- data file shapes -----------------------------------------------------------------------

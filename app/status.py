@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -20,6 +20,19 @@ class ActionLike(Protocol):
 
     @property
     def date(self) -> date: ...
+
+
+class SourcedAction(ActionLike, Protocol):
+    """An action with the dates of its source, which say how far the record goes."""
+
+    @property
+    def status_as_at(self) -> date | None: ...
+
+    @property
+    def last_updated(self) -> date | None: ...
+
+    @property
+    def published_on(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -60,13 +73,47 @@ def entry_into_force(
     return own
 
 
-def derive_status(rule: TreatyRule, actions: Iterable[ActionLike], on: date) -> Status:
+def source_as_at(
+    status_as_at: date | None, last_updated: date | None, published_on: str | None
+) -> date | None:
+    """The date a source's record is known up to.
+
+    A status page's "status as at" date; otherwise the later of its last-updated and
+    published dates (a partial published date counts from its first day).
+    """
+    if status_as_at is not None:
+        return status_as_at
+    dates = [last_updated] if last_updated else []
+    if published_on:
+        year, month, day = [*map(int, published_on.split("-")), 1, 1][:3]
+        dates.append(date(year, month, day))
+    return max(dates, default=None)
+
+
+def record_as_at(actions: Iterable[SourcedAction]) -> date | None:
+    """The latest date the sources of these actions are known up to (None if none is dated)."""
+    dates = {source_as_at(a.status_as_at, a.last_updated, a.published_on) for a in actions}
+    return max((d for d in dates if d is not None), default=None)
+
+
+def status_on(rule: TreatyRule, actions: Sequence[SourcedAction], on: date) -> Status:
+    """A state's status on `on`, flagged when `on` is beyond the record its actions come from."""
+    return derive_status(rule, actions, on, record_as_at(actions))
+
+
+def derive_status(
+    rule: TreatyRule, actions: Iterable[ActionLike], on: date, known_to: date | None = None
+) -> Status:
     """A state's status toward a treaty on `on`, from the actions dated on or before it.
 
     Status changes on entry into force, not on deposit: between deposit and entry into force
     a state stays signatory (or not party if it never signed). A later instrument after an
     effective withdrawal starts a new membership once it enters into force; the withdrawal
     dates shown are then those of the last withdrawal.
+
+    `known_to` is the date the record of the actions is known up to: when `on` is after it,
+    the status is the one known on that date (`beyond_record`), as later actions may be
+    missing.
     """
     signed = joined = in_force = notified = left = None
     method: ActionKind | None = None
@@ -83,6 +130,7 @@ def derive_status(rule: TreatyRule, actions: Iterable[ActionLike], on: date) -> 
             notified = act.date
         elif kind is ActionKind.withdrawal_effective:
             left = act.date
+    beyond = known_to is not None and on > known_to
     return Status(
         status=_classify(on, signed, joined, in_force, notified, left),
         as_of=on,
@@ -92,6 +140,9 @@ def derive_status(rule: TreatyRule, actions: Iterable[ActionLike], on: date) -> 
         entry_into_force_on=in_force,
         withdrawal_notified_on=notified,
         withdrawal_effective_on=left,
+        record_as_at=known_to,
+        as_known_on=known_to if beyond else None,
+        beyond_record=beyond,
     )
 
 

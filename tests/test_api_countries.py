@@ -102,9 +102,10 @@ def test_country_list_csv_has_the_schema_columns(client: TestClient) -> None:
     assert lines[0] == (
         "iso3,iso2,numeric,name,official_name,un_member,un_observer,historical,status.status,"
         "status.as_of,status.signed_on,status.joined_on,status.join_method,"
-        "status.entry_into_force_on,status.withdrawal_notified_on,status.withdrawal_effective_on"
+        "status.entry_into_force_on,status.withdrawal_notified_on,status.withdrawal_effective_on,"
+        "status.record_as_at,status.as_known_on,status.beyond_record"
     )
-    assert lines[1] == "KGZ,KG,417,Kyrgyzstan,Kyrgyz Republic,true,false,false,,,,,,,,"
+    assert lines[1] == "KGZ,KG,417,Kyrgyzstan,Kyrgyz Republic,true,false,false" + "," * 11
 
 
 def test_signatory_before_entry_into_force_then_state_party(
@@ -124,6 +125,9 @@ def test_signatory_before_entry_into_force_then_state_party(
         "entry_into_force_on": "2000-08-01",
         "withdrawal_notified_on": None,
         "withdrawal_effective_on": None,
+        "record_as_at": "2026-02-03",
+        "as_known_on": None,
+        "beyond_record": False,
     }
     assert after["status"]["status"] == "state_party"
     assert [(a["action"], a["date"]) for a in after["actions"]] == [

@@ -141,6 +141,9 @@ def test_members_filtered_by_status(client: TestClient) -> None:
         "entry_into_force_on": "2013-06-01",
         "withdrawal_notified_on": "2025-08-20",
         "withdrawal_effective_on": None,
+        "record_as_at": "2026-02-03",
+        "as_known_on": None,
+        "beyond_record": False,
     }
     later = client.get(
         "/v1/treaties/mbt/members", params={"status": "withdrawn", "as_of": "2026-02-20"}
@@ -171,7 +174,11 @@ def test_member_csv_is_the_json_fields(client: TestClient) -> None:
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(response.text.splitlines()))
     assert list(rows[0]) == list(json_rows["data"][0])
-    expected = [{k: "" if v is None else str(v) for k, v in r.items()} for r in json_rows["data"]]
+    cell = {None: "", False: "false", True: "true"}
+    expected = [
+        {k: cell[v] if v in (None, False, True) else str(v) for k, v in r.items()}
+        for r in json_rows["data"]
+    ]
     assert rows == expected
     assert (
         response.headers["link"]

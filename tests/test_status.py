@@ -11,11 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import models
-from app.status import TreatyRule, add_months, derive_status, entry_into_force
+from app.status import (
+    TreatyRule,
+    add_months,
+    derive_status,
+    entry_into_force,
+    source_as_at,
+    status_on,
+)
 from app.vocab import ActionKind, EifRule, StatusKind
 from tests.conftest import shared_path
 from tests.realdata import UNTC_SLUGS
 
+Day = date | None
 MBT = TreatyRule(EifRule.first_day_sixth_month, date(1999, 3, 1), date(1997, 12, 3))
 CCW = TreatyRule(EifRule.six_months_after, date(1983, 12, 2), date(1981, 4, 10))
 
@@ -60,6 +68,9 @@ def test_signatory_then_ratification_changes_status_on_entry_into_force() -> Non
         "entry_into_force_on": date(2000, 8, 1),
         "withdrawal_notified_on": None,
         "withdrawal_effective_on": None,
+        "record_as_at": None,
+        "as_known_on": None,
+        "beyond_record": False,
     }
 
 
@@ -124,6 +135,9 @@ def test_a_date_before_the_treaty_exists_is_not_party() -> None:
         "entry_into_force_on": None,
         "withdrawal_notified_on": None,
         "withdrawal_effective_on": None,
+        "record_as_at": None,
+        "as_known_on": None,
+        "beyond_record": False,
     }
 
 
@@ -212,3 +226,51 @@ def test_counts_match_untc(session: Session, slug: str, parties: int, signatorie
     assert len(deposited) == parties
     remaining = [s for s in statuses if s.status is not StatusKind.withdrawn]
     assert sum(s.signed_on is not None for s in remaining) == signatories
+
+
+@pytest.mark.parametrize(
+    ("status_as_at", "last_updated", "published_on", "expected"),
+    [
+        (date(2026, 2, 3), date(2026, 5, 1), "2026-04", date(2026, 2, 3)),  # the page's date wins
+        (None, date(2019, 12, 18), None, date(2019, 12, 18)),
+        (None, date(2019, 12, 18), "2020-03", date(2020, 3, 1)),  # the later one
+        (None, None, "2021", date(2021, 1, 1)),  # a partial date from its first day
+        (None, None, "2021-12-05", date(2021, 12, 5)),
+        (None, None, None, None),
+    ],
+)
+def test_the_date_a_source_is_known_up_to(
+    status_as_at: date | None, last_updated: date | None, published_on: str | None, expected: date
+) -> None:
+    assert source_as_at(status_as_at, last_updated, published_on) == expected
+
+
+@dataclass(frozen=True)
+class SourcedAct(Act):
+    """An action with the dates of its source."""
+
+    status_as_at: Day
+    last_updated: Day = None
+    published_on: str | None = None
+
+
+def test_a_status_beyond_the_latest_record_is_flagged() -> None:
+    actions = [
+        SourcedAct(ActionKind.signature, date(1998, 9, 8), None, published_on="2010"),
+        SourcedAct(ActionKind.ratification, date(2000, 2, 29), date(2026, 2, 3)),
+    ]
+    within = status_on(MBT, actions, date(2026, 2, 3))
+    assert (within.record_as_at, within.as_known_on, within.beyond_record) == (
+        date(2026, 2, 3),
+        None,
+        False,
+    )
+    beyond = status_on(MBT, actions, date(2026, 2, 4))
+    assert (beyond.status, beyond.record_as_at, beyond.as_known_on, beyond.beyond_record) == (
+        StatusKind.state_party,
+        date(2026, 2, 3),
+        date(2026, 2, 3),
+        True,
+    )
+    bare = status_on(MBT, [], date(2030, 1, 1))
+    assert (bare.record_as_at, bare.as_known_on, bare.beyond_record) == (None, None, False)

@@ -15,7 +15,7 @@ from app.paging import Window
 from app.queries.common import list_sources, pick
 from app.queries.treaties import actions_by_country, rule_of
 from app.schemas import CountryDetail, CountryListItem, CountryOut, SourceOut
-from app.status import derive_status
+from app.status import status_on
 from app.vocab import StatusKind
 
 MEMBERSHIP_SOURCE = "un-member-states"
@@ -114,7 +114,7 @@ def list_countries(
     rule = rule_of(treaty)
     items = []
     for country in session.scalars(stmt):
-        status = derive_status(rule, actions.get(country.iso3, []), as_of)
+        status = status_on(rule, actions.get(country.iso3, []), as_of)
         if statuses and status.status not in statuses:
             continue
         items.append(CountryListItem.model_validate(pick(CountryListItem, country, status=status)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -12,9 +13,11 @@ from sqlalchemy.orm import Session, selectinload
 from app import models
 from app.queries.common import Citations, list_sources, pick, records_of
 from app.queries.countries import country_out
-from app.queries.treaties import rule_of
+from app.queries.coverage import country_coverage
+from app.queries.treaties import rule_of, sourced_actions
 from app.schemas import (
     CostFields,
+    CountryCoverage,
     ParticipationOut,
     PositionOut,
     PracticeOut,
@@ -22,17 +25,26 @@ from app.schemas import (
     StatusStatementOut,
     StockpileOut,
     TreatyActionOut,
+    TreatyCoverage,
     TreatyRef,
     TreatyStatusOut,
 )
-from app.status import derive_status
+from app.status import status_on
 
 
 class CountryRecords:
     """Every curated record about one country, fetched once, with their citations."""
 
     def __init__(self, session: Session, iso3: str) -> None:
-        self.actions = records_of(session, models.TreatyAction, iso3)
+        self.session, self.iso3 = session, iso3
+        action = models.TreatyAction
+        self.actions = session.execute(
+            sourced_actions(
+                *(getattr(action, f) for f in TreatyActionOut.model_fields if f != "citations")
+            )
+            .where(action.country == iso3)
+            .order_by(action.id)
+        ).all()
         self.statements = records_of(session, models.StatusStatement, iso3)
         self.participations = sorted(
             records_of(session, models.Participation, iso3), key=lambda p: (p.year, p.id)
@@ -65,12 +77,18 @@ class CountryRecords:
         """Ids of the sources of every record."""
         return {r.source for _, rows in self.keyed for r in rows}
 
+    @cached_property
+    def coverage(self) -> CountryCoverage:
+        """The sources consulted for the country, per kind of record."""
+        return country_coverage(self.session, self.iso3)
+
     def treaty_status(self, treaty: models.Treaty, as_of: date) -> TreatyStatusOut:
         """Status toward one treaty on `as_of` and everything behind it."""
         mine = [a for a in self.actions if a.treaty == treaty.slug]
         return TreatyStatusOut(
             treaty=TreatyRef(slug=treaty.slug, short_name=treaty.short_name),
-            status=derive_status(rule_of(treaty), mine, as_of),
+            status=status_on(rule_of(treaty), mine, as_of),
+            coverage=TreatyCoverage.model_validate(self.coverage, from_attributes=True),
             actions=[self.out(TreatyActionOut, "treaty_action", a) for a in mine],
             statements=[
                 self.out(StatusStatementOut, "status_statement", s)
@@ -126,4 +144,5 @@ def get_profile(session: Session, country: models.Country, as_of: date, votes_ur
         stockpiles=records.stockpiles_out(),
         practices=records.practices_out(),
         sources=list_sources(session, source_ids),
+        coverage=records.coverage,
     )

@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, select
+from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from app import models
 from app.errors import NotFoundError
 from app.names import fold
 from app.queries.common import list_sources
 from app.schemas import Member, SourceOut, TimelinePoint, Treaty
-from app.status import TreatyRule, derive_status
+from app.status import TreatyRule, derive_status, status_on
 from app.vocab import StatusKind
 
 
@@ -65,13 +65,21 @@ def list_treaties(session: Session) -> tuple[list[Treaty], list[SourceOut]]:
     return [treaty_out(t) for t in ordered], list_sources(session, {t.source for t in rows})
 
 
+def sourced_actions(*columns: QueryableAttribute[Any]) -> Select[Any]:
+    """Columns of treaty actions with the dates of their sources, which `status_on` reads."""
+    source = models.Source
+    return select(*columns, source.status_as_at, source.last_updated, source.published_on).join(
+        source, source.id == models.TreatyAction.source
+    )
+
+
 def actions_by_country(session: Session, treaty: str) -> tuple[dict[str, list[Any]], set[str]]:
-    """All actions toward a treaty (light rows), grouped by country, and their sources."""
+    """All actions toward a treaty (light rows with source dates), by country, and their sources."""
     grouped: dict[str, list[Any]] = defaultdict(list)
     sources: set[str] = set()
     action = models.TreatyAction
     rows = session.execute(
-        select(action.country, action.action, action.date, action.source).where(
+        sourced_actions(action.country, action.action, action.date, action.source).where(
             action.treaty == treaty
         )
     )
@@ -94,7 +102,7 @@ def members(
     ).all()
     rows = []
     for iso3, name in countries:
-        status = derive_status(rule, grouped.get(iso3, []), as_of)
+        status = status_on(rule, grouped.get(iso3, []), as_of)
         if statuses and status.status not in statuses:
             continue
         rows.append(Member(country=iso3, name=name, **status.model_dump()))

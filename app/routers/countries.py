@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app import respond
-from app.paging import Page
+from app.paging import CoveredPage, Page
 from app.queries import countries, profile, sources, treaties, votes
 from app.queries.common import list_sources
 from app.routers.params import (
@@ -174,26 +174,30 @@ def list_votes(
     return respond.page(request, listing, VoteOut, items, cursor, list_sources(session, used))
 
 
-@router.get("/{country}/stockpiles", response_model=Page[StockpileOut])
+@router.get("/{country}/stockpiles", response_model=CoveredPage[StockpileOut])
 def list_stockpiles(
     request: Request, country: CountryKey, session: DbSession, listing: Listing
 ) -> Response:
-    """A country's stockpiles as each source reports them, with costs and citations."""
+    """A country's stockpiles as each source reports them, with costs, citations and coverage."""
     records = profile.CountryRecords(session, countries.resolve_country(session, country).iso3)
     items, cursor = listing.window(str).slice(records.stockpiles_out(), lambda s: (s.id,))
     used = list_sources(session, {s.source for s in items})
-    return respond.page(request, listing, StockpileOut, items, cursor, used)
+    return respond.page(
+        request, listing, StockpileOut, items, cursor, used, records.coverage.stockpiles
+    )
 
 
-@router.get("/{country}/practices", response_model=Page[PracticeOut])
+@router.get("/{country}/practices", response_model=CoveredPage[PracticeOut])
 def list_practices(
     request: Request, country: CountryKey, session: DbSession, listing: Listing
 ) -> Response:
-    """A country's use, production, transfer and export findings."""
+    """A country's use, production, transfer and export findings, with coverage."""
     records = profile.CountryRecords(session, countries.resolve_country(session, country).iso3)
     items, cursor = listing.window(str).slice(records.practices_out(), lambda p: (p.id,))
     used = list_sources(session, {p.source for p in items})
-    return respond.page(request, listing, PracticeOut, items, cursor, used)
+    return respond.page(
+        request, listing, PracticeOut, items, cursor, used, records.coverage.practices
+    )
 
 
 @router.get("/{country}/citations", response_model=Page[Citation])
