@@ -292,6 +292,12 @@ def _source_fields(file: str, checksum: str, rows: int) -> dict[str, Any]:
     }
 
 
+def describes(session: Session, file: str) -> bool:
+    """Whether the dataset's Source is missing or describes a file of this name."""
+    source = session.get(models.Source, SOURCE_ID)
+    return source is None or source.title == _source_fields(file, "", 0)["title"]
+
+
 def ensure_source(session: Session, file: str, checksum: str, rows: int) -> bool:
     """Create the dataset's Source (describing this file) if it is missing; whether it was."""
     source = session.get(models.Source, SOURCE_ID)

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import history, models
 from app.importers import curated, undl, untc
 from app.importers.sync import SyncReport
 from app.importers.undl_read import KINDS, ResolutionState
-from app.importers.undl_write import SOURCE_ID, VoteStage, ensure_source
+from app.importers.undl_write import SOURCE_ID, VoteStage, describes, ensure_source
 from app.importers.untc_page import Action, Page, Participant, end_note
 from app.importers.yamlfile import Problem
 from app.public import files
@@ -76,6 +77,7 @@ class PublicLoad:
     kept_newer: list[str] = field(default_factory=list)
     untc: list[untc.PageReport] = field(default_factory=list)
     undl: undl.UndlReport | None = None
+    kept_imported: int = 0
 
     @classmethod
     def read(cls, directory: Path) -> PublicLoad:
@@ -140,21 +142,39 @@ class PublicLoad:
         votes = self.record.manifest.undl_votes
         summary: dict[str, Any] = {"importer": "public-record", "untc": untc.summary(self.untc)}
         if votes is not None:
-            report = self.undl = undl.UndlReport(votes.file, self.record.manifest.undl_layout or "")
-            report.rows = votes.rows
-            report.resolutions_in_file = len(self.record.resolutions)
-            stage = VoteStage(session, SOURCE_ID)
-            stage.add([(v.symbol, v.country, v.vote.value, v.code) for v in self.record.votes])
-            options = {"public_record": True}
-            states = _states(self.record)
-            undl.write_checked(
-                session, report, stage, states, votes.sha256, options, None, self.symbols
-            )
-            summary["undl"] = undl.summary(report, votes.sha256, options)
+            summary["undl"] = self._write_votes(session, votes)
         if any(r.changed for r in self.untc) or (self.undl is not None and self.undl.changed):
             self.changed = True
         if self.changed:
             history.record_import(session, "load", summary)
+
+    def _write_votes(self, session: Session, votes: files.Download) -> dict[str, Any]:
+        """The resolutions and their votes; after an import of another file (the whole UN
+        record, a newer download) only the resolutions it does not hold, so that a load never
+        undoes an import and a restart writes nothing."""
+        states, rows = _states(self.record), self.record.votes
+        if not describes(session, votes.file):
+            held = set(
+                session.scalars(
+                    select(models.Resolution.symbol).where(
+                        models.Resolution.source == SOURCE_ID,
+                        models.Resolution.symbol.in_(sorted(self.symbols)),
+                    )
+                )
+            )
+            self.kept_imported = len(held)
+            states = [s for s in states if s.symbol not in held]
+            rows = [v for v in rows if v.symbol not in held]
+        report = self.undl = undl.UndlReport(votes.file, self.record.manifest.undl_layout or "")
+        report.rows = votes.rows
+        report.resolutions_in_file = len(self.record.resolutions)
+        stage = VoteStage(session, SOURCE_ID)
+        stage.add([(v.symbol, v.country, v.vote.value, v.code) for v in rows])
+        options = {"public_record": True}
+        undl.write_checked(
+            session, report, stage, states, votes.sha256, options, None, self.symbols
+        )
+        return undl.summary(report, votes.sha256, options)
 
     def lines(self) -> list[str]:
         """What the load did to the public record, for the command line."""
@@ -167,6 +187,8 @@ class PublicLoad:
                 f"{res.unchanged} unchanged; votes {votes.inserted} inserted {votes.updated} "
                 f"updated {votes.unchanged} unchanged"
             )
+        if self.kept_imported:
+            out.append(f"UNGA votes: {self.kept_imported} resolutions kept as last imported")
         return out
 
 
