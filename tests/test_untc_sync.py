@@ -15,8 +15,9 @@ from app import models
 from app.config import Settings
 from app.db import make_engine
 from app.importers import untc_sync
+from app.importers.fetch import SyncError, download
 from app.importers.untc import PAGE_URL
-from app.importers.untc_sync import SyncError, download, sync
+from app.importers.untc_sync import sync
 from tests.conftest import prepare
 from tests.test_untc import page_html, table_counts
 
@@ -148,7 +149,7 @@ def scratch_engine(scratch_url: str) -> Iterator[Engine]:
 def test_sync_offline_is_a_clear_error_and_writes_nothing(
     scratch_engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.importers.untc_sync.time.sleep", Sleeps())
+    monkeypatch.setattr("app.importers.fetch.time.sleep", Sleeps())
     settings = Settings(database_url=scratch_engine.url.render_as_string(hide_password=False))
     with Session(scratch_engine) as session:
         before = table_counts(session)
