@@ -15,7 +15,7 @@ from app.config import PROJECT_ROOT, Settings
 #: `python -m app import NAME`: each module offers add_arguments(parser) and run(settings, args).
 IMPORTERS: dict[str, str] = {"undl": "app.importers.undl", "untc": "app.importers.untc"}
 #: `python -m app sync NAME`: download a live source and import it (same module interface).
-SYNCERS: dict[str, str] = {"untc": "app.importers.untc_sync"}
+SYNCERS: dict[str, str] = {"undl": "app.importers.undl_sync", "untc": "app.importers.untc_sync"}
 #: Command groups, each a registry of modules.
 GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     "import": ("import a public data file", IMPORTERS),
