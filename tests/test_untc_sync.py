@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import httpx
@@ -13,12 +13,10 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.config import Settings
-from app.db import make_engine
 from app.importers import untc_sync
 from app.importers.fetch import SyncError, download
 from app.importers.untc import PAGE_URL
 from app.importers.untc_sync import sync
-from tests.conftest import prepare
 from tests.test_untc import page_html, table_counts
 
 FILES = {
@@ -135,15 +133,6 @@ def test_a_page_that_is_not_a_status_page_writes_nothing(session: Session) -> No
     with pytest.raises(Exception, match="no UNTC number"):
         sync(session, httpx.MockTransport(maintenance), sleep=Sleeps())
     assert table_counts(session) == before
-
-
-@pytest.fixture
-def scratch_engine(scratch_url: str) -> Iterator[Engine]:
-    """A fresh database with the curated data loaded, for the command's own transaction."""
-    engine = make_engine(Settings(database_url=scratch_url))
-    prepare(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_sync_offline_is_a_clear_error_and_writes_nothing(
