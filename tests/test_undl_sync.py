@@ -35,6 +35,7 @@ class Site:
         self.body = body
         self.failures: list[tuple[int, str | None]] = []
         self.requests: list[str] = []
+        self.cut = 0  # answers that stop half-way through the body
 
 
 @pytest.fixture
@@ -52,6 +53,14 @@ def site() -> Iterator[tuple[Site, str]]:
                     self.send_header("Retry-After", retry_after)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+                return
+            if state.cut:
+                state.cut -= 1
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(state.body)))
+                self.end_headers()
+                self.wfile.write(state.body[: len(state.body) // 2])
+                self.close_connection = True
                 return
             if self.path != PATH:
                 self.send_error(404)
@@ -192,6 +201,17 @@ def test_backoff_doubles_and_honours_retry_after(site: tuple[Site, str], tmp_pat
     assert str(exc.value) == (
         f"cannot download {url} after 3 attempt(s): HTTP 504 (offline, or 127.0.0.1 unreachable?)"
     )
+
+
+def test_a_body_cut_off_is_downloaded_again(site: tuple[Site, str], tmp_path: Path) -> None:
+    state, url = site
+    state.cut = 1
+    sleeps: list[float] = []
+    with client("undl", 5.0) as http:
+        got = download_to(http, url, tmp_path / "votes.csv.gz", sleep=sleeps.append)
+    assert (len(state.requests), sleeps) == (2, [1.0])
+    assert got.path.read_bytes() == state.body
+    assert (got.size, got.sha256) == (len(state.body), hashlib.sha256(state.body).hexdigest())
 
 
 def test_a_404_fails_at_once_and_writes_nothing(
