@@ -248,6 +248,34 @@ def test_a_refused_connection_fails_and_writes_nothing(scratch_engine: Engine, t
     assert list(tmp.iterdir()) == []
 
 
+def test_an_unknown_treaty_fails_before_downloading(
+    site: tuple[Site, str], scratch_engine: Engine, tmp: Path
+) -> None:
+    state, url = site
+    result = sync(scratch_engine, url, tmp, "--treaty", "mbt,geneva")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "sync failed, nothing was written: --treaty: 'geneva' is not one of mbt, ccm, ccw\n"
+    )
+    assert state.requests == []
+
+
+def test_an_empty_database_fails_before_downloading(
+    site: tuple[Site, str], scratch_url: str, tmp: Path
+) -> None:
+    state, url = site
+    assert run(scratch_url, "migrate").returncode == 0
+    result = run(scratch_url, "sync", "undl", UNDL_VOTING_URL=url, TMPDIR=str(tmp))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "sync failed, nothing was written: the database has no countries or lacks treaties "
+        "ccm, ccw, mbt: run `python -m app load` first\n"
+    )
+    assert state.requests == []
+
+
 def test_a_file_that_is_not_vote_data_writes_nothing(
     site: tuple[Site, str], scratch_engine: Engine, tmp: Path
 ) -> None:

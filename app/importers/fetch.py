@@ -49,7 +49,7 @@ def retry_after(response: httpx.Response) -> float | None:
 
 
 def fetch(
-    client: httpx.Client,
+    http: httpx.Client,
     url: str,
     consume: Callable[[httpx.Response], T],
     retries: int = 3,
@@ -69,7 +69,7 @@ def fetch(
             (time.sleep if sleep is None else sleep)(wait)
         wait = backoff * 2**attempt
         try:
-            with client.stream("GET", url) as response:
+            with http.stream("GET", url) as response:
                 if response.status_code in RETRY_STATUS:
                     problem = f"HTTP {response.status_code}"
                     asked = retry_after(response)
@@ -88,18 +88,18 @@ def fetch(
 
 
 def download(
-    client: httpx.Client,
+    http: httpx.Client,
     url: str,
     retries: int = 3,
     backoff: float = 1.0,
     sleep: Sleep | None = None,
 ) -> bytes:
     """The body of `url`, in memory (for small pages)."""
-    return fetch(client, url, lambda response: response.read(), retries, backoff, sleep)
+    return fetch(http, url, lambda response: response.read(), retries, backoff, sleep)
 
 
 def download_to(
-    client: httpx.Client,
+    http: httpx.Client,
     url: str,
     path: Path,
     retries: int = 3,
@@ -117,4 +117,4 @@ def download_to(
                 size += len(chunk)
         return Downloaded(path, size, sha256.hexdigest())
 
-    return fetch(client, url, write, retries, backoff, sleep)
+    return fetch(http, url, write, retries, backoff, sleep)

@@ -121,7 +121,7 @@ def import_votes(
         return keep_all or treaty in wanted
 
     with session.begin_nested():
-        _check_reference_data(session)
+        check_reference_data(session)
         lookup = country_lookup(session)
         with open_input(path) as infile:
             report = UndlReport(infile.name)
@@ -171,7 +171,8 @@ def _summary(
     }
 
 
-def _check_reference_data(session: Session) -> None:
+def check_reference_data(session: Session) -> None:
+    """Refuse an import into a database without countries or the treaties votes link to."""
     countries = session.scalar(select(func.count()).select_from(models.Country))
     treaties = set(session.scalars(select(models.Treaty.slug)))
     missing = sorted(set(TITLE_PATTERNS) - treaties)

@@ -19,6 +19,7 @@ import httpx
 from app.config import Settings
 from app.importers import undl
 from app.importers.fetch import Downloaded, Sleep, SyncError, client, download_to
+from app.importers.undl_fields import UndlError
 
 FAILED = "sync failed, nothing was written"
 
@@ -43,6 +44,16 @@ def fetch_votes(
         return download_to(http, url, folder / file_name(url), retries, sleep=sleep)
 
 
+def check_database(settings: Settings, args: argparse.Namespace) -> None:
+    """Before a long download: the database is loaded and `--treaty` names known treaties."""
+    from app.db import transaction
+
+    with transaction(settings) as session:
+        undl.check_reference_data(session)
+        if args.treaty:
+            undl.treaty_slugs(session, args.treaty)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`python -m app sync undl [--treaty … | --all] [--dry-run] [--retries N] [--timeout S]`."""
     undl.add_options(parser)
@@ -60,6 +71,11 @@ def run(
 ) -> int:
     """Download, then import in one transaction; on any failure nothing is written (exit 1)."""
     url = settings.undl_voting_url
+    try:
+        check_database(settings, args)
+    except UndlError as exc:
+        print(f"{FAILED}: {exc}", file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory(prefix="undl-sync-") as folder:
         try:
             got = fetch_votes(url, Path(folder), max(args.retries, 1), args.timeout, transport)
