@@ -11,6 +11,8 @@ from typing import TypeVar
 
 import httpx
 
+#: How every `sync` failure line starts.
+FAILED = "sync failed, nothing was written"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 #: The longest Retry-After honoured, in seconds (a longer one is cut to this).
 MAX_RETRY_AFTER = 120.0

@@ -18,10 +18,8 @@ import httpx
 
 from app.config import Settings
 from app.importers import undl
-from app.importers.fetch import Downloaded, Sleep, SyncError, client, download_to
+from app.importers.fetch import FAILED, Downloaded, Sleep, SyncError, client, download_to
 from app.importers.undl_fields import UndlError
-
-FAILED = "sync failed, nothing was written"
 
 
 def file_name(url: str) -> str:

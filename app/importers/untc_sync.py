@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.config import Settings
-from app.importers.fetch import Sleep, SyncError, client, download
+from app.importers.fetch import FAILED, Sleep, SyncError, client, download
 from app.importers.untc import PAGE_URL, PageReport, import_pages, print_reports
 from app.importers.untc_page import Page, UntcPageError, parse_page
 
@@ -68,7 +68,7 @@ def run(
         with transaction(settings) as session:
             reports = sync(session, transport, max(args.retries, 1), timeout=args.timeout)
     except (SyncError, UntcPageError) as exc:
-        print(f"sync failed, nothing was written: {exc}", file=sys.stderr)
+        print(f"{FAILED}: {exc}", file=sys.stderr)
         return 1
     print_reports(reports)
     return 0
