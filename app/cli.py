@@ -15,7 +15,7 @@ from app.config import Settings
 #: `python -m app import NAME`: each module offers add_arguments(parser) and run(settings, args).
 IMPORTERS: dict[str, str] = {"undl": "app.importers.undl", "untc": "app.importers.untc"}
 #: `python -m app sync NAME`: download a live source and import it (same module interface).
-SYNCERS: dict[str, str] = {"untc": "app.importers.untc_sync"}
+SYNCERS: dict[str, str] = {"undl": "app.importers.undl_sync", "untc": "app.importers.untc_sync"}
 #: `python -m app export NAME`: write project files from downloaded ones (same interface).
 EXPORTERS: dict[str, str] = {"public-record": "app.public.export"}
 #: Command groups, each a registry of modules.

@@ -9,6 +9,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The CSV of the UN Digital Library record 4060887 (the July 2025 release).
+UNDL_VOTING_URL = "https://digitallibrary.un.org/record/4060887/files/2025_7_21_ga_voting.csv"
 
 
 class Settings(BaseSettings):
@@ -64,6 +66,12 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="Level of the JSON request log.")
     response_cache_entries: int = Field(
         default=1024, ge=0, description="Responses kept in memory per process (0 disables)."
+    )
+
+    undl_voting_url: str = Field(
+        default=UNDL_VOTING_URL,
+        description='The UN Digital Library "General Assembly Voting Data" CSV (.csv or '
+        ".csv.gz) that `sync undl` downloads; its name changes with each release.",
     )
 
 

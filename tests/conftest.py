@@ -151,3 +151,12 @@ def scratch_database(database_url: str, folder: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def scratch_engine(scratch_url: str) -> Iterator[Engine]:
+    """A fresh database with the curated data loaded, for a command's own transaction."""
+    engine = make_engine(Settings(database_url=scratch_url))
+    prepare(engine)
+    yield engine
+    engine.dispose()

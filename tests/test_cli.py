@@ -21,8 +21,9 @@ from app.config import PROJECT_ROOT
 from tests.conftest import DATA_DIR
 
 
-def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": url}
+def run(url: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m app ARGS` on the database at `url`, with more environment variables `env`."""
+    env = {**os.environ, "DATABASE_URL": url, **env}
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
         cwd=PROJECT_ROOT,

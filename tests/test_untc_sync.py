@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import httpx
@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.config import Settings
-from app.db import make_engine
 from app.importers import untc_sync
+from app.importers.fetch import SyncError, download
 from app.importers.untc import PAGE_URL
-from app.importers.untc_sync import SyncError, download, sync
-from tests.conftest import prepare
+from app.importers.untc_sync import sync
 from tests.test_untc import page_html, table_counts
 
 FILES = {
@@ -136,19 +135,10 @@ def test_a_page_that_is_not_a_status_page_writes_nothing(session: Session) -> No
     assert table_counts(session) == before
 
 
-@pytest.fixture
-def scratch_engine(scratch_url: str) -> Iterator[Engine]:
-    """A fresh database with the curated data loaded, for the command's own transaction."""
-    engine = make_engine(Settings(database_url=scratch_url))
-    prepare(engine)
-    yield engine
-    engine.dispose()
-
-
 def test_sync_offline_is_a_clear_error_and_writes_nothing(
     scratch_engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.importers.untc_sync.time.sleep", Sleeps())
+    monkeypatch.setattr("app.importers.fetch.time.sleep", Sleeps())
     settings = Settings(database_url=scratch_engine.url.render_as_string(hide_password=False))
     with Session(scratch_engine) as session:
         before = table_counts(session)

@@ -121,7 +121,7 @@ def import_votes(
         return keep_all or treaty in wanted
 
     with session.begin_nested():
-        _check_reference_data(session)
+        check_reference_data(session)
         lookup = country_lookup(session)
         with open_input(path) as infile:
             report = UndlReport(infile.name)
@@ -185,7 +185,8 @@ def summary(report: UndlReport, checksum: str, options: dict[str, Any]) -> dict[
     }
 
 
-def _check_reference_data(session: Session) -> None:
+def check_reference_data(session: Session) -> None:
+    """Refuse an import into a database without countries or the treaties votes link to."""
     countries = session.scalar(select(func.count()).select_from(models.Country))
     treaties = set(session.scalars(select(models.Treaty.slug)))
     missing = sorted(set(TITLE_PATTERNS) - treaties)
@@ -199,6 +200,11 @@ def _check_reference_data(session: Session) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `python -m app import undl`."""
     parser.add_argument("file", help="the CSV (.csv or .csv.gz), or - for standard input")
+    add_options(parser)
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """`--treaty`/`--all` and `--dry-run`, shared with `sync undl`."""
     which = parser.add_mutually_exclusive_group()
     which.add_argument(
         "--treaty",
@@ -215,20 +221,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """`python -m app import undl`: exit 0 on success, 1 when the file is refused."""
+    return import_file(
+        settings, args.file, args, f"import failed, nothing was written: {args.file}"
+    )
+
+
+def import_file(settings: Settings, path: str, args: argparse.Namespace, failed: str) -> int:
+    """Import `path` with the options in `args` and print the summary (0), or one line (1).
+
+    The line is `failed: <problem>` on stderr, and the database is left as it was.
+    """
     from app.db import make_engine, make_sessionmaker
 
     engine = make_engine(settings)
-    bar = _Bar(args.file) if sys.stderr.isatty() else None
+    bar = _Bar(path) if sys.stderr.isatty() else None
     try:
         with make_sessionmaker(engine)() as session:
             try:
                 treaties = treaty_slugs(session, args.treaty) if args.treaty else None
-                report = import_votes(session, args.file, treaties, args.all, bar)
+                report = import_votes(session, path, treaties, args.all, bar)
             except UndlError as exc:
                 session.rollback()
                 if bar is not None:
                     bar.close()
-                print(f"import failed, nothing was written: {args.file}: {exc}", file=sys.stderr)
+                print(f"{failed}: {exc}", file=sys.stderr)
                 return 1
             if args.dry_run:
                 session.rollback()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import httpx
@@ -14,15 +12,9 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.config import Settings
+from app.importers.fetch import FAILED, Sleep, SyncError, client, download
 from app.importers.untc import PAGE_URL, PageReport, import_pages, print_reports
 from app.importers.untc_page import Page, UntcPageError, parse_page
-
-USER_AGENT = "treaty-status-api (+untc sync)"
-RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
-
-
-class SyncError(Exception):
-    """A download that failed for good (offline, refused, not a status page)."""
 
 
 def page_urls(session: Session) -> dict[str, str]:
@@ -35,56 +27,22 @@ def page_urls(session: Session) -> dict[str, str]:
     return {n: PAGE_URL.format(number=n) for n in numbers if n}
 
 
-def download(
-    client: httpx.Client,
-    url: str,
-    retries: int = 3,
-    backoff: float = 1.0,
-    sleep: Callable[[float], None] = time.sleep,
-) -> bytes:
-    """GET one page, retrying transport errors and 429/5xx with exponential backoff."""
-    problem = ""
-    for attempt in range(retries):
-        if attempt:
-            sleep(backoff * 2 ** (attempt - 1))
-        try:
-            response = client.get(url)
-        except httpx.TransportError as exc:
-            problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            continue
-        if response.status_code in RETRY_STATUS:
-            problem = f"HTTP {response.status_code}"
-            continue
-        if response.is_error:
-            raise SyncError(f"cannot download {url}: HTTP {response.status_code}")
-        return response.content
-    raise SyncError(
-        f"cannot download {url} after {retries} attempt(s): {problem} "
-        "(offline, or treaties.un.org unreachable?)"
-    )
-
-
 def sync(
     session: Session,
     transport: httpx.BaseTransport | None = None,
     retries: int = 3,
     backoff: float = 1.0,
     timeout: float = 30.0,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Sleep | None = None,
 ) -> list[PageReport]:
     """Download every page first, then import them all (no commit); raise on any failure."""
     urls = page_urls(session)
     if not urls:
         raise SyncError("no treaty with a UNTC number in the database: run `load` first")
     pages: list[Page] = []
-    with httpx.Client(
-        transport=transport,
-        timeout=timeout,
-        follow_redirects=True,
-        headers={"User-Agent": USER_AGENT},
-    ) as client:
+    with client("untc", timeout, transport) as http:
         for number, url in urls.items():
-            page = parse_page(download(client, url, retries, backoff, sleep), url)
+            page = parse_page(download(http, url, retries, backoff, sleep), url)
             if page.untc_number != number:
                 raise SyncError(f"{url}: the page is about {page.untc_number}, not {number}")
             page.url = url
@@ -110,7 +68,7 @@ def run(
         with transaction(settings) as session:
             reports = sync(session, transport, max(args.retries, 1), timeout=args.timeout)
     except (SyncError, UntcPageError) as exc:
-        print(f"sync failed, nothing was written: {exc}", file=sys.stderr)
+        print(f"{FAILED}: {exc}", file=sys.stderr)
         return 1
     print_reports(reports)
     return 0
