@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -37,6 +39,9 @@ def test_sources_list(client: TestClient) -> None:
         "untc-status-xxvi-5": ("untc_status_page", 166),
         "untc-status-xxvi-6": ("untc_status_page", 125),
     }
+    # Import times are UTC with their offset, on SQLite (which drops it) as on PostgreSQL.
+    imported = [datetime.fromisoformat(s["imported_at"]) for s in rows if s["row_count"]]
+    assert [t.utcoffset() for t in imported] == [timedelta(0)] * 8
 
 
 def test_source_with_its_footnotes(client: TestClient) -> None:
