@@ -149,6 +149,11 @@ def test_ccm_lithuania_withdrawn_and_vanuatu_not_yet_bound(client: TestClient) -
     assert status("LTU", "2025-03-06") == "withdrawn"
     assert status("VUT", "2026-02-28") == "not_party"
     assert status("VUT", "2026-03-01") == "state_party"
+    actions = client.get("/v1/countries/LTU/treaties/ccm").json()["actions"]
+    assert [(a["id"], a["date"], a["note"]) for a in actions if a["note"]] == [
+        ("untc-ccm-ltu-withdrawal-effective", "2025-03-06", "UNTC end note 3"),
+        ("untc-ccm-ltu-withdrawal-notified", "2024-09-06", "UNTC end note 3"),
+    ]
 
 
 def test_member_csv_is_the_json_fields(client: TestClient) -> None:
