@@ -172,6 +172,8 @@ RESOLUTION_DETAIL: dict[str, Any] = {
             "source_code": "Y",
             "source": "undl-ga-voting",
             "status": "not_party",
+            "also_recorded": [{"source": MINE, "vote": "yes"}],
+            "conflicts": [],
         }
     ],
     "sources": [SOURCE],
@@ -182,14 +184,14 @@ VOTE: dict[str, Any] = {
         "date": "2018-12-05",
         "title": RESOLUTION["title"],
         "treaty": "mbt",
-        "source": MINE,
+        "source": "undl-ga-voting",
     },
     "vote": "yes",
-    "source_code": None,
-    "note": "On 5 December 2018, Kyrgyzstan voted in favor of UN General Assembly (UNGA) "
-    "Resolution 73/61.",
-    "source": MINE,
-    "citations": [RESOLUTION["citations"][0]],
+    "source_code": "Y",
+    "note": None,
+    "source": "undl-ga-voting",
+    "citations": [],
+    "also_recorded": [{"source": MINE, "vote": "yes"}],
     "conflicts": [],
 }
 STOCKPILE: dict[str, Any] = {

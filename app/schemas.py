@@ -7,7 +7,7 @@ is what the API returns.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -34,6 +34,14 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Word = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Symbol = Annotated[str, StringConstraints(pattern=r"^A/RES/[\w/ -]+$", max_length=40)]
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every time stored here is UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class Schema(BaseModel):
@@ -91,7 +99,7 @@ class SourceFields(Schema):
     status_as_at: date | None = Field(None, description='A status page\'s "status as at" date.')
     checksum: str | None = Field(None, description="sha256 of an imported file.")
     row_count: int | None = Field(None, ge=0, description="Rows read from an imported file.")
-    imported_at: datetime | None = None
+    imported_at: UtcDateTime | None = None
 
 
 class SourceFile(SourceFields):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app import csvout
+from app import csvout, dataversion, models
 from app.schemas import CountryListItem
-from tests.realdata import add_untc_actions
+from app.vocab import SourceKind, VoteKind
 from tests.test_api_treaties import all_pages
 
 MINE = "monitor-kgz-mine-ban-policy-2019"
@@ -69,8 +70,7 @@ def test_historical_filter(client: TestClient) -> None:
     ]
 
 
-def test_states_not_party_to_the_ccm(client: TestClient, session: Session) -> None:
-    add_untc_actions(session, "ccm")
+def test_states_not_party_to_the_ccm(client: TestClient) -> None:
     rows = all_pages(
         client,
         "/v1/countries",
@@ -108,10 +108,7 @@ def test_country_list_csv_has_the_schema_columns(client: TestClient) -> None:
     assert lines[1] == "KGZ,KG,417,Kyrgyzstan,Kyrgyz Republic,true,false,false" + "," * 11
 
 
-def test_signatory_before_entry_into_force_then_state_party(
-    client: TestClient, session: Session
-) -> None:
-    add_untc_actions(session, "mbt")
+def test_signatory_before_entry_into_force_then_state_party(client: TestClient) -> None:
     before = client.get(
         "/v1/countries/albania/treaties/ottawa", params={"as_of": "2000-07-31"}
     ).json()
@@ -135,7 +132,11 @@ def test_signatory_before_entry_into_force_then_state_party(
         ("signature", "1998-09-08"),
     ]
     assert after["country"] == "ALB"
-    assert [s["id"] for s in after["sources"]] == ["untc-xxvi-5"]
+    assert [a["id"] for a in after["actions"]] == [
+        "untc-mbt-alb-ratification",
+        "untc-mbt-alb-signature",
+    ]
+    assert [s["id"] for s in after["sources"]] == ["untc-status-xxvi-5"]
 
 
 def test_country_treaties_list(client: TestClient) -> None:
@@ -152,17 +153,54 @@ def test_country_treaties_list(client: TestClient) -> None:
     assert {s["id"] for s in body["sources"]} >= {MINE, CLUSTER}
 
 
+def test_whole_vote_history_is_the_un_record(client: TestClient) -> None:
+    rows = all_pages(client, "/v1/countries/KGZ/votes", limit=10)
+    symbols = [r["resolution"]["symbol"] for r in rows]
+    assert len(symbols) == len(set(symbols)) == 42  # every resolution of the UN vote file
+    assert (symbols[0], symbols[-1]) == ("A/RES/51/45 S", "A/RES/80/52")
+    dates = [r["resolution"]["date"] for r in rows]
+    assert dates == sorted(dates)
+    assert {r["source"] for r in rows} == {"undl-ga-voting"}
+    assert Counter(r["vote"] for r in rows) == {"yes": 30, "abstain": 10, "non_voting": 2}
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({}, ["70/54", "71/45", "72/54", "73/54", "73/61", "74/62", "75/62", "76/47"]),
-        ({"treaty": "mbt"}, ["73/61"]),
         (
             {"treaty": "cluster munitions convention"},
-            ["70/54", "71/45", "72/54", "73/54", "74/62", "75/62", "76/47"],
+            [
+                "70/54",
+                "71/45",
+                "72/54",
+                "73/54",
+                "74/62",
+                "75/62",
+                "76/47",
+                "77/79",
+                "78/32",
+                "79/58",
+                "80/52",
+            ],
         ),
-        ({"from": "2018-01-01", "to": "2019-12-31"}, ["73/54", "73/61", "74/62"]),
-        ({"vote": "abstain"}, ["70/54"]),
+        ({"treaty": "mbt", "from": "2018-01-01", "to": "2020-12-31"}, ["73/61", "74/61", "75/52"]),
+        ({"from": "2018-01-01", "to": "2019-12-31"}, ["73/54", "73/61", "74/61", "74/62"]),
+        (
+            {"vote": "abstain"},
+            [
+                "55/33 V",
+                "57/74",
+                "58/53",
+                "59/84",
+                "60/80",
+                "61/84",
+                "62/41",
+                "63/42",
+                "64/56",
+                "70/54",
+            ],
+        ),
+        ({"vote": "non_voting"}, ["54/54 B", "56/24 M"]),
         ({"vote": "yes,no", "treaty": "ccm", "to": "2017-12-31"}, ["71/45", "72/54"]),
     ],
 )
@@ -174,17 +212,31 @@ def test_vote_history_filters(
 
 
 def test_vote_row(client: TestClient) -> None:
-    body = client.get("/v1/countries/KGZ/votes", params={"treaty": "mbt"}).json()
-    assert body["data"][0]["resolution"] == {
-        "symbol": "A/RES/73/61",
-        "date": "2018-12-05",
-        "title": "Implementation of the Convention on the Prohibition of the Use, Stockpiling, "
-        "Production and Transfer of Anti-Personnel Mines and on Their Destruction",
-        "treaty": "mbt",
-        "source": MINE,
-    }
-    assert [c["id"] for c in body["data"][0]["citations"]] == [f"{MINE}:3"]
-    assert [s["id"] for s in body["sources"]] == [MINE]
+    body = client.get(
+        "/v1/countries/KGZ/votes",
+        params={"treaty": "mbt", "from": "2018-12-05", "to": "2018-12-05"},
+    ).json()
+    assert body["data"] == [
+        {
+            "resolution": {
+                "symbol": "A/RES/73/61",
+                "date": "2018-12-05",
+                "title": "Implementation of the Convention on the Prohibition of the Use, "
+                "Stockpiling, Production and Transfer of Anti-Personnel Mines and on Their "
+                "Destruction",
+                "treaty": "mbt",
+                "source": "undl-ga-voting",
+            },
+            "vote": "yes",
+            "source_code": "Y",
+            "note": None,
+            "source": "undl-ga-voting",
+            "citations": [],
+            "also_recorded": [{"source": MINE, "vote": "yes"}],
+            "conflicts": [],
+        }
+    ]
+    assert [s["id"] for s in body["sources"]] == [MINE, "undl-ga-voting"]
 
 
 def test_bad_vote_filter_values(client: TestClient) -> None:
@@ -226,24 +278,33 @@ def test_csv_of_stockpiles_flattens_lists(client: TestClient) -> None:
 def test_a_vote_two_sources_disagree_on_is_shown_with_both(
     client: TestClient, session: Session
 ) -> None:
-    from app import dataversion, models
-
-    session.add(models.Source(id="undl-ga-voting", title="votes", publisher="UN", kind="un_data"))
+    # A third record, from a source whose id sorts before the UN record's, that says "yes"
+    # where the UN record and the Monitor profile say "abstain".
+    other = "a-test-profile"
+    session.add(
+        models.Source(id=other, title="votes", publisher="test", kind=SourceKind.monitor_profile)
+    )
     session.flush()
     session.add(
-        models.Vote(
-            resolution="A/RES/70/54",
-            country="KGZ",
-            vote="yes",
-            source_code="Y",
-            source="undl-ga-voting",
-        )
+        models.Vote(resolution="A/RES/70/54", country="KGZ", vote=VoteKind.yes, source=other)
     )
+    session.flush()
     dataversion.bump(session)
-    rows = client.get("/v1/countries/KGZ/votes", params={"to": "2015-12-31"}).json()["data"]
-    assert [(r["source"], r["vote"], r["conflicts"]) for r in rows] == [
-        (CLUSTER, "abstain", [{"source": "undl-ga-voting", "vote": "yes"}]),
-        ("undl-ga-voting", "yes", [{"source": CLUSTER, "vote": "abstain"}]),
+    rows = client.get("/v1/countries/KGZ/votes", params={"to": "2015-12-31", "treaty": "ccm"})
+    assert [
+        (r["resolution"]["symbol"], r["source"], r["vote"], r["also_recorded"], r["conflicts"])
+        for r in rows.json()["data"]
+    ] == [
+        (
+            "A/RES/70/54",
+            "undl-ga-voting",
+            "abstain",
+            [{"source": other, "vote": "yes"}, {"source": CLUSTER, "vote": "abstain"}],
+            [{"source": other, "vote": "yes"}],
+        )
     ]
-    agreeing = client.get("/v1/countries/KGZ/votes", params={"treaty": "mbt"}).json()["data"]
-    assert agreeing[0]["conflicts"] == []
+    assert {s["id"] for s in rows.json()["sources"]} == {other, CLUSTER, "undl-ga-voting"}
+    agreeing = client.get("/v1/countries/KGZ/votes", params={"to": "2016-12-31", "treaty": "ccm"})
+    row = agreeing.json()["data"][1]
+    assert (row["resolution"]["symbol"], row["vote"]) == ("A/RES/71/45", "yes")
+    assert (row["also_recorded"], row["conflicts"]) == ([{"source": CLUSTER, "vote": "yes"}], [])

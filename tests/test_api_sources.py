@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -17,14 +19,29 @@ def test_sources_list(client: TestClient) -> None:
         MINE,
         "un-ga-documents",
         "un-member-states",
-        "untc-xxvi-2",
-        "untc-xxvi-2-a",
-        "untc-xxvi-2-b",
-        "untc-xxvi-2-c",
-        "untc-xxvi-2-d",
-        "untc-xxvi-5",
-        "untc-xxvi-6",
+        "undl-ga-voting",
+        "untc-status-xxvi-2",
+        "untc-status-xxvi-2-a",
+        "untc-status-xxvi-2-b",
+        "untc-status-xxvi-2-c",
+        "untc-status-xxvi-2-d",
+        "untc-status-xxvi-5",
+        "untc-status-xxvi-6",
     ]
+    # The imported sources of the public record, with the rows of their files (manifest.yaml).
+    assert {s["id"]: (s["kind"], s["row_count"]) for s in rows if s["row_count"] is not None} == {
+        "undl-ga-voting": ("un_data", 8043),
+        "untc-status-xxvi-2": ("untc_status_page", 132),
+        "untc-status-xxvi-2-a": ("untc_status_page", 111),
+        "untc-status-xxvi-2-b": ("untc_status_page", 107),
+        "untc-status-xxvi-2-c": ("untc_status_page", 90),
+        "untc-status-xxvi-2-d": ("untc_status_page", 99),
+        "untc-status-xxvi-5": ("untc_status_page", 166),
+        "untc-status-xxvi-6": ("untc_status_page", 125),
+    }
+    # Import times are UTC with their offset, on SQLite (which drops it) as on PostgreSQL.
+    imported = [datetime.fromisoformat(s["imported_at"]) for s in rows if s["row_count"]]
+    assert [t.utcoffset() for t in imported] == [timedelta(0)] * 8
 
 
 def test_source_with_its_footnotes(client: TestClient) -> None:
@@ -73,7 +90,10 @@ def test_citation_with_the_records_it_backs(client: TestClient) -> None:
         ),
         (
             {"q": "Treaty Section", "kind": "source"},
-            {("source", f"untc-xxvi-{n}") for n in ("2", "2-a", "2-b", "2-c", "2-d", "5", "6")},
+            {
+                ("source", f"untc-status-xxvi-{n}")
+                for n in ("2", "2-a", "2-b", "2-c", "2-d", "5", "6")
+            },
         ),
         ({"q": "zzzzunknownword"}, set()),
     ],

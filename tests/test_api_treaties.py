@@ -9,15 +9,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from tests.conftest import shared_path
-from tests.realdata import UNTC_SLUGS, add_untc_actions
-
-
-@pytest.fixture
-def untc(session: Session) -> None:
-    add_untc_actions(session, "mbt", "ccm", "ccw")
+from tests.realdata import UNTC_SLUGS
 
 
 def all_pages(client: TestClient, url: str, **params: Any) -> list[dict[str, Any]]:
@@ -47,20 +41,20 @@ def test_treaty_list(client: TestClient) -> None:
     ]
     assert body["next"] is None
     assert {s["id"] for s in body["sources"]} == {
-        "untc-xxvi-2",
-        "untc-xxvi-2-a",
-        "untc-xxvi-2-b",
-        "untc-xxvi-2-c",
-        "untc-xxvi-2-d",
-        "untc-xxvi-5",
-        "untc-xxvi-6",
+        "untc-status-xxvi-2",
+        "untc-status-xxvi-2-a",
+        "untc-status-xxvi-2-b",
+        "untc-status-xxvi-2-c",
+        "untc-status-xxvi-2-d",
+        "untc-status-xxvi-5",
+        "untc-status-xxvi-6",
     }
 
 
 @pytest.mark.parametrize("key", ["mbt", "MBT", "apmbc", "ottawa", "Ottawa Convention", "XXVI-5"])
 def test_treaty_by_slug_or_alias(client: TestClient, key: str) -> None:
     body = client.get(f"/v1/treaties/{key}").json()
-    assert [s["id"] for s in body.pop("sources")] == ["untc-xxvi-5"]
+    assert [s["id"] for s in body.pop("sources")] == ["untc-status-xxvi-5"]
     assert body == {
         "slug": "mbt",
         "short_name": "Mine Ban Treaty",
@@ -81,7 +75,7 @@ def test_treaty_by_slug_or_alias(client: TestClient, key: str) -> None:
         "entry_into_force_on": "1999-03-01",
         "parent": None,
         "eif_rule": "first_day_sixth_month",
-        "source": "untc-xxvi-5",
+        "source": "untc-status-xxvi-5",
     }
 
 
@@ -101,7 +95,6 @@ def test_unknown_treaty_is_a_404_with_suggestions(client: TestClient) -> None:
     assert (body["parameter"], body["suggestions"][0]["slug"]) == ("treaty", "ccm")
 
 
-@pytest.mark.usefixtures("untc")
 @pytest.mark.parametrize(
     ("slug", "counts"),
     [
@@ -120,7 +113,6 @@ def test_members_on_the_untc_status_date(
     assert tally["not_party"] == 249 - sum(counts.values())
 
 
-@pytest.mark.usefixtures("untc")
 def test_members_filtered_by_status(client: TestClient) -> None:
     rows = all_pages(
         client,
@@ -151,7 +143,6 @@ def test_members_filtered_by_status(client: TestClient) -> None:
     assert [r["country"] for r in later.json()["data"]] == ["EST", "FIN", "LTU", "LVA", "POL"]
 
 
-@pytest.mark.usefixtures("untc")
 def test_ccm_lithuania_withdrawn_and_vanuatu_not_yet_bound(client: TestClient) -> None:
     def status(iso3: str, on: str) -> str:
         rows = client.get("/v1/treaties/ccm/members", params={"as_of": on, "limit": 1000}).json()
@@ -161,9 +152,13 @@ def test_ccm_lithuania_withdrawn_and_vanuatu_not_yet_bound(client: TestClient) -
     assert status("LTU", "2025-03-06") == "withdrawn"
     assert status("VUT", "2026-02-28") == "not_party"
     assert status("VUT", "2026-03-01") == "state_party"
+    actions = client.get("/v1/countries/LTU/treaties/ccm").json()["actions"]
+    assert [(a["id"], a["date"], a["note"]) for a in actions if a["note"]] == [
+        ("untc-ccm-ltu-withdrawal-effective", "2025-03-06", "UNTC end note 3"),
+        ("untc-ccm-ltu-withdrawal-notified", "2024-09-06", "UNTC end note 3"),
+    ]
 
 
-@pytest.mark.usefixtures("untc")
 def test_member_csv_is_the_json_fields(client: TestClient) -> None:
     json_rows = client.get(
         "/v1/treaties/mbt/members", params={"as_of": "2026-02-03", "limit": 5}
@@ -204,7 +199,6 @@ def expected_parties(slug: str, on: date) -> int:
     return count
 
 
-@pytest.mark.usefixtures("untc")
 def test_timeline_parties_at_each_year_end(client: TestClient) -> None:
     body = client.get("/v1/treaties/mbt/timeline", params={"from": 1997, "to": 2025}).json()
     points = {p["year"]: p for p in body["data"]}

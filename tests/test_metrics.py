@@ -45,7 +45,19 @@ def value(found: Samples, name: str, **labels: str) -> float | None:
 def test_imports_are_counted_by_importer_from_the_history(
     client: TestClient, session: Session, tmp_path: Path
 ) -> None:
-    assert not [k for k in samples(client.get("/metrics").text) if k[0] == "data_imports_total"]
+    loaded = session.scalars(
+        select(models.Change).where(models.Change.actor == "load", models.Change.action == "import")
+    ).one()
+    before = samples(client.get("/metrics").text)
+    # Loading data/ (the fixture) records one import: the public record.
+    assert [k for k in before if k[0] == "data_imports_total"] == [
+        ("data_imports_total", frozenset({("importer", "public-record")}))
+    ]
+    assert value(before, "data_imports_total", importer="public-record") == 1.0
+    assert (
+        value(before, "data_import_last_timestamp_seconds", importer="public-record")
+        == loaded.at.timestamp()
+    )
     path = write(tmp_path / "votes.csv", csv_2026())
     import_votes(session, str(path))
     import_votes(session, str(path))  # unchanged: no second entry
@@ -54,6 +66,7 @@ def test_imports_are_counted_by_importer_from_the_history(
     found = samples(client.get("/metrics").text)
     assert value(found, "data_imports_total", importer="undl") == 1.0
     assert value(found, "data_imports_total", importer="untc") == 1.0
+    assert value(found, "data_imports_total", importer="public-record") == 1.0
     last = "data_import_last_timestamp_seconds"
     assert value(found, last, importer="undl") == undl.at.timestamp()
     assert value(found, last, importer="untc") == untc.at.timestamp()

@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from app import dataversion, models
 from tests.conftest import count_queries
+from tests.test_api_treaties import all_pages
 
 MINE = "monitor-kgz-mine-ban-policy-2019"
 CLUSTER = "monitor-kgz-cluster-munition-ban-policy"
+UN = "undl-ga-voting"
 LETTER = "Letter 011-14/809 from the Ministry of Foreign Affairs, 30 April 2010."
 
 
@@ -132,31 +134,49 @@ def test_destruction_estimate_of_600000_dollars(profile: dict[str, Any]) -> None
     assert (footnote8["number"], footnote8["text"]) == (8, LETTER)
 
 
-def test_yes_vote_on_73_61(profile: dict[str, Any]) -> None:
+def test_yes_vote_on_73_61(profile: dict[str, Any], client: TestClient) -> None:
     vote = next(v for v in profile["votes"] if v["resolution"]["symbol"] == "A/RES/73/61")
     assert vote["resolution"]["date"] == "2018-12-05"
     assert vote["resolution"]["treaty"] == "mbt"
-    assert vote["vote"] == "yes"
-    assert vote["source"] == MINE
-    assert cites(vote) == [f"{MINE}:3"]
-    assert vote["citations"][0]["text"] == (
+    assert (vote["vote"], vote["source_code"], vote["source"]) == ("yes", "Y", UN)
+    assert cites(vote) == []
+    assert (vote["also_recorded"], vote["conflicts"]) == ([{"source": MINE, "vote": "yes"}], [])
+    # The Monitor's record of the vote is the one its footnote 3 backs.
+    footnote3 = client.get(f"/v1/citations/{MINE}:3").json()
+    assert footnote3["records"] == [{"record_type": "vote", "record_id": f"A/RES/73/61|KGZ|{MINE}"}]
+    assert footnote3["text"] == (
         "“Implementation of the Convention on the Prohibition of the Use, Stockpiling, Production "
         "and Transfer of Anti-Personnel Mines and on Their Destruction,” UNGA Resolution 73/61, "
         "5 December 2018."
     )
 
 
-def test_every_vote_in_date_order(profile: dict[str, Any]) -> None:
-    assert [(v["resolution"]["symbol"], v["vote"], cites(v)) for v in profile["votes"]] == [
-        ("A/RES/70/54", "abstain", [f"{CLUSTER}:4"]),
-        ("A/RES/71/45", "yes", [f"{CLUSTER}:4"]),
-        ("A/RES/72/54", "yes", [f"{CLUSTER}:4"]),
-        ("A/RES/73/54", "yes", [f"{CLUSTER}:4"]),
-        ("A/RES/73/61", "yes", [f"{MINE}:3"]),
-        ("A/RES/74/62", "yes", [f"{CLUSTER}:4"]),
-        ("A/RES/75/62", "yes", [f"{CLUSTER}:4"]),
-        ("A/RES/76/47", "yes", [f"{CLUSTER}:3"]),
+def test_every_vote_in_date_order(profile: dict[str, Any], client: TestClient) -> None:
+    votes = profile["votes"]
+    assert len(votes) == 42  # every treaty resolution of the UN vote file, 1996-2025
+    assert [v["resolution"]["date"] for v in votes] == sorted(
+        v["resolution"]["date"] for v in votes
+    )
+    assert {(v["source"], v["resolution"]["treaty"] in ("mbt", "ccm")) for v in votes} == {
+        (UN, True)
+    }
+    assert [
+        (v["resolution"]["symbol"], v["vote"], [o["source"] for o in v["also_recorded"]])
+        for v in votes
+        if v["also_recorded"]
+    ] == [
+        ("A/RES/70/54", "abstain", [CLUSTER]),
+        ("A/RES/71/45", "yes", [CLUSTER]),
+        ("A/RES/72/54", "yes", [CLUSTER]),
+        ("A/RES/73/54", "yes", [CLUSTER]),
+        ("A/RES/73/61", "yes", [MINE]),
+        ("A/RES/74/62", "yes", [CLUSTER]),
+        ("A/RES/75/62", "yes", [CLUSTER]),
+        ("A/RES/76/47", "yes", [CLUSTER]),
     ]
+    assert all(v["conflicts"] == [] for v in votes)
+    assert profile["votes_url"] == "/v1/countries/KGZ/votes"
+    assert all_pages(client, profile["votes_url"], limit=50) == votes
 
 
 def test_meeting_participation(profile: dict[str, Any]) -> None:
@@ -264,14 +284,14 @@ def test_sources_listed_with_the_facts(profile: dict[str, Any]) -> None:
     assert set(sources) == {
         MINE,
         CLUSTER,
-        "un-ga-documents",
-        "untc-xxvi-2",
-        "untc-xxvi-2-a",
-        "untc-xxvi-2-b",
-        "untc-xxvi-2-c",
-        "untc-xxvi-2-d",
-        "untc-xxvi-5",
-        "untc-xxvi-6",
+        UN,
+        "untc-status-xxvi-2",
+        "untc-status-xxvi-2-a",
+        "untc-status-xxvi-2-b",
+        "untc-status-xxvi-2-c",
+        "untc-status-xxvi-2-d",
+        "untc-status-xxvi-5",
+        "untc-status-xxvi-6",
     }
     mine = sources[MINE]
     assert (mine["title"], mine["last_updated"], mine["citation_count"]) == (
