@@ -150,15 +150,15 @@ RESOLUTION: dict[str, Any] = {
     "counted_no": 0,
     "counted_abstain": 16,
     "counted_non_voting": 8,
-    "source": MINE,
-    "citations": [
-        {
-            **CITATION,
-            "id": f"{MINE}:3",
-            "number": 3,
-            "text": "“Implementation of the Convention …,” UNGA Resolution 73/61, 5 December 2018.",
-        }
-    ],
+    "source": "undl-ga-voting",
+    "citations": [],
+}
+#: The Monitor's footnote that records Kyrgyzstan's vote on it.
+VOTE_FOOTNOTE: dict[str, Any] = {
+    **CITATION,
+    "id": f"{MINE}:3",
+    "number": 3,
+    "text": "“Implementation of the Convention …,” UNGA Resolution 73/61, 5 December 2018.",
 }
 RESOLUTION_DETAIL: dict[str, Any] = {
     **RESOLUTION,
@@ -172,7 +172,7 @@ RESOLUTION_DETAIL: dict[str, Any] = {
             "source_code": "Y",
             "source": "undl-ga-voting",
             "status": "not_party",
-            "also_recorded": [{"source": MINE, "vote": "yes"}],
+            "also_recorded": [{"source": MINE, "vote": "yes", "citations": [VOTE_FOOTNOTE]}],
             "conflicts": [],
         }
     ],
@@ -191,7 +191,7 @@ VOTE: dict[str, Any] = {
     "note": None,
     "source": "undl-ga-voting",
     "citations": [],
-    "also_recorded": [{"source": MINE, "vote": "yes"}],
+    "also_recorded": [{"source": MINE, "vote": "yes", "citations": [VOTE_FOOTNOTE]}],
     "conflicts": [],
 }
 STOCKPILE: dict[str, Any] = {

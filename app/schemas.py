@@ -428,10 +428,11 @@ class ResolutionRef(Schema):
 
 
 class OtherVote(Schema):
-    """What another source records for the same country and resolution."""
+    """What another source records for the same country and resolution, and its footnotes."""
 
     source: str
     vote: VoteKind
+    citations: list[Citation] = Field(default_factory=list)
 
 
 #: One row per member: the UN record where there is one, the other sources' records under it.

@@ -160,3 +160,8 @@ def scratch_engine(scratch_url: str) -> Iterator[Engine]:
     prepare(engine)
     yield engine
     engine.dispose()
+
+
+def brief(others: list[dict[str, Any]]) -> list[tuple[str, str, list[str]]]:
+    """Other sources' records of a vote: (source, vote, ids of the footnotes backing it)."""
+    return [(o["source"], o["vote"], [c["id"] for c in o["citations"]]) for o in others]

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from app import dataversion, models
-from tests.conftest import count_queries
+from tests.conftest import brief, count_queries
 from tests.test_api_treaties import all_pages
 
 MINE = "monitor-kgz-mine-ban-policy-2019"
@@ -140,7 +140,7 @@ def test_yes_vote_on_73_61(profile: dict[str, Any], client: TestClient) -> None:
     assert vote["resolution"]["treaty"] == "mbt"
     assert (vote["vote"], vote["source_code"], vote["source"]) == ("yes", "Y", UN)
     assert cites(vote) == []
-    assert (vote["also_recorded"], vote["conflicts"]) == ([{"source": MINE, "vote": "yes"}], [])
+    assert (brief(vote["also_recorded"]), vote["conflicts"]) == ([(MINE, "yes", [f"{MINE}:3"])], [])
     # The Monitor's record of the vote is the one its footnote 3 backs.
     footnote3 = client.get(f"/v1/citations/{MINE}:3").json()
     assert footnote3["records"] == [{"record_type": "vote", "record_id": f"A/RES/73/61|KGZ|{MINE}"}]

@@ -17,7 +17,7 @@ from app.config import Settings
 from app.importers.undl import import_votes
 from app.importers.undl_write import SOURCE_ID
 from app.main import create_app
-from tests.conftest import DATA_DIR, scratch_database, shared_path
+from tests.conftest import DATA_DIR, brief, scratch_database, shared_path
 from tests.test_cli import run
 from tests.undl_files import csv_2026, write
 
@@ -73,20 +73,20 @@ def test_profile_lists_the_treaty_votes_and_votes_lists_them_all(
     kgz = client.get("/v1/countries/KGZ/profile").json()
     assert listed(kgz["votes"]) == recorded("KGZ")
     curated = {
-        "A/RES/70/54": (CLUSTER, "abstain"),
-        "A/RES/71/45": (CLUSTER, "yes"),
-        "A/RES/72/54": (CLUSTER, "yes"),
-        "A/RES/73/54": (CLUSTER, "yes"),
-        "A/RES/73/61": (MINE, "yes"),
-        "A/RES/74/62": (CLUSTER, "yes"),
-        "A/RES/75/62": (CLUSTER, "yes"),
-        "A/RES/76/47": (CLUSTER, "yes"),
+        "A/RES/70/54": (CLUSTER, "abstain", f"{CLUSTER}:4"),
+        "A/RES/71/45": (CLUSTER, "yes", f"{CLUSTER}:4"),
+        "A/RES/72/54": (CLUSTER, "yes", f"{CLUSTER}:4"),
+        "A/RES/73/54": (CLUSTER, "yes", f"{CLUSTER}:4"),
+        "A/RES/73/61": (MINE, "yes", f"{MINE}:3"),
+        "A/RES/74/62": (CLUSTER, "yes", f"{CLUSTER}:4"),
+        "A/RES/75/62": (CLUSTER, "yes", f"{CLUSTER}:4"),
+        "A/RES/76/47": (CLUSTER, "yes", f"{CLUSTER}:3"),
     }
     assert {
-        v["resolution"]["symbol"]: (v["also_recorded"], v["conflicts"])
+        v["resolution"]["symbol"]: (brief(v["also_recorded"]), v["conflicts"])
         for v in kgz["votes"]
         if v["also_recorded"]
-    } == {s: ([{"source": src, "vote": vote}], []) for s, (src, vote) in curated.items()}
+    } == {s: ([(src, vote, [cite])], []) for s, (src, vote, cite) in curated.items()}
     assert listed(every_vote(client, kgz["votes_url"])) == recorded("KGZ", ("A/RES/77/80", "yes"))
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app import dataversion, models
 from app.config import PROJECT_ROOT
 from app.public import files
-from tests.conftest import DATA_DIR, shared_path
+from tests.conftest import DATA_DIR, brief, shared_path
 from tests.test_cli import count, free_port, run, wait_healthy
 
 PUBLIC = DATA_DIR / "public"
@@ -175,7 +175,8 @@ def _ask_the_questions(base: str) -> None:
     assert res["tally"] == {"yes": 169, "no": 0, "abstain": 16, "non_voting": 8, "members": 193}
     kgz = next(v for v in res["votes"] if v["country"] == "KGZ")
     assert (kgz["vote"], kgz["source"]) == ("yes", "undl-ga-voting")
-    assert kgz["also_recorded"] == [{"source": "monitor-kgz-mine-ban-policy-2019", "vote": "yes"}]
+    mine = "monitor-kgz-mine-ban-policy-2019"
+    assert brief(kgz["also_recorded"]) == [(mine, "yes", [f"{mine}:3"])]
     assert kgz["conflicts"] == []
     sources = httpx.get(f"{base}/sources?limit=100").json()["data"]
     assert sorted(s["id"] for s in sources if s["kind"] == "untc_status_page") == [

@@ -15,7 +15,7 @@ from app.errors import NotFoundError, ProblemError
 from app.paging import Window
 from app.queries.common import Citations, list_sources, pick
 from app.queries.treaties import actions_by_country, rule_of
-from app.queries.votes import others
+from app.queries.votes import others, record_id
 from app.schemas import ResolutionDetail, ResolutionOut, ResolutionVote, SourceOut, Tally
 from app.status import derive_status
 from app.vocab import SourceKind, StatusKind, VoteKind
@@ -104,6 +104,14 @@ def resolution_detail(session: Session, resolution: models.Resolution) -> Resolu
         on: date = resolution.date
         statuses = {c: derive_status(rule, grouped.get(c, []), on).status for c in by_country}
         sources |= action_sources | {treaty.source}
+    cites = Citations(
+        session,
+        [
+            ("vote", record_id(resolution.symbol, o))
+            for rest in by_country.values()
+            for o in rest[1:]
+        ],
+    )
     votes = [
         ResolutionVote(
             country=first.country,
@@ -112,7 +120,7 @@ def resolution_detail(session: Session, resolution: models.Resolution) -> Resolu
             source_code=first.source_code,
             source=first.source,
             status=statuses.get(first.country),
-            **others(rest, first.vote),
+            **others(resolution.symbol, rest, first.vote, cites),
         )
         for first, *rest in by_country.values()
     ]

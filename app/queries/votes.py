@@ -79,15 +79,31 @@ def _recorded(session: Session, votes: list[models.Vote]) -> dict[tuple[str, str
     return found
 
 
-def others(recorded: list[Any], vote: VoteKind) -> dict[str, list[OtherVote]]:
-    """The other sources' records of a vote: all of them, and those that differ."""
-    also = [OtherVote(source=o.source, vote=o.vote) for o in recorded]
+def record_id(resolution: str, row: Any) -> str:
+    """The record id of a vote row of a resolution (resolution, country, source)."""
+    return f"{resolution}|{row.country}|{row.source}"
+
+
+def others(
+    resolution: str, recorded: list[Any], vote: VoteKind, cites: Citations
+) -> dict[str, list[OtherVote]]:
+    """The other sources' records of a vote, with their footnotes: all, and those that differ."""
+    also = [
+        OtherVote(
+            source=o.source, vote=o.vote, citations=cites.of("vote", record_id(resolution, o))
+        )
+        for o in recorded
+    ]
     return {"also_recorded": also, "conflicts": [o for o in also if o.vote != vote]}
 
 
 def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set[str]]:
-    cites = Citations(session, [("vote", v.record_id) for v in votes])
     recorded = _recorded(session, votes)
+    shown = [("vote", v.record_id) for v in votes]
+    cites = Citations(
+        session,
+        shown + [("vote", record_id(o.resolution, o)) for r in recorded.values() for o in r],
+    )
     out = [
         VoteOut(
             resolution=ResolutionRef.model_validate(v.resolution_obj),
@@ -96,7 +112,7 @@ def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set
             note=v.note,
             source=v.source,
             citations=cites.of("vote", v.record_id),
-            **others(recorded[(v.resolution, v.country)], v.vote),
+            **others(v.resolution, recorded[(v.resolution, v.country)], v.vote, cites),
         )
         for v in votes
     ]
