@@ -166,7 +166,22 @@ class UnMembershipFile(Schema):
     observers: list[Iso3]
 
 
-class Country(Schema):
+class Regions(Schema):
+    """A country's UN M49 region, sub-region and intermediate region (null where M49 has none)."""
+
+    region: str | None = Field(None, description='M49 region, e.g. "Europe".')
+    region_code: str | None = Field(None, description='M49 region code, e.g. "150".')
+    subregion: str | None = Field(None, description='M49 sub-region, e.g. "Western Europe".')
+    subregion_code: str | None = Field(None, description='M49 sub-region code, e.g. "155".')
+    intermediate_region: str | None = Field(
+        None, description='M49 intermediate region, e.g. "Caribbean" (few countries have one).'
+    )
+    intermediate_region_code: str | None = Field(
+        None, description='M49 intermediate region code, e.g. "029".'
+    )
+
+
+class CountryCodes(Schema):
     """A country or a historical state with its ISO 3166-1 codes."""
 
     iso3: Iso3
@@ -177,6 +192,10 @@ class Country(Schema):
     un_member: bool
     un_observer: bool
     historical: bool
+
+
+class Country(Regions, CountryCodes):
+    """A country or a historical state with its ISO 3166-1 codes and M49 regions."""
 
 
 class CountryOut(Country):
@@ -605,11 +624,18 @@ class CountryListItem(Country):
     status: Status | None = Field(None, description="Status toward `treaty` on `as_of`.")
 
 
-class MemberKey(Schema):
-    """The country a treaty member row is about."""
+class MemberCodes(Schema):
+    """The country a treaty member row is about: its codes, name and UN membership."""
 
     country: str
     name: str
+    iso2: str | None = None
+    numeric: str | None = None
+    un_member: bool = False
+
+
+class MemberKey(Regions, MemberCodes):
+    """The country a treaty member row is about, with its M49 regions."""
 
 
 class Member(Status, MemberKey):
