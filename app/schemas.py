@@ -644,6 +644,40 @@ class Member(Status, MemberKey):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.MEMBER]})
 
 
+StatusCounts = dict[StatusKind, int]
+COUNTS_MEANING = "Countries by status, every status listed (0 where none)."
+
+
+class RegionCounts(Schema):
+    """Counts of one M49 region; `region` null for the countries M49 gives none (e.g. ATA)."""
+
+    region: str | None
+    region_code: str | None
+    counts: StatusCounts = Field(description=COUNTS_MEANING)
+
+
+class SubregionCounts(Schema):
+    """Counts of one M49 sub-region; `subregion` null for the countries M49 gives none."""
+
+    subregion: str | None
+    subregion_code: str | None
+    counts: StatusCounts = Field(description=COUNTS_MEANING)
+
+
+class TreatyCounts(Schema):
+    """How many countries have each status toward a treaty on a date (the members' countries)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_COUNTS]})
+
+    treaty: str
+    as_of: date
+    counts: StatusCounts = Field(description=COUNTS_MEANING)
+    groups: list[RegionCounts] | list[SubregionCounts] | None = Field(
+        None, description="The same counts by region or sub-region (`by=`); null without `by`."
+    )
+    sources: list[SourceOut]
+
+
 class TimelinePoint(Schema):
     """States parties and signatories of a treaty at the end of a year."""
 

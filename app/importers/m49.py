@@ -116,10 +116,11 @@ def export(download: Path) -> list[RegionRow]:
                     [Problem(str(download), 1, None, None, name, f"no column {aliases[0]!r}")]
                 )
             columns[name] = found
-        rows = [
-            RegionRow(**{name: (cells[col] or "").strip() or None for name, col in columns.items()})
-            for cells in reader
-        ]
+        rows = []
+        for cells in reader:
+            value = {name: (cells[col] or "").strip() or None for name, col in columns.items()}
+            regions = {name: value[name] for name in REGION_FIELDS}
+            rows.append(RegionRow(value["country"] or "", value["m49"] or "", **regions))
     rows.sort(key=lambda r: r.country)
     problems = problems_of(rows, str(download))
     if problems:
