@@ -289,17 +289,28 @@ PROFILE: dict[str, Any] = {
         "practices": KGZ_COVERAGE,
     },
 }
-_COUNTS: dict[str, Any] = {
-    "state_party": 161,
-    "signatory": 1,
-    "not_party": 85,
-    "withdrawal_pending": 1,
-    "withdrawn": 0,
-}
 TREATY_COUNTS: dict[str, Any] = {
     "treaty": "mbt",
     "as_of": "2026-02-03",
-    "counts": _COUNTS,
-    "groups": [{"region": "Europe", "region_code": "150", "counts": _COUNTS}],
+    "counts": {
+        "state_party": 161,
+        "signatory": 0,
+        "not_party": 83,
+        "withdrawal_pending": 1,
+        "withdrawn": 4,
+    },
+    "groups": [
+        {
+            "region": "Europe",
+            "region_code": "150",
+            "counts": {
+                "state_party": 38,
+                "signatory": 0,
+                "not_party": 8,
+                "withdrawal_pending": 1,
+                "withdrawn": 4,
+            },
+        }
+    ],
     "sources": [],
 }
