@@ -17,7 +17,10 @@ IMPORTERS: dict[str, str] = {"undl": "app.importers.undl", "untc": "app.importer
 #: `python -m app sync NAME`: download a live source and import it (same module interface).
 SYNCERS: dict[str, str] = {"undl": "app.importers.undl_sync", "untc": "app.importers.untc_sync"}
 #: `python -m app export NAME`: write project files from downloaded ones (same interface).
-EXPORTERS: dict[str, str] = {"public-record": "app.public.export"}
+EXPORTERS: dict[str, str] = {
+    "public-record": "app.public.export",
+    "m49": "app.importers.m49",
+}
 #: Command groups, each a registry of modules.
 GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     "import": ("import a public data file", IMPORTERS),

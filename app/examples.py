@@ -84,6 +84,12 @@ COUNTRY: dict[str, Any] = {
     "un_member": True,
     "un_observer": False,
     "historical": False,
+    "region": "Asia",
+    "region_code": "142",
+    "subregion": "Central Asia",
+    "subregion_code": "143",
+    "intermediate_region": None,
+    "intermediate_region_code": None,
 }
 COUNTRY_LIST_ITEM: dict[str, Any] = {**COUNTRY, "status": NOT_PARTY}
 COUNTRY_DETAIL: dict[str, Any] = {
@@ -91,7 +97,20 @@ COUNTRY_DETAIL: dict[str, Any] = {
     "names": ["Kyrgyz Republic", "Kyrgyzstan"],
     "sources": [],
 }
-MEMBER: dict[str, Any] = {"country": "ALB", "name": "Albania", **STATUS}
+MEMBER: dict[str, Any] = {
+    "country": "ALB",
+    "name": "Albania",
+    "iso2": "AL",
+    "numeric": "008",
+    "un_member": True,
+    "region": "Europe",
+    "region_code": "150",
+    "subregion": "Southern Europe",
+    "subregion_code": "039",
+    "intermediate_region": None,
+    "intermediate_region_code": None,
+    **STATUS,
+}
 TREATY: dict[str, Any] = {
     "slug": "mbt",
     "short_name": "Mine Ban Treaty",
@@ -271,4 +290,29 @@ PROFILE: dict[str, Any] = {
         "stockpiles": KGZ_COVERAGE,
         "practices": KGZ_COVERAGE,
     },
+}
+TREATY_COUNTS: dict[str, Any] = {
+    "treaty": "mbt",
+    "as_of": "2026-02-03",
+    "counts": {
+        "state_party": 161,
+        "signatory": 0,
+        "not_party": 83,
+        "withdrawal_pending": 1,
+        "withdrawn": 4,
+    },
+    "groups": [
+        {
+            "region": "Europe",
+            "region_code": "150",
+            "counts": {
+                "state_party": 38,
+                "signatory": 0,
+                "not_party": 8,
+                "withdrawal_pending": 1,
+                "withdrawn": 4,
+            },
+        }
+    ],
+    "sources": [],
 }

@@ -23,6 +23,7 @@ from app.respond import reject_nul, reject_unknown_params
 from app.routers import (
     changes,
     countries,
+    counts,
     health,
     profiles,
     records,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health,
         countries,
         treaties,
+        counts,
         resolutions,
         sources,
         search,

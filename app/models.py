@@ -146,6 +146,13 @@ class Country(Versioned, Base):
     un_member: Mapped[bool] = mapped_column(Boolean, default=False)
     un_observer: Mapped[bool] = mapped_column(Boolean, default=False)
     historical: Mapped[bool] = mapped_column(Boolean, default=False)
+    # UN M49 (data/reference/m49_regions.csv); null where M49 gives none (ATA, historical codes).
+    region: Mapped[str | None] = mapped_column(String(100))
+    region_code: Mapped[str | None] = mapped_column(String(3))
+    subregion: Mapped[str | None] = mapped_column(String(100))
+    subregion_code: Mapped[str | None] = mapped_column(String(3))
+    intermediate_region: Mapped[str | None] = mapped_column(String(100))
+    intermediate_region_code: Mapped[str | None] = mapped_column(String(3))
 
     names: Mapped[list[CountryName]] = relationship(
         back_populates="country", order_by="CountryName.name"

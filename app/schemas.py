@@ -174,7 +174,22 @@ class UnMembershipFile(Schema):
     observers: list[Iso3]
 
 
-class Country(Schema):
+class Regions(Schema):
+    """A country's UN M49 region, sub-region and intermediate region (null where M49 has none)."""
+
+    region: str | None = Field(None, description='M49 region, e.g. "Europe".')
+    region_code: str | None = Field(None, description='M49 region code, e.g. "150".')
+    subregion: str | None = Field(None, description='M49 sub-region, e.g. "Western Europe".')
+    subregion_code: str | None = Field(None, description='M49 sub-region code, e.g. "155".')
+    intermediate_region: str | None = Field(
+        None, description='M49 intermediate region, e.g. "Caribbean" (few countries have one).'
+    )
+    intermediate_region_code: str | None = Field(
+        None, description='M49 intermediate region code, e.g. "029".'
+    )
+
+
+class CountryCodes(Schema):
     """A country or a historical state with its ISO 3166-1 codes."""
 
     iso3: Iso3
@@ -185,6 +200,10 @@ class Country(Schema):
     un_member: bool
     un_observer: bool
     historical: bool
+
+
+class Country(Regions, CountryCodes):
+    """A country or a historical state with its ISO 3166-1 codes and M49 regions."""
 
 
 class CountryOut(Country):
@@ -614,17 +633,58 @@ class CountryListItem(Country):
     status: Status | None = Field(None, description="Status toward `treaty` on `as_of`.")
 
 
-class MemberKey(Schema):
-    """The country a treaty member row is about."""
+class MemberCodes(Schema):
+    """The country a treaty member row is about: its codes, name and UN membership."""
 
     country: str
     name: str
+    iso2: str | None = None
+    numeric: str | None = None
+    un_member: bool = False
+
+
+class MemberKey(Regions, MemberCodes):
+    """The country a treaty member row is about, with its M49 regions."""
 
 
 class Member(Status, MemberKey):
     """One country's status toward a treaty (one map feature)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.MEMBER]})
+
+
+StatusCounts = dict[StatusKind, int]
+COUNTS_MEANING = "Countries by status, every status listed (0 where none)."
+
+
+class RegionCounts(Schema):
+    """Counts of one M49 region; `region` null for the countries M49 gives none (e.g. ATA)."""
+
+    region: str | None
+    region_code: str | None
+    counts: StatusCounts = Field(description=COUNTS_MEANING)
+
+
+class SubregionCounts(Schema):
+    """Counts of one M49 sub-region; `subregion` null for the countries M49 gives none."""
+
+    subregion: str | None
+    subregion_code: str | None
+    counts: StatusCounts = Field(description=COUNTS_MEANING)
+
+
+class TreatyCounts(Schema):
+    """How many countries have each status toward a treaty on a date (the members' countries)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_COUNTS]})
+
+    treaty: str
+    as_of: date
+    counts: StatusCounts = Field(description=COUNTS_MEANING)
+    groups: list[RegionCounts] | list[SubregionCounts] | None = Field(
+        None, description="The same counts by region or sub-region (`by=`); null without `by`."
+    )
+    sources: list[SourceOut]
 
 
 class TimelinePoint(Schema):

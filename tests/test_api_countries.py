@@ -101,12 +101,16 @@ def test_country_list_csv_has_the_schema_columns(client: TestClient) -> None:
     lines = response.text.splitlines()
     assert lines[0].split(",") == csvout.columns(CountryListItem)
     assert lines[0] == (
-        "iso3,iso2,numeric,name,official_name,un_member,un_observer,historical,status.status,"
-        "status.as_of,status.signed_on,status.joined_on,status.join_method,"
+        "iso3,iso2,numeric,name,official_name,un_member,un_observer,historical,region,"
+        "region_code,subregion,subregion_code,intermediate_region,intermediate_region_code,"
+        "status.status,status.as_of,status.signed_on,status.joined_on,status.join_method,"
         "status.entry_into_force_on,status.withdrawal_notified_on,status.withdrawal_effective_on,"
         "status.record_as_at,status.as_known_on,status.beyond_record"
     )
-    assert lines[1] == "KGZ,KG,417,Kyrgyzstan,Kyrgyz Republic,true,false,false" + "," * 11
+    assert lines[1] == (
+        "KGZ,KG,417,Kyrgyzstan,Kyrgyz Republic,true,false,false,Asia,142,Central Asia,143,,"
+        + "," * 11
+    )
 
 
 def test_signatory_before_entry_into_force_then_state_party(client: TestClient) -> None:

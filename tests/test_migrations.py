@@ -62,3 +62,28 @@ def test_head_matches_models(scratch_url: str) -> None:
         assert diff == []
     finally:
         engine.dispose()
+
+
+def test_the_regions_migration_adds_and_drops_the_region_columns(scratch_url: str) -> None:
+    engine = create_engine(scratch_url)
+    regions = {
+        "region", "region_code", "subregion", "subregion_code", "intermediate_region",
+        "intermediate_region_code",
+    }  # fmt: skip
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns("countries")}
+
+    try:
+        with engine.begin() as conn:
+            migrate(conn, "0006")
+        assert regions <= columns()
+        with engine.begin() as conn:
+            migrate(conn, "0005", down=True)
+        assert columns() & regions == set()
+        assert {"iso3", "iso2", "numeric", "un_member"} <= columns()
+        with engine.begin() as conn:
+            migrate(conn)
+        assert regions <= columns()
+    finally:
+        engine.dispose()

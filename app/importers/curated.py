@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import dataversion, history, models
+from app.importers import m49
 from app.importers.sync import (
     RECORD_LISTS,
     Curated,
@@ -59,9 +60,23 @@ def read(data_dir: Path) -> Curated:
         parse(path, CountryFile, _fill_country)
         for path in sorted((data_dir / "countries").glob("*.yaml"))
     ]
+    regions = _regions(data_dir, problems)
     if problems:
         raise DataFileError(problems)
-    return Curated(sources, treaties, resolutions, membership, names, countries, docs)
+    return Curated(sources, treaties, resolutions, membership, names, countries, regions, docs)
+
+
+def _regions(data_dir: Path, problems: list[Problem]) -> list[m49.RegionRow]:
+    """The M49 regions file, its problems added to `problems`."""
+    path = data_dir / m49.FILE
+    if not path.is_file():
+        problems.append(Problem(str(path), None, None, None, None, "file is missing"))
+        return []
+    try:
+        return m49.read(data_dir)
+    except DataFileError as exc:
+        problems.extend(exc.problems)
+        return []
 
 
 def _fill_country(data: Any) -> Any:
@@ -185,6 +200,10 @@ class _Checker:
         self.refs(file, (), membership)
         file = "reference/country_names.yaml"
         self.refs(file, (), self.cur.names)
+        if m49.SOURCE_ID not in self.footnotes:
+            where = str(m49.FILE)
+            message = f"its source {m49.SOURCE_ID!r} is not in sources.yaml"
+            self.problems.append(Problem(where, None, None, None, "source", message))
         taken = {
             fold(name): c.iso3
             for c in self.countries.values()

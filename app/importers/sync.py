@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app import models
+from app.importers.m49 import REGION_FIELDS, RegionRow
 from app.importers.yamlfile import YamlDoc
 from app.names import IsoCountry, fold, iso_countries
 from app.schemas import (
@@ -45,6 +46,7 @@ class Curated:
     membership: UnMembershipFile
     names: CountryNamesFile
     countries: list[CountryFile]
+    regions: list[RegionRow]
     docs: dict[str, YamlDoc] = field(default_factory=dict)
 
 
@@ -178,6 +180,8 @@ def write_curated(
     sync = _Sync(session)
     members, observers = set(cur.membership.members), set(cur.membership.observers)
     isos = list(iso_countries())
+    regions = {r.country: {k: getattr(r, k) for k in REGION_FIELDS} for r in cur.regions}
+    no_region = dict.fromkeys(REGION_FIELDS)
     sync.table(
         models.Country,
         (
@@ -190,6 +194,7 @@ def write_curated(
                 "un_member": c.iso3 in members,
                 "un_observer": c.iso3 in observers,
                 "historical": c.historical,
+                **regions.get(c.iso3, no_region),
             }
             for c in isos
         ),

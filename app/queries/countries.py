@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app import models
 from app.errors import NotFoundError
+from app.importers.m49 import SOURCE_ID as M49_SOURCE
 from app.names import fold
 from app.paging import Window
 from app.queries.common import list_sources, pick
@@ -71,7 +72,8 @@ def country_out(session: Session, country: models.Country) -> CountryOut:
 def country_detail(session: Session, country: models.Country) -> CountryDetail:
     """A country with its names and the source of its membership flags."""
     out = country_out(session, country)
-    return CountryDetail(**out.model_dump(), sources=list_sources(session, [MEMBERSHIP_SOURCE]))
+    used = [MEMBERSHIP_SOURCE, M49_SOURCE]
+    return CountryDetail(**out.model_dump(), sources=list_sources(session, used))
 
 
 def list_countries(
@@ -84,9 +86,11 @@ def list_countries(
     treaty: models.Treaty | None = None,
     statuses: set[StatusKind] | None = None,
     as_of: date,
+    where: ColumnElement[bool] | None = None,
 ) -> tuple[list[CountryListItem], str | None, list[SourceOut]]:
-    """Countries by alpha-3, filtered by name, UN membership and status toward a treaty."""
-    stmt = select(models.Country)
+    """Countries by alpha-3, filtered by name, UN membership, region (`where`) and status
+    toward a treaty."""
+    stmt = select(models.Country) if where is None else select(models.Country).where(where)
     if q:
         pattern = f"%{fold(q)}%"
         named = select(models.CountryName.country_iso3).where(
@@ -101,7 +105,7 @@ def list_countries(
         stmt = stmt.where(models.Country.un_member.is_(un_member))
     if historical is not None:
         stmt = stmt.where(models.Country.historical.is_(historical))
-    source_ids = {MEMBERSHIP_SOURCE}
+    source_ids = {MEMBERSHIP_SOURCE, M49_SOURCE}
     if treaty is None:
         rows, cursor = window.select(session, stmt, [models.Country.iso3])
         return (

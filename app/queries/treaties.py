@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from app import models
 from app.errors import NotFoundError
 from app.names import fold
-from app.queries.common import list_sources
-from app.schemas import Member, SourceOut, TimelinePoint, Treaty
+from app.queries.common import list_sources, pick
+from app.schemas import Member, SourceOut, Status, TimelinePoint, Treaty
 from app.status import TreatyRule, derive_status, status_on
 from app.vocab import StatusKind
 
@@ -89,24 +89,41 @@ def actions_by_country(session: Session, treaty: str) -> tuple[dict[str, list[An
     return grouped, sources
 
 
-def members(
-    session: Session, treaty: models.Treaty, as_of: date, statuses: set[StatusKind] | None
-) -> tuple[list[Member], set[str]]:
-    """One row per country (every current country, and any other with actions) on `as_of`."""
+def statuses_on(
+    session: Session,
+    treaty: models.Treaty,
+    as_of: date,
+    where: ColumnElement[bool] | None = None,
+) -> tuple[list[tuple[models.Country, Status]], set[str]]:
+    """Every country's status on `as_of` (every current country, and any other with actions;
+    those `where` keeps), and the sources: what members and counts are both made of."""
     grouped, sources = actions_by_country(session, treaty.slug)
     rule = rule_of(treaty)
-    countries: Sequence[tuple[str, str]] = session.execute(
-        select(models.Country.iso3, models.Country.name).where(
-            models.Country.historical.is_(False) | models.Country.iso3.in_(list(grouped))
-        )
-    ).all()
-    rows = []
-    for iso3, name in countries:
-        status = status_on(rule, grouped.get(iso3, []), as_of)
-        if statuses and status.status not in statuses:
-            continue
-        rows.append(Member(country=iso3, name=name, **status.model_dump()))
+    stmt = select(models.Country).where(
+        models.Country.historical.is_(False) | models.Country.iso3.in_(list(grouped))
+    )
+    if where is not None:
+        stmt = stmt.where(where)
+    countries: Sequence[models.Country] = session.scalars(stmt.order_by(models.Country.iso3)).all()
+    rows = [(c, status_on(rule, grouped.get(c.iso3, []), as_of)) for c in countries]
     return rows, sources | {treaty.source}
+
+
+def members(
+    session: Session,
+    treaty: models.Treaty,
+    as_of: date,
+    statuses: set[StatusKind] | None,
+    where: ColumnElement[bool] | None = None,
+) -> tuple[list[Member], set[str]]:
+    """One row per country (every current country, and any other with actions) on `as_of`."""
+    found, sources = statuses_on(session, treaty, as_of, where)
+    rows = [
+        Member.model_validate(pick(Member, c, country=c.iso3, **status.model_dump()))
+        for c, status in found
+        if not statuses or status.status in statuses
+    ]
+    return rows, sources
 
 
 def timeline(

@@ -10,14 +10,16 @@ from fastapi.responses import Response
 
 from app import respond
 from app.paging import CoveredPage, Page
-from app.queries import countries, profile, sources, treaties, votes
+from app.queries import countries, profile, regions, sources, treaties, votes
 from app.queries.common import list_sources
 from app.routers.params import (
     AsOf,
     CountryKey,
     DbSession,
     Listing,
+    RegionFilter,
     StatusList,
+    SubregionFilter,
     TreatyFilter,
     TreatyKey,
     VoteList,
@@ -56,8 +58,10 @@ def list_countries(
     treaty: TreatyFilter = None,
     status: StatusList = None,
     as_of: AsOf = None,
+    region: RegionFilter = None,
+    subregion: SubregionFilter = None,
 ) -> Response:
-    """Countries, filtered by name, UN membership and status toward a treaty."""
+    """Countries, filtered by name, UN membership, M49 region and status toward a treaty."""
     found = treaties.resolve_treaty(session, treaty) if treaty else None
     wanted = parse_set(status, StatusKind, "status")
     if wanted and found is None:
@@ -71,6 +75,7 @@ def list_countries(
         treaty=found,
         statuses=wanted,
         as_of=as_of or date.today(),
+        where=regions.region_filter(session, region, subregion),
     )
     return respond.page(request, listing, CountryListItem, items, cursor, used)
 

@@ -49,6 +49,25 @@ TreatyFilter = Annotated[
     Query(description="Treaty slug or alias to filter on.", examples=["ccm"], max_length=200),
 ]
 
+RegionFilter = Annotated[
+    str | None,
+    Query(
+        description="UN M49 regions to keep, by name (case and accents ignored) or code; "
+        "comma-separated: Africa (002), Americas (019), Asia (142), Europe (150), Oceania (009).",
+        examples=["Europe", "150"],
+        max_length=300,
+    ),
+]
+SubregionFilter = Annotated[
+    str | None,
+    Query(
+        description="UN M49 sub-regions or intermediate regions to keep, by name or code; "
+        "comma-separated (e.g. Western Europe, 155, Caribbean, 029).",
+        examples=["Western Europe", "029"],
+        max_length=300,
+    ),
+]
+
 
 def word_list(words: list[str], description: str, example: str) -> Any:
     """A query parameter holding a comma-separated list of `words` (pattern in the OpenAPI)."""

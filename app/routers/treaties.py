@@ -9,10 +9,20 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app import respond
+from app.importers.m49 import SOURCE_ID as M49_SOURCE
 from app.paging import Page
-from app.queries import treaties
+from app.queries import regions, treaties
 from app.queries.common import list_sources
-from app.routers.params import AsOf, DbSession, Listing, StatusList, TreatyKey, parse_set
+from app.routers.params import (
+    AsOf,
+    DbSession,
+    Listing,
+    RegionFilter,
+    StatusList,
+    SubregionFilter,
+    TreatyKey,
+    parse_set,
+)
 from app.schemas import Member, TimelinePoint, Treaty, TreatyDetail
 from app.vocab import StatusKind
 
@@ -47,11 +57,15 @@ def list_members(
     listing: Listing,
     status: StatusList = None,
     as_of: AsOf = None,
+    region: RegionFilter = None,
+    subregion: SubregionFilter = None,
 ) -> Response:
     """Every country's status toward a treaty on a date, one row per country (the map call)."""
     found = treaties.resolve_treaty(session, treaty)
     wanted = parse_set(status, StatusKind, "status")
-    items, used = treaties.members(session, found, as_of or date.today(), wanted)
+    where = regions.region_filter(session, region, subregion)
+    items, used = treaties.members(session, found, as_of or date.today(), wanted, where)
+    used.add(M49_SOURCE)
     page, cursor = listing.window(str).slice(items, lambda m: (m.country,))
     return respond.page(request, listing, Member, page, cursor, list_sources(session, used))
 

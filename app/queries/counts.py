@@ -1,0 +1,54 @@
+"""Counts of countries by status toward a treaty on a date, in all and by M49 region."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
+
+from app import models
+from app.importers.m49 import SOURCE_ID
+from app.queries.common import list_sources
+from app.queries.regions import GROUPINGS, count
+from app.queries.treaties import statuses_on
+from app.schemas import RegionCounts, Status, SubregionCounts, TreatyCounts
+
+
+def treaty_counts(
+    session: Session,
+    treaty: models.Treaty,
+    as_of: date,
+    by: str | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> TreatyCounts:
+    """The members' statuses counted (the same countries and derivation as the members list);
+    with `by`, also per region or sub-region."""
+    found, used = statuses_on(session, treaty, as_of, where)
+    if by is not None or where is not None:
+        used.add(SOURCE_ID)
+    return TreatyCounts(
+        treaty=treaty.slug,
+        as_of=as_of,
+        counts=count(s for _, s in found),
+        groups=None if by is None else _groups(by, found),
+        sources=list_sources(session, used),
+    )
+
+
+def _groups(
+    by: str, found: list[tuple[models.Country, Status]]
+) -> list[RegionCounts] | list[SubregionCounts]:
+    """Counts per region or sub-region by name; the countries without one (e.g. ATA) last, in
+    a group whose name and code are null."""
+    name_col, code_col = GROUPINGS[by]
+    grouped: dict[tuple[str | None, str | None], list[Status]] = defaultdict(list)
+    for country, status in found:
+        grouped[(getattr(country, name_col.key), getattr(country, code_col.key))].append(status)
+    keys = sorted(grouped, key=lambda k: (k[1] is None, k[0] or ""))
+    if by == "region":
+        return [RegionCounts(region=n, region_code=c, counts=count(grouped[n, c])) for n, c in keys]
+    return [
+        SubregionCounts(subregion=n, subregion_code=c, counts=count(grouped[n, c])) for n, c in keys
+    ]

@@ -1,0 +1,40 @@
+"""Treaty counts: how many countries have each status on a date, in all and by M49 region."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app import respond
+from app.queries import counts, regions, treaties
+from app.routers.params import AsOf, DbSession, RegionFilter, SubregionFilter, TreatyKey
+from app.schemas import TreatyCounts
+
+router = APIRouter(prefix="/v1/treaties", tags=["treaties"])
+
+By = Annotated[
+    Literal["region", "subregion"] | None,
+    Query(
+        description="Also count by M49 region or sub-region; countries without one (e.g. "
+        "Antarctica) form a group whose name is null.",
+        examples=["region"],
+    ),
+]
+
+
+@router.get("/{treaty}/counts", response_model=TreatyCounts)
+def get_counts(
+    treaty: TreatyKey,
+    session: DbSession,
+    as_of: AsOf = None,
+    by: By = None,
+    region: RegionFilter = None,
+    subregion: SubregionFilter = None,
+) -> Response:
+    """How many countries have each status toward a treaty on a date, in all and by region."""
+    found = treaties.resolve_treaty(session, treaty)
+    where = regions.region_filter(session, region, subregion)
+    return respond.one(counts.treaty_counts(session, found, as_of or date.today(), by, where))
