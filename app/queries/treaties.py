@@ -166,19 +166,18 @@ def events(
     last: date | None,
     kinds: set[EventKind] | None,
 ) -> list[TreatyEvent]:
-    """Every state's events toward a treaty between `first` and `last` (inclusive), past and coming.
+    """Each state's events toward a treaty from `first` to `last` (inclusive), past and coming.
 
     The statuses before and after are those on the day before and on the day of the event, by
     the one rule of `app.status`. An event recorded by two sources is listed once.
     """
     grouped, _ = actions_by_country(session, treaty.slug)
     rule = rule_of(treaty)
-    names = dict(
+    country = models.Country
+    names: dict[str, str] = dict(
         session.execute(
-            select(models.Country.iso3, models.Country.name).where(
-                models.Country.iso3.in_(list(grouped))
-            )
-        ).tuples()
+            select(country.iso3, country.name).where(country.iso3.in_(list(grouped)))
+        ).all()
     )
     found: dict[tuple[date, str, EventKind], TreatyEvent] = {}
     for iso3, actions in grouped.items():
