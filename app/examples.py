@@ -53,7 +53,7 @@ CLUSTER_COVERAGE: dict[str, Any] = {
 }
 KGZ_COVERAGE = [CLUSTER_COVERAGE, MINE_COVERAGE]
 STATUS: dict[str, Any] = {
-    "status": "signatory",
+    "status": "pending_entry_into_force",
     "as_of": "2000-07-31",
     "signed_on": "1998-09-08",
     "joined_on": "2000-02-29",
