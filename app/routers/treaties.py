@@ -110,9 +110,9 @@ def year_or_date(raw: str | None, parameter: str, end: bool) -> date | None:
     if raw is None:
         return None
     try:
-        if re.fullmatch(r"\d{4}", raw):
+        if re.fullmatch(r"[0-9]{4}", raw):
             return date(int(raw), 12, 31) if end else date(int(raw), 1, 1)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
             return date.fromisoformat(raw)
     except ValueError:
         pass
