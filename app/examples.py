@@ -53,7 +53,7 @@ CLUSTER_COVERAGE: dict[str, Any] = {
 }
 KGZ_COVERAGE = [CLUSTER_COVERAGE, MINE_COVERAGE]
 STATUS: dict[str, Any] = {
-    "status": "signatory",
+    "status": "pending_entry_into_force",
     "as_of": "2000-07-31",
     "signed_on": "1998-09-08",
     "joined_on": "2000-02-29",
@@ -259,8 +259,21 @@ TIMELINE_POINT: dict[str, Any] = {
     "year": 2025,
     "as_of": "2025-12-31",
     "states_parties": 163,
+    "pending_entry_into_force": 0,
     "signatories": 0,
     "withdrawn": 3,
+}
+TREATY_EVENT: dict[str, Any] = {
+    "date": "2026-03-01",
+    "country": "VUT",
+    "name": "Vanuatu",
+    "kind": "entry_into_force",
+    "status_before": "pending_entry_into_force",
+    "status_after": "state_party",
+    "action": "accession",
+    "action_id": "untc-ccm-vut-accession",
+    "action_on": "2025-09-05",
+    "source": "untc-status-xxvi-6",
 }
 SOURCE_DETAIL: dict[str, Any] = {**SOURCE, "citations": [CITATION]}
 CITATION_DETAIL: dict[str, Any] = {

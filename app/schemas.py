@@ -17,6 +17,7 @@ from app.names import fold
 from app.vocab import (
     ActionKind,
     EifRule,
+    EventKind,
     Finding,
     PartialDate,
     ParticipationRole,
@@ -694,9 +695,36 @@ class TimelinePoint(Schema):
 
     year: int
     as_of: date
-    states_parties: int
+    states_parties: int = Field(
+        description="States bound on `as_of`: `state_party` and `withdrawal_pending`."
+    )
+    pending_entry_into_force: int = Field(
+        description="States that deposited an instrument not yet in force for them on `as_of` "
+        "(not counted as parties)."
+    )
     signatories: int
     withdrawn: int
+
+
+#: `date` for fields declared after a field named `date`.
+Day = date
+
+
+class TreatyEvent(Schema):
+    """A dated change in a state's relation to a treaty, with the action behind it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_EVENT]})
+
+    date: date
+    country: str
+    name: str
+    kind: EventKind
+    status_before: StatusKind = Field(description="Status on the day before `date`.")
+    status_after: StatusKind = Field(description="Status on `date`.")
+    action: ActionKind = Field(description="The action behind the event.")
+    action_id: str
+    action_on: Day = Field(description="Date of the action (the deposit, for entry into force).")
+    source: str
 
 
 class ResolutionOut(Cited[Citation], ResolutionFields):

@@ -106,21 +106,24 @@ def derive_status(
 ) -> Status:
     """A state's status toward a treaty on `on`, from the actions dated on or before it.
 
-    Status changes on entry into force, not on deposit: between deposit and entry into force
-    a state stays signatory (or not party if it never signed). A later instrument after an
-    effective withdrawal starts a new membership once it enters into force; the withdrawal
-    dates shown are then those of the last withdrawal.
+    A state is bound from entry into force: between deposit and entry into force it is
+    `pending_entry_into_force` (with `joined_on` and `entry_into_force_on` set). While a
+    withdrawal is pending, `withdrawal_effective_on` is the recorded date it takes effect,
+    if any. A later instrument after an effective withdrawal starts a new membership; the
+    withdrawal dates shown are then those of the last withdrawal.
 
     `known_to` is the date the record of the actions is known up to: when `on` is after it,
     the status is the one known on that date (`beyond_record`), as later actions may be
     missing.
     """
-    signed = joined = in_force = notified = left = None
+    signed = joined = in_force = notified = left = coming = None
     method: ActionKind | None = None
     for act in sorted(actions, key=lambda a: a.date):
-        if act.date > on:
-            break
         kind = act.action
+        if act.date > on:
+            if kind is ActionKind.withdrawal_effective and coming is None:
+                coming = act.date
+            continue
         if kind is ActionKind.signature:
             signed = act.date
         elif kind in JOINING_ACTIONS:
@@ -131,8 +134,11 @@ def derive_status(
         elif kind is ActionKind.withdrawal_effective:
             left = act.date
     beyond = known_to is not None and on > known_to
+    status = _classify(on, signed, joined, in_force, notified, left)
+    if status is StatusKind.withdrawal_pending and coming is not None:
+        left = coming
     return Status(
-        status=_classify(on, signed, joined, in_force, notified, left),
+        status=status,
         as_of=on,
         signed_on=signed,
         joined_on=joined,
@@ -160,6 +166,8 @@ def _classify(
         if notified is not None and joined is not None and notified >= joined:
             return StatusKind.withdrawal_pending
         return StatusKind.state_party
+    if joined is not None:
+        return StatusKind.pending_entry_into_force
     if left is not None:
         return StatusKind.withdrawn
     if signed is not None:

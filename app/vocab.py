@@ -42,10 +42,21 @@ class StatusKind(StrEnum):
     """A state's status toward a treaty on a given date."""
 
     state_party = "state_party"
+    pending_entry_into_force = "pending_entry_into_force"
     signatory = "signatory"
     not_party = "not_party"
     withdrawal_pending = "withdrawal_pending"
     withdrawn = "withdrawn"
+
+
+class EventKind(StrEnum):
+    """A dated change in a state's relation to a treaty, in the order of a state's path."""
+
+    signature = "signature"
+    deposit = "deposit"  # instrument of consent deposited; bound from entry into force
+    entry_into_force = "entry_into_force"
+    withdrawal_notified = "withdrawal_notified"
+    withdrawal_effective = "withdrawal_effective"
 
 
 class EifRule(StrEnum):

@@ -81,9 +81,10 @@ def test_states_not_party_to_the_ccm(client: TestClient) -> None:
         as_of="2026-02-03",
     )
     # 111 states are bound, 4 of them not UN members (Holy See, Palestine, Cook Islands, Niue);
-    # 12 signatories; Lithuania withdrawn. Vanuatu deposited but is not yet bound: counted here.
-    assert len(rows) == 193 - (111 - 4) - 12 - 1
-    assert {"KGZ", "VUT", "USA", "RUS"} <= {r["iso3"] for r in rows}
+    # 12 signatories; Lithuania withdrawn; Vanuatu deposited, pending entry into force.
+    assert len(rows) == 193 - (111 - 4) - 12 - 1 - 1
+    assert {"KGZ", "USA", "RUS"} <= {r["iso3"] for r in rows}
+    assert "VUT" not in {r["iso3"] for r in rows}
     kgz = next(r for r in rows if r["iso3"] == "KGZ")
     assert kgz["status"]["status"] == "not_party"
     assert kgz["status"]["as_of"] == "2026-02-03"
@@ -113,13 +114,13 @@ def test_country_list_csv_has_the_schema_columns(client: TestClient) -> None:
     )
 
 
-def test_signatory_before_entry_into_force_then_state_party(client: TestClient) -> None:
+def test_pending_entry_into_force_then_state_party(client: TestClient) -> None:
     before = client.get(
         "/v1/countries/albania/treaties/ottawa", params={"as_of": "2000-07-31"}
     ).json()
     after = client.get("/v1/countries/ALB/treaties/mbt", params={"as_of": "2000-08-01"}).json()
     assert before["status"] == {
-        "status": "signatory",
+        "status": "pending_entry_into_force",
         "as_of": "2000-07-31",
         "signed_on": "1998-09-08",
         "joined_on": "2000-02-29",

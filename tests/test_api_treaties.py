@@ -98,9 +98,36 @@ def test_unknown_treaty_is_a_404_with_suggestions(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("slug", "counts"),
     [
-        ("mbt", {"state_party": 161, "withdrawal_pending": 1, "withdrawn": 4, "signatory": 0}),
-        ("ccm", {"state_party": 111, "withdrawal_pending": 0, "withdrawn": 1, "signatory": 12}),
-        ("ccw", {"state_party": 128, "withdrawal_pending": 0, "withdrawn": 0, "signatory": 4}),
+        (
+            "mbt",
+            {
+                "state_party": 161,
+                "withdrawal_pending": 1,
+                "pending_entry_into_force": 0,
+                "withdrawn": 4,
+                "signatory": 0,
+            },
+        ),
+        (
+            "ccm",  # UNTC's 112 parties: 111 bound, Vanuatu's accession in force on 2026-03-01
+            {
+                "state_party": 111,
+                "withdrawal_pending": 0,
+                "pending_entry_into_force": 1,
+                "withdrawn": 1,
+                "signatory": 12,
+            },
+        ),
+        (
+            "ccw",
+            {
+                "state_party": 128,
+                "withdrawal_pending": 0,
+                "pending_entry_into_force": 0,
+                "withdrawn": 0,
+                "signatory": 4,
+            },
+        ),
     ],
 )
 def test_members_on_the_untc_status_date(
@@ -132,7 +159,7 @@ def test_members_filtered_by_status(client: TestClient) -> None:
         "join_method": "ratification",
         "entry_into_force_on": "2013-06-01",
         "withdrawal_notified_on": "2025-08-20",
-        "withdrawal_effective_on": None,
+        "withdrawal_effective_on": "2026-02-20",  # the recorded date it takes effect
         "record_as_at": "2026-02-03",
         "as_known_on": None,
         "beyond_record": False,
@@ -143,14 +170,16 @@ def test_members_filtered_by_status(client: TestClient) -> None:
     assert [r["country"] for r in later.json()["data"]] == ["EST", "FIN", "LTU", "LVA", "POL"]
 
 
-def test_ccm_lithuania_withdrawn_and_vanuatu_not_yet_bound(client: TestClient) -> None:
+def test_ccm_lithuania_withdrawn_and_vanuatu_pending_entry_into_force(client: TestClient) -> None:
     def status(iso3: str, on: str) -> str:
         rows = client.get("/v1/treaties/ccm/members", params={"as_of": on, "limit": 1000}).json()
         return str(next(r["status"] for r in rows["data"] if r["country"] == iso3))
 
     assert status("LTU", "2025-03-05") == "withdrawal_pending"
     assert status("LTU", "2025-03-06") == "withdrawn"
-    assert status("VUT", "2026-02-28") == "not_party"
+    assert status("VUT", "2025-09-04") == "not_party"
+    assert status("VUT", "2025-09-05") == "pending_entry_into_force"
+    assert status("VUT", "2026-02-28") == "pending_entry_into_force"
     assert status("VUT", "2026-03-01") == "state_party"
     actions = client.get("/v1/countries/LTU/treaties/ccm").json()["actions"]
     assert [(a["id"], a["date"], a["note"]) for a in actions if a["note"]] == [
@@ -207,9 +236,12 @@ def test_timeline_parties_at_each_year_end(client: TestClient) -> None:
         "year": 1997,
         "as_of": "1997-12-31",
         "states_parties": 0,
-        "signatories": 123,
+        "pending_entry_into_force": 3,  # Canada, Ireland, Mauritius ratified on 1997-12-03
+        "signatories": 120,
         "withdrawn": 0,
     }
+    assert points[1998]["pending_entry_into_force"] == 58  # in force for all on 1999-03-01
+    assert points[1999]["pending_entry_into_force"] == 8  # deposited Jul.-Dec. 1999
     for year in (1999, 2005, 2015, 2025):
         assert points[year]["states_parties"] == expected_parties("mbt", date(year, 12, 31))
     assert points[2025]["withdrawn"] == 3  # Estonia, Latvia, Lithuania on 2025-12-27
@@ -227,4 +259,6 @@ def test_members_rejects_an_unknown_status(client: TestClient) -> None:
     assert response.status_code == 422
     body = response.json()
     assert body["parameter"] == "status"
-    assert body["detail"].startswith("status: String should match pattern '^(?:withdrawal_pending|")
+    assert body["detail"].startswith(
+        "status: String should match pattern '^(?:pending_entry_into_force|withdrawal_pending|"
+    )

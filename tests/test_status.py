@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -55,7 +56,7 @@ def test_signatory_then_ratification_changes_status_on_entry_into_force() -> Non
     assert derive_status(MBT, actions, date(1998, 9, 7)).status is StatusKind.not_party
     assert derive_status(MBT, actions, date(1998, 9, 8)).status is StatusKind.signatory
     deposited = derive_status(MBT, actions, date(2000, 7, 31))
-    assert deposited.status is StatusKind.signatory
+    assert deposited.status is StatusKind.pending_entry_into_force
     assert deposited.joined_on == date(2000, 2, 29)
     assert deposited.entry_into_force_on == date(2000, 8, 1)
     party = derive_status(MBT, actions, date(2000, 8, 1))
@@ -74,11 +75,16 @@ def test_signatory_then_ratification_changes_status_on_entry_into_force() -> Non
     }
 
 
-def test_accession_is_not_party_until_entry_into_force() -> None:
+def test_accession_is_pending_until_entry_into_force() -> None:
     # Afghanistan acceded 2002-09-11: in force 2003-03-01.
     actions = [act(ActionKind.accession, "2002-09-11")]
+    assert derive_status(MBT, actions, date(2002, 9, 10)).status is StatusKind.not_party
     before = derive_status(MBT, actions, date(2003, 2, 28))
-    assert (before.status, before.joined_on) == (StatusKind.not_party, date(2002, 9, 11))
+    assert (before.status, before.joined_on, before.entry_into_force_on) == (
+        StatusKind.pending_entry_into_force,
+        date(2002, 9, 11),
+        date(2003, 3, 1),
+    )
     after = derive_status(MBT, actions, date(2003, 3, 1))
     assert (after.status, after.join_method) == (StatusKind.state_party, ActionKind.accession)
     assert after.signed_on is None
@@ -88,7 +94,8 @@ def test_early_ratification_waits_for_the_treaty_itself() -> None:
     # Canada ratified the Mine Ban Treaty on 1997-12-03; the treaty entered into force 1999-03-01.
     assert entry_into_force(MBT, date(1997, 12, 3)) == date(1999, 3, 1)
     actions = [sign("1997-12-03"), act(ActionKind.ratification, "1997-12-03")]
-    assert derive_status(MBT, actions, date(1999, 2, 28)).status is StatusKind.signatory
+    pending = StatusKind.pending_entry_into_force
+    assert derive_status(MBT, actions, date(1999, 2, 28)).status is pending
     assert derive_status(MBT, actions, date(1999, 3, 1)).status is StatusKind.state_party
 
 
@@ -103,7 +110,12 @@ def test_withdrawal_notified_then_effective() -> None:
     pending = derive_status(MBT, actions, date(2025, 6, 27))
     assert pending.status is StatusKind.withdrawal_pending
     assert pending.withdrawal_notified_on == date(2025, 6, 27)
-    assert pending.withdrawal_effective_on is None
+    assert pending.withdrawal_effective_on == date(2025, 12, 27)  # the recorded coming date
+    unknown = derive_status(MBT, actions[:2], date(2025, 6, 27))
+    assert (unknown.status, unknown.withdrawal_effective_on) == (
+        StatusKind.withdrawal_pending,
+        None,
+    )
     gone = derive_status(MBT, actions, date(2025, 12, 27))
     assert gone.status is StatusKind.withdrawn
     assert gone.withdrawal_effective_on == date(2025, 12, 27)
@@ -117,7 +129,9 @@ def test_joining_again_after_withdrawal_starts_a_new_membership() -> None:
         act(ActionKind.accession, "2015-03-31"),
     ]
     # Accession deposited in March 2015: in force on the first day of September 2015.
-    assert derive_status(MBT, actions, date(2015, 8, 31)).status is StatusKind.withdrawn
+    assert derive_status(MBT, actions, date(2015, 3, 30)).status is StatusKind.withdrawn
+    pending = derive_status(MBT, actions, date(2015, 8, 31))
+    assert pending.status is StatusKind.pending_entry_into_force
     again = derive_status(MBT, actions, date(2015, 9, 1))
     assert again.status is StatusKind.state_party
     assert (again.joined_on, again.entry_into_force_on) == (date(2015, 3, 31), date(2015, 9, 1))
@@ -176,8 +190,8 @@ def test_every_untc_participant_matches_published_status_and_entry_into_force(
 ) -> None:
     """All 830 UNTC rows: our EIF equals the refdata's; our status on 2026-02-03 is UNTC's.
 
-    The one difference is by design: Vanuatu deposited its CCM accession on 2025-09-05, which
-    UNTC lists as party; it enters into force on 2026-03-01, so on 2026-02-03 it is not party.
+    UNTC lists as party a state that deposited; ours is `pending_entry_into_force` until the
+    instrument is in force for it (Vanuatu, CCM: deposited 2025-09-05, in force 2026-03-01).
     """
     rules = {
         t.slug: TreatyRule(t.eif_rule, t.entry_into_force_on)
@@ -188,6 +202,7 @@ def test_every_untc_participant_matches_published_status_and_entry_into_force(
         rows = list(csv.DictReader(fh))
     assert len(rows) == 830
     mismatches: list[tuple[object, ...]] = []
+    pending: list[tuple[object, ...]] = []
     for row in rows:
         rule = rules[UNTC_SLUGS[row["treaty"]]]
         on = date.fromisoformat(row["status_as_at"])
@@ -195,7 +210,8 @@ def test_every_untc_participant_matches_published_status_and_entry_into_force(
         expected = UNTC_STATUS[row["status"]]
         if row["entry_into_force"] and date.fromisoformat(row["entry_into_force"]) > on:
             # UNTC counts a state as party on deposit; we do from entry into force.
-            expected = StatusKind.signatory if row["signature_date"] else StatusKind.not_party
+            expected = StatusKind.pending_entry_into_force
+            pending.append((row["treaty"], row["country_iso3"], derived.entry_into_force_on))
         if derived.status is not expected:
             mismatches.append((row["treaty"], row["country_iso3"], derived.status, row["status"]))
         if row["entry_into_force"] and row["mode"] != "Succession":
@@ -205,14 +221,21 @@ def test_every_untc_participant_matches_published_status_and_entry_into_force(
                     (row["treaty"], row["country_iso3"], eif, row["entry_into_force"])
                 )
     assert mismatches == []
+    assert pending == [("CCM", "VUT", date(2026, 3, 1))]
 
 
 @pytest.mark.parametrize(
-    ("slug", "parties", "signatories"),
-    [("mbt", 162, 132), ("ccm", 112, 107), ("ccw", 128, 50)],
+    ("slug", "parties", "signatories", "bound"),
+    [("mbt", 162, 132, 162), ("ccm", 112, 107, 111), ("ccw", 128, 50, 128)],
 )
-def test_counts_match_untc(session: Session, slug: str, parties: int, signatories: int) -> None:
-    """Derived statuses reproduce the party and signatory counts UNTC printed on 2026-02-03."""
+def test_counts_match_untc(
+    session: Session, slug: str, parties: int, signatories: int, bound: int
+) -> None:
+    """Derived statuses reproduce the party and signatory counts UNTC printed on 2026-02-03.
+
+    UNTC's parties are the states bound (`state_party`, `withdrawal_pending`) and those whose
+    instrument is not yet in force for them (`pending_entry_into_force`).
+    """
     rule = next(
         TreatyRule(t.eif_rule, t.entry_into_force_on)
         for t in session.scalars(select(models.Treaty).where(models.Treaty.slug == slug))
@@ -224,6 +247,9 @@ def test_counts_match_untc(session: Session, slug: str, parties: int, signatorie
     statuses = [derive_status(rule, _untc_actions(r), on) for r in rows]
     deposited = [s for s in statuses if s.joined_on and s.status is not StatusKind.withdrawn]
     assert len(deposited) == parties
+    kinds = Counter(s.status for s in deposited)
+    assert kinds[StatusKind.state_party] + kinds[StatusKind.withdrawal_pending] == bound
+    assert kinds[StatusKind.pending_entry_into_force] == parties - bound
     remaining = [s for s in statuses if s.status is not StatusKind.withdrawn]
     assert sum(s.signed_on is not None for s in remaining) == signatories
 

@@ -1,11 +1,11 @@
-"""Treaties: lookup by slug or alias, members on a date, and the yearly timeline."""
+"""Treaties: lookup by slug or alias, members on a date, the yearly timeline, the events."""
 
 from __future__ import annotations
 
 import difflib
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
@@ -15,9 +15,9 @@ from app import models
 from app.errors import NotFoundError
 from app.names import fold
 from app.queries.common import list_sources, pick
-from app.schemas import Member, SourceOut, Status, TimelinePoint, Treaty
-from app.status import TreatyRule, derive_status, status_on
-from app.vocab import StatusKind
+from app.schemas import Member, SourceOut, Status, TimelinePoint, Treaty, TreatyEvent
+from app.status import TreatyRule, derive_status, entry_into_force, status_on
+from app.vocab import JOINING_ACTIONS, ActionKind, EventKind, StatusKind
 
 
 def rule_of(treaty: models.Treaty) -> TreatyRule:
@@ -79,7 +79,7 @@ def actions_by_country(session: Session, treaty: str) -> tuple[dict[str, list[An
     sources: set[str] = set()
     action = models.TreatyAction
     rows = session.execute(
-        sourced_actions(action.country, action.action, action.date, action.source).where(
+        sourced_actions(action.country, action.action, action.date, action.source, action.id).where(
             action.treaty == treaty
         )
     )
@@ -129,7 +129,7 @@ def members(
 def timeline(
     session: Session, treaty: models.Treaty, first: int | None, last: int | None, today: date
 ) -> tuple[list[TimelinePoint], set[str]]:
-    """States parties, signatories and withdrawn states at the end of each year."""
+    """States parties, states not yet bound, signatories, withdrawn states at each year end."""
     grouped, sources = actions_by_country(session, treaty.slug)
     rule = rule_of(treaty)
     start = first or (treaty.adopted_on or today).year
@@ -145,8 +145,76 @@ def timeline(
                 as_of=on,
                 states_parties=counts[StatusKind.state_party]
                 + counts[StatusKind.withdrawal_pending],
+                pending_entry_into_force=counts[StatusKind.pending_entry_into_force],
                 signatories=counts[StatusKind.signatory],
                 withdrawn=counts[StatusKind.withdrawn],
             )
         )
     return points, sources | {treaty.source}
+
+
+#: The event an action is, by its kind (joining actions: a deposit, then entry into force).
+EVENT_OF = {
+    ActionKind.signature: EventKind.signature,
+    ActionKind.withdrawal_notified: EventKind.withdrawal_notified,
+    ActionKind.withdrawal_effective: EventKind.withdrawal_effective,
+} | dict.fromkeys(JOINING_ACTIONS, EventKind.deposit)
+
+#: Sort rank of event kinds on the same day for the same country (the order of a state's path).
+EVENT_RANK = {kind: rank for rank, kind in enumerate(EventKind)}
+
+
+def _events_of(rule: TreatyRule, row: Any) -> list[tuple[date, EventKind, Any]]:
+    """The dated events one action makes (a succession binds on the day: entry into force only)."""
+    kind = EVENT_OF.get(row.action)
+    if kind is None:
+        return []
+    if kind is not EventKind.deposit:
+        return [(row.date, kind, row)]
+    bound = entry_into_force(rule, row.date, row.action)
+    deposit = [] if bound == row.date else [(row.date, EventKind.deposit, row)]
+    return [*deposit, (bound, EventKind.entry_into_force, row)]
+
+
+def events(
+    session: Session,
+    treaty: models.Treaty,
+    first: date | None,
+    last: date | None,
+    kinds: set[EventKind] | None,
+) -> list[TreatyEvent]:
+    """Each state's events toward a treaty from `first` to `last` (inclusive), past and coming.
+
+    The statuses before and after are those on the day before and on the day of the event, by
+    the one rule of `app.status`. An event recorded by two sources is listed once.
+    """
+    grouped, _ = actions_by_country(session, treaty.slug)
+    rule = rule_of(treaty)
+    country = models.Country
+    names: dict[str, str] = dict(
+        session.execute(
+            select(country.iso3, country.name).where(country.iso3.in_(list(grouped)))
+        ).all()
+    )
+    found: dict[tuple[date, str, EventKind], TreatyEvent] = {}
+    for iso3, actions in grouped.items():
+        for row in sorted(actions, key=lambda a: (a.date, a.source, a.id)):
+            for day, kind, act in _events_of(rule, row):
+                key = (day, iso3, kind)
+                if key in found or (first and day < first) or (last and day > last):
+                    continue
+                if kinds and kind not in kinds:
+                    continue
+                found[key] = TreatyEvent(
+                    date=day,
+                    country=iso3,
+                    name=names[iso3],
+                    kind=kind,
+                    status_before=derive_status(rule, actions, day - timedelta(days=1)).status,
+                    status_after=derive_status(rule, actions, day).status,
+                    action=act.action,
+                    action_id=act.id,
+                    action_on=act.date,
+                    source=act.source,
+                )
+    return list(found.values())
