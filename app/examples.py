@@ -309,6 +309,7 @@ TREATY_COUNTS: dict[str, Any] = {
     "as_of": "2026-02-03",
     "counts": {
         "state_party": 161,
+        "pending_entry_into_force": 0,
         "signatory": 0,
         "not_party": 83,
         "withdrawal_pending": 1,
@@ -320,6 +321,7 @@ TREATY_COUNTS: dict[str, Any] = {
             "region_code": "150",
             "counts": {
                 "state_party": 38,
+                "pending_entry_into_force": 0,
                 "signatory": 0,
                 "not_party": 8,
                 "withdrawal_pending": 1,

@@ -154,8 +154,8 @@ def test_mbt_counts_on_a_date(client: TestClient) -> None:
     body = counts(client)
     assert (body["treaty"], body["as_of"], body["groups"]) == ("mbt", "2026-02-03", None)
     assert body["counts"] == {
-        "state_party": 161, "signatory": 0, "not_party": 83, "withdrawal_pending": 1,
-        "withdrawn": 4,
+        "state_party": 161, "pending_entry_into_force": 0, "signatory": 0, "not_party": 83,
+        "withdrawal_pending": 1, "withdrawn": 4,
     }  # fmt: skip
     assert list(body["counts"]) == [kind.value for kind in StatusKind]
     assert [s["id"] for s in body["sources"]] == ["untc-status-xxvi-5"]
