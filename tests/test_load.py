@@ -325,3 +325,29 @@ def test_dropping_a_resolution_imported_votes_use_is_refused(
         f"{data_copy}: the files drop a record that other data still points at ("
     )
     assert dump(session.connection()) == before
+
+
+def test_a_page_no_treaty_has_is_a_problem_of_the_public_record(
+    session: Session, connection: Connection, data_copy: Path
+) -> None:
+    """Found by the importer fuzzing: the UNTC importer's refusal escaped the load."""
+    edit(data_copy / "treaties.yaml", "untc_number: XXVI-6", "untc_number: XXVI-7")
+    before = dump(connection)
+    with pytest.raises(DataFileError) as caught:
+        load(session, data_copy)
+    assert str(caught.value) == (
+        f"{data_copy}/public/untc_actions.csv: UNTC number XXVI-6 is not a known treaty"
+    )
+    session.rollback()
+    assert dump(connection) == before
+
+
+def test_a_manifest_that_is_not_utf8_is_named(session: Session, data_copy: Path) -> None:
+    """Found by the importer fuzzing: a UnicodeDecodeError escaped the load."""
+    manifest = data_copy / "public" / "manifest.yaml"
+    manifest.write_bytes(manifest.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(DataFileError) as caught:
+        load(session, data_copy)
+    assert str(caught.value).startswith(
+        f"{manifest}: unreadable manifest: 'utf-8' codec can't decode byte 0xff in position 0"
+    )
