@@ -20,7 +20,25 @@ from app.importers.undl_fields import UndlError, normalise_symbol, treaty_of
 from app.importers.undl_write import SOURCE_ID
 from tests.conftest import prepare
 from tests.test_load import dump
-from tests.undl_files import BASE, CCM, HEADER_2026, MBT, csv_2024, csv_2026, write
+from tests.undl_files import (
+    BASE,
+    CCM,
+    HEADER_2026,
+    MBT,
+    before_any_vote_import,
+    csv_2024,
+    csv_2026,
+    write,
+)
+
+
+@pytest.fixture
+def session(session: Session) -> Session:
+    """The loaded database as it was before any vote import: the small files below import
+    resolutions the public record holds (A/RES/77/63, 77/79), so their first import starts
+    without the record's votes."""
+    before_any_vote_import(session.connection())
+    return session
 
 
 def imported_votes(session: Session) -> set[tuple[str, str, str, str | None]]:
@@ -153,6 +171,41 @@ def test_importing_the_same_file_twice_changes_nothing(session: Session, tmp_pat
     assert not again.changed
     assert dump(session.connection()) == before
     assert dataversion.current(session) == version
+
+
+def test_the_same_votes_under_another_name_or_layout_write_nothing(
+    session: Session, tmp_path: Path
+) -> None:
+    """Content, not the file, decides: no row, no Source field, no history entry, no new data
+    version; the vote code first stored (`X` here) is kept when the 2024 file says `NV`."""
+    import_votes(session, str(write(tmp_path / "votes.csv", csv_2026())))
+    before, version = dump(session.connection()), dataversion.current(session)
+    renamed = tmp_path / "downloaded-again.csv.gz"
+    renamed.write_bytes(gzip.compress(csv_2026().encode()))
+    for path in (renamed, write(tmp_path / "votes2024.csv", csv_2024())):
+        again = import_votes(session, str(path))
+        assert (again.file, counts(again), again.changed) == (
+            path.name,
+            ((0, 0, 2), (0, 0, 6)),
+            False,
+        )
+        assert dump(session.connection()) == before
+        assert dataversion.current(session) == version
+    assert imported_votes(session) == BASE_VOTES
+    source = session.get_one(models.Source, SOURCE_ID)
+    assert source.title == "UN General Assembly voting data (UN Digital Library), file votes.csv"
+
+
+def test_the_2024_codes_first_stored_are_kept_by_the_same_votes_in_2026(
+    session: Session, tmp_path: Path
+) -> None:
+    import_votes(session, str(write(tmp_path / "votes2024.csv", csv_2024())))
+    before, version = dump(session.connection()), dataversion.current(session)
+    again = import_votes(session, str(write(tmp_path / "votes.csv", csv_2026())))
+    assert (counts(again), again.changed) == (((0, 0, 2), (0, 0, 6)), False)
+    assert dump(session.connection()) == before
+    assert dataversion.current(session) == version
+    assert ("A/RES/77/63", "VEN", "non_voting", "NV") in imported_votes(session)
 
 
 def test_a_newer_file_updates_changed_votes_and_adds_resolutions(
@@ -401,7 +454,7 @@ def test_a_bad_reference_fails_when_the_bulk_keys_come_back(session: Session) ->
     ):
         conn.execute(
             insert(table).values(
-                resolution="A/RES/73/61", country="ZZZ", vote="yes", source="untc-xxvi-5"
+                resolution="A/RES/73/61", country="ZZZ", vote="yes", source="untc-status-xxvi-5"
             )
         )
     assert votes_table_checks(session) == VOTE_KEYS
@@ -417,7 +470,7 @@ def test_a_dangling_reference_of_a_direct_first_import_is_refused_at_commit(
             pytest.skip("votes go straight into the table (keys checked at commit) on SQLite only")
         prepare(engine)
         with Session(engine) as session:
-            stage = undl_write.VoteStage(session, "untc-xxvi-5")
+            stage = undl_write.VoteStage(session, "untc-status-xxvi-5")  # holds no votes
             assert stage.direct
             stage.add([("A/RES/99/999", "KGZ", "yes", "Y")])  # no such resolution
             assert counts_of(stage.merge()) == (1, 0, 0)
@@ -425,7 +478,8 @@ def test_a_dangling_reference_of_a_direct_first_import_is_refused_at_commit(
                 session.commit()
         engine.dispose()  # the refused transaction ends with its connection
         with engine.connect() as conn:
-            assert conn.scalar(select(func.count()).select_from(models.Vote)) == 8
+            # the public record's 8,043 votes and the 8 curated ones
+            assert conn.scalar(select(func.count()).select_from(models.Vote)) == 8043 + 8
     finally:
         engine.dispose()
 

@@ -15,7 +15,7 @@ from app import models
 from app.config import PROJECT_ROOT
 from app.importers.undl_write import SOURCE_ID
 from tests.test_cli import run
-from tests.undl_files import csv_2026, write
+from tests.undl_files import before_any_vote_import, csv_2026, write
 
 
 def run_stdin(url: str, data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -42,8 +42,16 @@ def imported(url: str) -> int:
 
 @pytest.fixture
 def loaded(scratch_url: str) -> str:
+    """A loaded database as it was before any vote import (see `before_any_vote_import`)."""
     assert run(scratch_url, "migrate").returncode == 0
     assert run(scratch_url, "load").returncode == 0
+    engine = create_engine(scratch_url)
+    try:
+        with engine.begin() as conn:
+            before_any_vote_import(conn)
+    finally:
+        engine.dispose()
+    assert imported(scratch_url) == 0
     return scratch_url
 
 

@@ -1,4 +1,5 @@
-"""The real mine-ban and cluster-munition vote file: tallies, curated records, Kyrgyzstan (§4)."""
+"""The real mine-ban and cluster-munition vote file, which the public record holds: tallies,
+curated records, Kyrgyzstan (§4)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.importers.undl import import_votes
 from app.importers.undl_write import SOURCE_ID
 from tests.conftest import shared_path
 from tests.test_load import dump
+from tests.undl_files import before_any_vote_import
 
 MBT_2002_2009 = [
     "A/RES/57/74",
@@ -47,56 +49,72 @@ def kgz_votes(session: Session, source: str = SOURCE_ID) -> dict[str, str]:
 
 
 def test_mine_cluster_file(session: Session) -> None:
+    """The loaded public record is this file: importing it finds everything up to date."""
     path = shared_path("refdata", "undl", "ga_voting_mine_cluster.csv")
-    curated_kgz = session.execute(
-        select(models.Vote.resolution, models.Vote.source, models.Vote.vote).where(
-            models.Vote.country == "KGZ"
-        )
-    ).all()
-    assert len(curated_kgz) == 8
+    before = dump(session.connection())
     report = import_votes(session, str(path))
     assert (report.rows, report.resolutions_in_file) == (8043, 42)
     res, votes = report.resolutions, report.votes
-    assert (res.inserted, res.updated, res.unchanged) == (34, 8, 0)
-    assert (votes.inserted, votes.updated, votes.unchanged) == (8043, 0, 0)
+    assert (res.inserted, res.updated, res.unchanged) == (0, 0, 42)
+    assert (votes.inserted, votes.updated, votes.unchanged) == (0, 0, 8043)
     assert [str(m) for m in report.mismatches] == [
         "A/RES/71/34 (yes: official 164, counted 163)",
         "A/RES/71/45 (no: official 2, counted 1)",
     ]
-    r7134 = session.get(models.Resolution, "A/RES/71/34")
-    r7145 = session.get(models.Resolution, "A/RES/71/45")
-    assert r7134 is not None
-    assert r7145 is not None
+    assert not report.changed
+    assert dump(session.connection()) == before
+    assert_the_file_is_held(session)
+
+
+def test_a_first_import_of_the_file_stores_what_the_load_did(session: Session) -> None:
+    path = shared_path("refdata", "undl", "ga_voting_mine_cluster.csv")
+    loaded = dump(session.connection())
+    before_any_vote_import(session.connection())
+    report = import_votes(session, str(path))
+    res, votes = report.resolutions, report.votes
+    # the eight resolutions the curated Kyrgyzstan votes name were kept as loaded
+    assert (res.inserted, res.updated, res.unchanged) == (34, 0, 8)
+    assert (votes.inserted, votes.updated, votes.unchanged) == (8043, 0, 0)
+    imported = dump(session.connection())
+    for table in ("resolutions", "votes"):
+        assert imported[table] == loaded[table], table
+    assert_the_file_is_held(session)
+    again = import_votes(session, str(path))
+    assert (again.votes.unchanged, again.resolutions.unchanged, again.changed) == (8043, 42, False)
+    assert dump(session.connection()) == imported
+
+
+def assert_the_file_is_held(session: Session) -> None:
+    """The file's tallies, resolutions and Kyrgyzstan's votes as the database holds them."""
+    path = shared_path("refdata", "undl", "ga_voting_mine_cluster.csv")
+    r7134 = session.get_one(models.Resolution, "A/RES/71/34")
+    r7145 = session.get_one(models.Resolution, "A/RES/71/45")
     assert (r7134.total_yes, r7134.counted_yes, r7134.treaty, r7134.source) == (
         164,
         163,
         "mbt",
         SOURCE_ID,
     )
-    assert (r7145.total_no, r7145.counted_no, r7145.treaty) == (2, 1, "ccm")
-
-    # A curated resolution keeps its source and title; the import fills its empty totals.
-    r7361 = session.get(models.Resolution, "A/RES/73/61")
-    assert r7361 is not None
-    assert (r7361.source, r7361.treaty, r7361.date.isoformat()) == (
-        "monitor-kgz-mine-ban-policy-2019",
-        "mbt",
-        "2018-12-05",
+    assert (r7145.total_no, r7145.counted_no, r7145.treaty, r7145.source) == (
+        2,
+        1,
+        "ccm",
+        SOURCE_ID,
     )
+    r7361 = session.get_one(models.Resolution, "A/RES/73/61")
+    assert (r7361.source, r7361.treaty, r7361.date.isoformat()) == (SOURCE_ID, "mbt", "2018-12-05")
     totals = (r7361.total_yes, r7361.total_no, r7361.total_abstain, r7361.total_non_voting)
     assert (*totals, r7361.total_members) == (169, 0, 16, 8, 193)
-    assert r7145.source == "un-ga-documents"
 
     # The 1996/97 landmine-ban texts belong to the Mine Ban Treaty.
     for symbol in ("A/RES/51/45 S", "A/RES/52/38 A", "A/RES/52/38 H"):
-        early = session.get(models.Resolution, symbol)
-        assert early is not None
+        early = session.get_one(models.Resolution, symbol)
         assert (symbol, early.treaty) == (symbol, "mbt")
 
-    source = session.get(models.Source, SOURCE_ID)
-    assert source is not None
+    source = session.get_one(models.Source, SOURCE_ID)
     assert (source.kind.value, source.origin, source.row_count) == ("un_data", "import", 8043)
     assert source.checksum == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert source.title.endswith("file ga_voting_mine_cluster.csv")
 
     # Kyrgyzstan, as the Monitor profiles state it (DESIGN/issue 4 §4).
     kgz = kgz_votes(session)
@@ -108,18 +126,12 @@ def test_mine_cluster_file(session: Session) -> None:
     assert kgz["A/RES/51/45 S"] == "yes"
     assert (kgz["A/RES/54/54 B"], kgz["A/RES/56/24 M"]) == ("non_voting", "non_voting")
 
-    # The curated votes are still there, next to the imported ones, and agree with them.
-    after = session.execute(
-        select(models.Vote.resolution, models.Vote.source, models.Vote.vote).where(
+    # The curated votes are there, next to the imported ones, and agree with them.
+    curated = session.execute(
+        select(models.Vote.resolution, models.Vote.vote).where(
             models.Vote.country == "KGZ", models.Vote.source != SOURCE_ID
         )
     ).all()
-    assert sorted(after) == sorted(curated_kgz)
-    for symbol, _source, vote in curated_kgz:
+    assert len(curated) == 8
+    for symbol, vote in curated:
         assert (symbol, kgz[symbol]) == (symbol, vote.value)
-
-    # Importing it again changes nothing.
-    before = dump(session.connection())
-    again = import_votes(session, str(path))
-    assert (again.votes.unchanged, again.resolutions.unchanged, again.changed) == (8043, 42, False)
-    assert dump(session.connection()) == before

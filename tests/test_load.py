@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import Connection, MetaData, select
 from sqlalchemy.orm import Session
 
-from app import dataversion
+from app import dataversion, models
 from app.importers.yamlfile import DataFileError
 from app.models import Base
 from app.public.load import load
 from tests.conftest import DATA_DIR
+
+MBP = "monitor-kgz-mine-ban-policy-2019"
 
 
 def dump(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
@@ -25,6 +27,19 @@ def dump(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
         t.name: [tuple(r) for r in connection.execute(select(t).order_by(*t.primary_key.columns))]
         for t in tables.sorted_tables
     }
+
+
+#: A curated resolution, as data/resolutions.yaml holds those the public record does not
+#: (texts adopted without a vote, say); the symbol is made up, no file holds it.
+CURATED = (
+    "resolutions:\n"
+    "  - symbol: A/RES/80/999\n"
+    "    session: 80\n"
+    "    date: 2025-12-01\n"
+    "    title: A text adopted without a vote (curated)\n"
+    "    treaty: mbt\n"
+    "    source: un-ga-documents\n"
+)
 
 
 @pytest.fixture
@@ -58,19 +73,22 @@ def test_counts_after_load(connection: Connection) -> None:
         "meta": 1,
         "api_keys": 0,
         "drafts": 0,
-        "changes": 857,
+        # an entry per curated record, and one for the whole public record
+        "changes": 842 + 1,
         "countries": 279,
-        "sources": 11,
+        # 4 curated; 7 UNTC pages and the UN vote file of the public record
+        "sources": 4 + 7 + 1,
         "citations": 16,
         "country_names": counts["country_names"],
         "treaties": 7,
         "treaty_aliases": counts["treaty_aliases"],
-        "resolutions": 8,
-        "treaty_actions": 0,
+        "resolutions": 42,
+        "treaty_actions": 1121,
         "status_statements": 7,
         "participations": 9,
         "positions": 9,
-        "votes": 8,
+        # 8,043 of the UN vote file and Kyrgyzstan's 8 from the Monitor
+        "votes": 8043 + 8,
         "stockpiles": 4,
         "practices": 9,
         "stockpile_costs": 2,
@@ -124,9 +142,9 @@ def test_a_changed_record_is_updated_and_a_removed_one_deleted(
         ),
         (
             "resolutions.yaml",
-            "date: 2018-12-05",
-            "date: 2018-12-32",
-            r"^resolutions\.yaml:\d+:\d+: record resolutions\[0\] \(A/RES/73/61\): "
+            "resolutions: []\n",
+            CURATED.replace("date: 2025-12-01", "date: 2025-12-32"),
+            r"^resolutions\.yaml:\d+:\d+: record resolutions\[0\] \(A/RES/80/999\): "
             r"field 'resolutions\.date': Input should be a valid date",
         ),
         (
@@ -170,6 +188,7 @@ def test_a_bad_value_fails_naming_file_record_and_field_and_writes_nothing(
 
 def test_every_problem_is_reported_at_once(session: Session, data_copy: Path) -> None:
     edit(data_copy / "countries" / "kgz.yaml", "citations: [6]", "citations: [60]")
+    edit(data_copy / "resolutions.yaml", "resolutions: []\n", CURATED)
     edit(data_copy / "resolutions.yaml", "treaty: mbt", "treaty: ottawa")
     with pytest.raises(DataFileError) as caught:
         load(session, data_copy)
@@ -199,8 +218,6 @@ def test_a_curated_record_takes_over_an_imported_resolution(
 ) -> None:
     from datetime import date
 
-    from app import models
-
     session.add(
         models.Source(
             id="undl-test", title="votes", publisher="UN", kind="un_data", origin="import"
@@ -209,10 +226,10 @@ def test_a_curated_record_takes_over_an_imported_resolution(
     session.flush()
     session.add(
         models.Resolution(
-            symbol="A/RES/80/35",
+            symbol="A/RES/80/999",
             session=80,
             date=date(2025, 12, 1),
-            title="Implementation",
+            title="Imported",
             treaty="mbt",
             total_yes=159,
             source="undl-test",
@@ -220,24 +237,36 @@ def test_a_curated_record_takes_over_an_imported_resolution(
     )
     session.flush()
     session.add(
-        models.Vote(resolution="A/RES/80/35", country="KGZ", vote="yes", source="undl-test")
+        models.Vote(resolution="A/RES/80/999", country="KGZ", vote="yes", source="undl-test")
     )
     session.flush()
-    with (data_copy / "resolutions.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(
-            "  - symbol: A/RES/80/35\n    session: 80\n    date: 2025-12-01\n"
-            "    title: Implementation of the Convention (curated)\n    treaty: mbt\n"
-            "    source: un-ga-documents\n"
-        )
+    edit(data_copy / "resolutions.yaml", "resolutions: []\n", CURATED)
     report = load(session, data_copy)
     assert report.tables["resolutions"].updated == 1
-    taken = session.get_one(models.Resolution, "A/RES/80/35")
+    taken = session.get_one(models.Resolution, "A/RES/80/999")
     assert (taken.source, taken.title, taken.total_yes) == (
         "un-ga-documents",
-        "Implementation of the Convention (curated)",
+        "A text adopted without a vote (curated)",
         159,
     )
-    assert session.get(models.Vote, ("A/RES/80/35", "KGZ", "undl-test")) is not None
+    assert session.get(models.Vote, ("A/RES/80/999", "KGZ", "undl-test")) is not None
+
+
+def test_a_curated_record_of_a_public_resolution_is_refused(
+    session: Session, connection: Connection, data_copy: Path
+) -> None:
+    """The public record holds A/RES/80/35: a curated file cites it, it does not repeat it."""
+    before = dump(connection)
+    public = CURATED.replace("A/RES/80/999", "A/RES/80/35")
+    edit(data_copy / "resolutions.yaml", "resolutions: []\n", public)
+    with pytest.raises(DataFileError) as caught:
+        load(session, data_copy)
+    assert str(caught.value) == (
+        "resolutions.yaml:10:5: record resolutions[0] (A/RES/80/35): field 'resolutions': "
+        "A/RES/80/35 is in the public record (data/public): cite it, do not repeat it"
+    )
+    session.rollback()
+    assert dump(connection) == before
 
 
 def test_an_alias_given_twice_is_refused(session: Session, data_copy: Path) -> None:
@@ -248,26 +277,30 @@ def test_an_alias_given_twice_is_refused(session: Session, data_copy: Path) -> N
         load(session, data_copy)
 
 
-def drop_block(path: Path, start: str) -> None:
-    """Remove the YAML list item that begins with the line `start` (up to the next item)."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    i = lines.index(start)
-    j = i + 1
-    while j < len(lines) and lines[j].startswith("    "):
-        j += 1
-    path.write_text("\n".join(lines[:i] + lines[j:]), encoding="utf-8")
+#: Kyrgyzstan's vote on the curated resolution, after its eight votes in kgz.yaml.
+KGZ_VOTE = (
+    "  - resolution: A/RES/80/999\n"
+    '    vote: "yes"\n'
+    "    source: monitor-kgz-mine-ban-policy-2019\n"
+    "\n"
+    "stockpiles:\n"
+)
 
 
 def test_dropping_a_resolution_a_curated_vote_uses_names_the_vote(
     session: Session, data_copy: Path
 ) -> None:
-    drop_block(data_copy / "resolutions.yaml", "  - symbol: A/RES/76/47")
+    edit(data_copy / "resolutions.yaml", "resolutions: []\n", CURATED)
+    edit(data_copy / "countries" / "kgz.yaml", "\nstockpiles:\n", KGZ_VOTE)
+    load(session, data_copy)
+    assert session.get(models.Vote, ("A/RES/80/999", "KGZ", MBP)) is not None
+    edit(data_copy / "resolutions.yaml", CURATED, "resolutions: []\n")
     before = dump(session.connection())
     with pytest.raises(DataFileError) as caught:
         load(session, data_copy)
     assert str(caught.value) == (
-        "countries/kgz.yaml:268:17: record votes[7] (A/RES/76/47): "
-        "field 'votes.resolution': unknown resolution 'A/RES/76/47'"
+        "countries/kgz.yaml:274:17: record votes[8] (A/RES/80/999): "
+        "field 'votes.resolution': unknown resolution 'A/RES/80/999'"
     )
     assert dump(session.connection()) == before
 
@@ -275,17 +308,16 @@ def test_dropping_a_resolution_a_curated_vote_uses_names_the_vote(
 def test_dropping_a_resolution_imported_votes_use_is_refused(
     session: Session, data_copy: Path
 ) -> None:
-    from app import models
-
+    edit(data_copy / "resolutions.yaml", "resolutions: []\n", CURATED)
+    load(session, data_copy)
     session.add(models.Source(id="undl-test", title="votes", publisher="UN", kind="un_data",
                               origin="import"))  # fmt: skip
     session.flush()
     session.add(
-        models.Vote(resolution="A/RES/76/47", country="ALB", vote="yes", source="undl-test")
+        models.Vote(resolution="A/RES/80/999", country="ALB", vote="yes", source="undl-test")
     )
     session.flush()
-    drop_block(data_copy / "resolutions.yaml", "  - symbol: A/RES/76/47")
-    drop_block(data_copy / "countries" / "kgz.yaml", "  - resolution: A/RES/76/47")
+    edit(data_copy / "resolutions.yaml", CURATED, "resolutions: []\n")
     before = dump(session.connection())
     with pytest.raises(DataFileError) as caught:
         load(session, data_copy)
@@ -293,3 +325,29 @@ def test_dropping_a_resolution_imported_votes_use_is_refused(
         f"{data_copy}: the files drop a record that other data still points at ("
     )
     assert dump(session.connection()) == before
+
+
+def test_a_page_no_treaty_has_is_a_problem_of_the_public_record(
+    session: Session, connection: Connection, data_copy: Path
+) -> None:
+    """Found by the importer fuzzing: the UNTC importer's refusal escaped the load."""
+    edit(data_copy / "treaties.yaml", "untc_number: XXVI-6", "untc_number: XXVI-7")
+    before = dump(connection)
+    with pytest.raises(DataFileError) as caught:
+        load(session, data_copy)
+    assert str(caught.value) == (
+        f"{data_copy}/public/untc_actions.csv: UNTC number XXVI-6 is not a known treaty"
+    )
+    session.rollback()
+    assert dump(connection) == before
+
+
+def test_a_manifest_that_is_not_utf8_is_named(session: Session, data_copy: Path) -> None:
+    """Found by the importer fuzzing: a UnicodeDecodeError escaped the load."""
+    manifest = data_copy / "public" / "manifest.yaml"
+    manifest.write_bytes(manifest.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(DataFileError) as caught:
+        load(session, data_copy)
+    assert str(caught.value).startswith(
+        f"{manifest}: unreadable manifest: 'utf-8' codec can't decode byte 0xff in position 0"
+    )

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
 from app import dataversion, models
@@ -43,8 +43,13 @@ def pages() -> dict[str, Page]:
 
 @pytest.fixture
 def imported(session: Session, pages: dict[str, Page]) -> dict[str, Page]:
-    """All seven pages imported into the test's database."""
-    import_pages(session, list(pages.values()))
+    """All seven pages imported into the test's database, which the public record loaded
+    from them: the import finds every action and source as it would write them."""
+    reports = import_pages(session, list(pages.values()))
+    assert [(r.actions.inserted, r.actions.updated, r.actions.deleted) for r in reports] == [
+        (0, 0, 0)
+    ] * len(PAGES)
+    assert not any(r.changed for r in reports)
     return pages
 
 
@@ -58,6 +63,13 @@ def statuses(session: Session, slug: str, on: date) -> dict[str, Status]:
     ):
         actions[act.country].append(act)
     return {c: derive_status(rule, acts, on) for c, acts in actions.items()}
+
+
+def before_any_page_import(conn: Connection, *untc_numbers: str) -> None:
+    """Delete the treaty actions the public record loaded from these pages: their first
+    import inserts them again (the pages' sources stay, the treaties cite them)."""
+    sources = [source_id(n) for n in untc_numbers]
+    conn.execute(delete(models.TreatyAction).where(models.TreatyAction.source.in_(sources)))
 
 
 def table_counts(session: Session) -> tuple[int, int, int]:
@@ -136,16 +148,21 @@ def test_each_page_is_an_imported_source(session: Session, imported: dict[str, P
         "&chapter=26&clang=_en"
     )
     assert source.imported_at is not None
-    assert session.get_one(models.Source, "untc-xxvi-5").origin == "curated"
+    # one source per page, the page's own, which its treaty cites: no curated copy beside it
+    assert session.get(models.Source, "untc-xxvi-5") is None
+    assert session.get_one(models.Treaty, "mbt").source == "untc-status-xxvi-5"
     ids = session.scalars(
-        select(models.Source.id).where(models.Source.origin == "import").order_by(models.Source.id)
+        select(models.Source.id).where(models.Source.id.like("untc-%")).order_by(models.Source.id)
     ).all()
     assert ids == [source_id(n) for n in sorted(p.untc_number for p in imported.values())]
+    untc = session.scalars(select(models.Source).where(models.Source.id.in_(ids)))
+    assert {(s.origin, s.kind) for s in untc} == {("import", "untc_status_page")}
+    cited = session.scalars(select(models.Treaty.source).order_by(models.Treaty.source)).all()
+    assert cited == ids
     alb = session.get_one(models.TreatyAction, "untc-mbt-alb-ratification")
     assert (alb.country, alb.date, alb.source) == ("ALB", date(2000, 2, 29), "untc-status-xxvi-5")
     pol = session.get_one(models.TreatyAction, "untc-mbt-pol-withdrawal-notified")
-    assert pol.note is not None
-    assert pol.note.startswith("UNTC end note 8: On 20 August 2025, the Government of Poland")
+    assert (pol.date, pol.note) == (date(2025, 8, 20), "UNTC end note 8")  # no UN prose
 
 
 @pytest.mark.parametrize(

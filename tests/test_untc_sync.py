@@ -17,7 +17,7 @@ from app.importers import untc_sync
 from app.importers.fetch import SyncError, download
 from app.importers.untc import PAGE_URL
 from app.importers.untc_sync import sync
-from tests.test_untc import page_html, table_counts
+from tests.test_untc import before_any_page_import, page_html, table_counts
 
 FILES = {
     "XXVI-5": "ottawa",
@@ -51,6 +51,7 @@ class Sleeps(list[float]):
 
 
 def test_sync_imports_the_seven_live_pages(session: Session) -> None:
+    before_any_page_import(session.connection(), *FILES)
     sleeps = Sleeps()
     reports = sync(session, httpx.MockTransport(untc_site), sleep=sleeps)
     assert [(r.treaty, r.actions.inserted) for r in reports] == [
@@ -156,14 +157,21 @@ def test_sync_offline_is_a_clear_error_and_writes_nothing(
     assert untc_sync.run(settings, args, httpx.MockTransport(untc_site)) == 0
     out, err = capsys.readouterr()
     assert err == ""
+    # the live pages are those the public record was written from: the actions are all
+    # there, and the sources now record the day the pages were retrieved
     assert out.splitlines()[-2:] == [
-        "mbt (XXVI-5) status as at 2026-02-03: 166 participants; actions 309 inserted, "
-        "0 updated, 0 unchanged, 0 deleted; parties printed 162 parsed 162; "
+        "mbt (XXVI-5) status as at 2026-02-03: 166 participants; actions 0 inserted, "
+        "0 updated, 309 unchanged, 0 deleted; parties printed 162 parsed 162; "
         "signatories printed 132 parsed 132",
         "imported",
     ]
     with Session(scratch_engine) as session:
-        imported = session.scalars(
-            select(models.Source.id).where(models.Source.origin == "import")
+        actions, sources, version = before
+        assert table_counts(session) == (actions, sources, version + 1)
+        imported = session.execute(
+            select(models.Source.id, models.Source.retrieved_on).where(
+                models.Source.kind == "untc_status_page"
+            )
         ).all()
         assert len(imported) == 7
+        assert {retrieved for _, retrieved in imported} == {datetime.now(UTC).date()}

@@ -7,6 +7,11 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import Connection, delete, select
+
+from app import models
+from app.importers.undl_write import SOURCE_ID
+
 HEADER_2026 = (
     "undl_id,ms_code,ms_name,ms_vote,date,session,resolution,draft,committee_report,meeting,"
     "title,agenda_title,subjects,vote_note,total_yes,total_no,total_abstentions,"
@@ -93,3 +98,18 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     """Write a file byte for byte (no newline translation)."""
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def before_any_vote_import(conn: Connection) -> None:
+    """Delete what the public record loaded under `undl-ga-voting`: its votes, and its
+    resolutions no other vote uses (the eight the curated Kyrgyzstan votes name stay).
+
+    The loaded database then holds no A/RES/77/63, 77/79, 77/80 or 78/45: a vote file
+    importing them is a first import of the dataset.
+    """
+    conn.execute(delete(models.Vote).where(models.Vote.source == SOURCE_ID))
+    used = select(models.Vote.resolution)
+    resolutions = models.Resolution
+    conn.execute(
+        delete(resolutions).where(resolutions.source == SOURCE_ID, resolutions.symbol.not_in(used))
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -127,6 +128,26 @@ def resolutions_from(path: Path) -> dict[tuple[str, int], str]:
     return found
 
 
+@lru_cache(maxsize=4)
+def public_resolutions(path: Path) -> dict[tuple[str, int], str]:
+    """(treaty, year) → symbol, from the public record's unga_resolutions.csv; a year with
+    two resolutions on a treaty (1997: A/RES/52/38 A and H) names neither."""
+    if not path.is_file():
+        return {}
+    by_year: dict[tuple[str, int], set[str]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row.get("treaty"):
+                key = (row["treaty"], int(row["date"][:4]))
+                by_year.setdefault(key, set()).add(row["symbol"])
+    return {key: symbols.pop() for key, symbols in by_year.items() if len(symbols) == 1}
+
+
 def default_resolutions() -> dict[tuple[str, int], str]:
-    """The annual resolutions the curated data knows."""
-    return resolutions_from(PROJECT_ROOT / "data" / "resolutions.yaml")
+    """The annual resolutions the data knows: the public record's (the UN vote record of the
+    treaty resolutions) and the curated ones of data/resolutions.yaml."""
+    data = PROJECT_ROOT / "data"
+    return {
+        **public_resolutions(data / "public" / "unga_resolutions.csv"),
+        **resolutions_from(data / "resolutions.yaml"),
+    }

@@ -271,7 +271,7 @@ def _read_manifest(path: Path, problems: list[Problem]) -> Manifest:
             undl_votes=Download(**votes) if votes else None,
             undl_layout=data.get("undl_layout"),
         )
-    except (OSError, yaml.YAMLError, TypeError, AttributeError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, AttributeError) as exc:
         problems.append(Problem(str(path), None, None, None, None, f"unreadable manifest: {exc}"))
         return Manifest()
 

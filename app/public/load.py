@@ -9,7 +9,8 @@ UNTC page newer than the record's (a later `sync untc`) is kept.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Container
+from collections.abc import Container, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,11 @@ from sqlalchemy.orm import Session
 from app import history, models
 from app.importers import curated, undl, untc
 from app.importers.sync import SyncReport
+from app.importers.undl_fields import UndlError
 from app.importers.undl_read import KINDS, ResolutionState
 from app.importers.undl_write import SOURCE_ID, VoteStage, describes, ensure_source
-from app.importers.untc_page import Action, Page, Participant, end_note
-from app.importers.yamlfile import Problem
+from app.importers.untc_page import Action, Page, Participant, UntcPageError, end_note
+from app.importers.yamlfile import DataFileError, Problem
 from app.public import files
 from app.public.files import PublicRecord
 
@@ -64,6 +66,19 @@ def _states(record: PublicRecord) -> list[ResolutionState]:
                                 r.draft, totals, True, counts)  # fmt: skip
         states.append(state)
     return states
+
+
+@contextmanager
+def _refused_as(where: Path) -> Iterator[None]:
+    """An importer's refusal of the record (a page whose UNTC number no treaty has any more,
+    a participant name no country has) is a problem of the record's file, as in any file."""
+    try:
+        yield
+    except (UntcPageError, UndlError) as exc:
+        message = str(exc)
+        for named in (where, Path(where.parent.parent.name, where.parent.name, where.name)):
+            message = message.removeprefix(f"{named}: ")
+        raise DataFileError([Problem(str(where), None, None, None, None, message)]) from None
 
 
 @dataclass
@@ -134,11 +149,13 @@ class PublicLoad:
             self.changed |= untc.write_source(session, page)
         votes = self.record.manifest.undl_votes
         if votes is not None:
-            self.changed |= ensure_source(session, votes.file, votes.sha256, votes.rows)
+            with _refused_as(self.directory / "unga_votes.csv"):
+                self.changed |= ensure_source(session, votes.file, votes.sha256, votes.rows)
 
     def write_records(self, session: Session) -> None:
         """The pages' treaty actions and the resolutions with their votes."""
-        self.untc = untc.import_pages(session, self._fresh(session), actor=None)
+        with _refused_as(self.directory / "untc_actions.csv"):
+            self.untc = untc.import_pages(session, self._fresh(session), actor=None)
         votes = self.record.manifest.undl_votes
         summary: dict[str, Any] = {"importer": "public-record", "untc": untc.summary(self.untc)}
         if votes is not None:
@@ -171,9 +188,10 @@ class PublicLoad:
         stage = VoteStage(session, SOURCE_ID)
         stage.add([(v.symbol, v.country, v.vote.value, v.code) for v in rows])
         options = {"public_record": True}
-        undl.write_checked(
-            session, report, stage, states, votes.sha256, options, None, self.symbols
-        )
+        with _refused_as(self.directory / "unga_votes.csv"):
+            undl.write_checked(
+                session, report, stage, states, votes.sha256, options, None, self.symbols
+            )
         return undl.summary(report, votes.sha256, options)
 
     def lines(self) -> list[str]:

@@ -73,11 +73,26 @@ def test_ingest_edit_publish(api: tuple[TestClient, dict[str, str]], session: Se
     assert rest.status_code == 200, rest.text
     assert len(rest.json()) == 22
     profile = client.get("/v1/countries/KGZ/profile").json()
-    votes = [v for v in profile["votes"] if v["source"] == SOURCE]
-    assert [(v["resolution"]["symbol"], v["vote"], v["source_code"]) for v in votes] == [
-        ("A/RES/73/61", "yes", "Y")
+    # one row per member and resolution: the UN record's, the profile's vote recorded beside it
+    (row,) = [v for v in profile["votes"] if v["resolution"]["symbol"] == "A/RES/73/61"]
+    assert (row["source"], row["vote"], row["conflicts"]) == ("undl-ga-voting", "yes", [])
+    assert row["also_recorded"] == [
+        {"source": "monitor-kgz-mine-ban-policy-2019", "vote": "yes"},
+        {"source": SOURCE, "vote": "yes"},
     ]
-    assert [c["number"] for c in votes[0]["citations"]] == [3]
+    recorded = [
+        v["resolution"]["symbol"]
+        for v in profile["votes"]
+        if SOURCE in {v["source"], *(a["source"] for a in v["also_recorded"])}
+    ]
+    assert recorded == ["A/RES/73/61"]
+    stored = session.get_one(models.Vote, ("A/RES/73/61", "KGZ", SOURCE))
+    assert (stored.vote, stored.source_code) == ("yes", "Y")
+    cited = select(models.CitationLink.citation_id).where(
+        models.CitationLink.record_type == "vote",
+        models.CitationLink.record_id == f"A/RES/73/61|KGZ|{SOURCE}",
+    )
+    assert session.scalars(cited).all() == [f"{SOURCE}:3"]
     stock = [s for s in profile["stockpiles"] if s["source"] == SOURCE]
     assert sorted((s["holder"], s["quantity_text"] or "") for s in stock) == [
         ("Ministry of Defense", ""),
