@@ -291,3 +291,28 @@ def test_a_bad_record_file_is_refused_with_its_line_and_column(
     ]
     assert count(scratch_url, models.Vote) == 0
     assert count(scratch_url, models.Country) == 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            "  rows: 8043",
+            "  rows: many",
+            "field 'undl_votes.rows': Input should be a valid integer, unable to parse string as an integer",
+        ),
+        ("undl_votes:", "undl_vote:", "field 'undl_vote': Unexpected keyword argument"),
+    ],
+)
+def test_a_bad_manifest_is_refused(
+    scratch_url: str, tmp_path: Path, old: str, new: str, problem: str
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    manifest = data / "public" / "manifest.yaml"
+    manifest.write_text(manifest.read_text().replace(old, new))
+    assert run(scratch_url, "migrate").returncode == 0
+    result = run(scratch_url, "load", str(data))
+    assert result.returncode == 1
+    assert f"  {manifest}: {problem}" in result.stderr.splitlines()
+    assert count(scratch_url, models.Vote) == 0

@@ -157,21 +157,20 @@ def test_sync_offline_is_a_clear_error_and_writes_nothing(
     assert untc_sync.run(settings, args, httpx.MockTransport(untc_site)) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    # the live pages are those the public record was written from: the actions are all
-    # there, and the sources now record the day the pages were retrieved
+    # the live pages are those the public record was written from: the same content
+    # retrieved again writes nothing (not even the retrieval day)
     assert out.splitlines()[-2:] == [
         "mbt (XXVI-5) status as at 2026-02-03: 166 participants; actions 0 inserted, "
         "0 updated, 309 unchanged, 0 deleted; parties printed 162 parsed 162; "
         "signatories printed 132 parsed 132",
-        "imported",
+        "already up to date",
     ]
     with Session(scratch_engine) as session:
-        actions, sources, version = before
-        assert table_counts(session) == (actions, sources, version + 1)
+        assert table_counts(session) == before
         imported = session.execute(
             select(models.Source.id, models.Source.retrieved_on).where(
                 models.Source.kind == "untc_status_page"
             )
         ).all()
         assert len(imported) == 7
-        assert {retrieved for _, retrieved in imported} == {datetime.now(UTC).date()}
+        assert {retrieved for _, retrieved in imported} == {None}

@@ -162,28 +162,37 @@ def _write_page(
     report.source_changed = write_source(session, page, retrieved_on)
     _sync_actions(session, sid, rows, report.actions)
     if report.changed:
-        session.get_one(models.Source, sid).imported_at = datetime.now(UTC)
+        source = session.get_one(models.Source, sid)
+        source.imported_at = datetime.now(UTC)
+        source.retrieved_on = retrieved_on or source.retrieved_on
         session.flush()
     return report
 
 
 def write_source(session: Session, page: Page, retrieved_on: date | None = None) -> bool:
-    """Create or update the page's Source; whether anything changed."""
+    """Create or update the page's Source; whether anything changed.
+
+    The same page retrieved again on another day (or imported from a saved file, with no
+    retrieval day) is the same content: only a change of the page itself updates the Source,
+    and with it the retrieval day.
+    """
     sid = source_id(page.untc_number)
     wanted = _source_fields(page, sid, retrieved_on)
     source = session.get(models.Source, sid)
-    changed = source is None
     if source is None:
         session.add(models.Source(**wanted, imported_at=datetime.now(UTC)))
-    else:
-        for key, value in wanted.items():
-            if getattr(source, key) != value:
-                setattr(source, key, value)
-                changed = True
-        if changed:
-            source.imported_at = datetime.now(UTC)
+        session.flush()
+        return True
+    changes = {k: v for k, v in wanted.items() if k != "retrieved_on" and getattr(source, k) != v}
+    if not changes:
+        return False
+    for key, value in changes.items():
+        setattr(source, key, value)
+    if retrieved_on is not None:
+        source.retrieved_on = retrieved_on
+    source.imported_at = datetime.now(UTC)
     session.flush()
-    return changed
+    return True
 
 
 def _source_fields(page: Page, sid: str, retrieved_on: date | None) -> dict[str, Any]:

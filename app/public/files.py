@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from app.importers.yamlfile import DataFileError, Problem
 from app.vocab import ActionKind, VoteKind
@@ -81,7 +83,10 @@ class VoteRow:
     code: str
 
 
-@dataclass(frozen=True)
+_STRICT = ConfigDict(extra="forbid")
+
+
+@pydantic_dataclass(frozen=True, config=_STRICT)
 class Download:
     """A downloaded file the record was written from."""
 
@@ -91,7 +96,7 @@ class Download:
     rows: int
 
 
-@dataclass
+@pydantic_dataclass(config=_STRICT)
 class Manifest:
     """Where the record came from: the files, and the vote file's layout."""
 
@@ -265,20 +270,25 @@ def read(public_dir: Path) -> PublicRecord:
 def _read_manifest(path: Path, problems: list[Problem]) -> Manifest:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        votes = data.get("undl_votes")
-        return Manifest(
-            untc_pages=[Download(**d) for d in data.get("untc_pages") or []],
-            undl_votes=Download(**votes) if votes else None,
-            undl_layout=data.get("undl_layout"),
-        )
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, AttributeError) as exc:
+        return TypeAdapter(Manifest).validate_python(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            problems.append(Problem(str(path), None, None, None, where, error["msg"]))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(Problem(str(path), None, None, None, None, f"unreadable manifest: {exc}"))
-        return Manifest()
+    return Manifest()
 
 
 def _check(public_dir: Path, record: PublicRecord) -> None:
-    """Cross-file checks: actions name a page, votes a resolution, one vote per member."""
+    """Cross-file checks: actions name a page, votes a resolution, one vote per member, and
+    the manifest names the file the votes come from."""
     problems: list[Problem] = []
+    if record.votes and record.manifest.undl_votes is None:
+        message = "the votes' source file (undl_votes) is not named"
+        problems.append(
+            Problem(str(public_dir / MANIFEST), None, None, None, "undl_votes", message)
+        )
     pages = {p.untc_number for p in record.pages}
     symbols = {r.symbol for r in record.resolutions}
     where = str(public_dir / "untc_actions.csv")
