@@ -299,7 +299,8 @@ def test_a_bad_record_file_is_refused_with_its_line_and_column(
         (
             "  rows: 8043",
             "  rows: many",
-            "field 'undl_votes.rows': Input should be a valid integer, unable to parse string as an integer",
+            "field 'undl_votes.rows': Input should be a valid integer, unable to parse string as "
+            "an integer",
         ),
         ("undl_votes:", "undl_vote:", "field 'undl_vote': Unexpected keyword argument"),
     ],
