@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app import respond
+from app.clock import Today
 from app.paging import Page
 from app.queries import treaties
 from app.queries.common import list_sources
@@ -45,13 +45,14 @@ def list_members(
     treaty: TreatyKey,
     session: DbSession,
     listing: Listing,
+    today: Today,
     status: StatusList = None,
     as_of: AsOf = None,
 ) -> Response:
     """Every country's status toward a treaty on a date, one row per country (the map call)."""
     found = treaties.resolve_treaty(session, treaty)
     wanted = parse_set(status, StatusKind, "status")
-    items, used = treaties.members(session, found, as_of or date.today(), wanted)
+    items, used = treaties.members(session, found, as_of or today, wanted)
     page, cursor = listing.window(str).slice(items, lambda m: (m.country,))
     return respond.page(request, listing, Member, page, cursor, list_sources(session, used))
 
@@ -62,17 +63,18 @@ def get_timeline(
     treaty: TreatyKey,
     session: DbSession,
     listing: Listing,
+    today: Today,
     since: Annotated[
         int | None,
         Query(alias="from", ge=1945, le=2100, description="First year (default: adoption)."),
     ] = None,
     until: Annotated[
         int | None,
-        Query(alias="to", ge=1945, le=2100, description="Last year (default: this year)."),
+        Query(alias="to", ge=1945, le=2100, description="Last year (default: this year, UTC)."),
     ] = None,
 ) -> Response:
     """States parties, signatories and withdrawn states at the end of each year."""
     found = treaties.resolve_treaty(session, treaty)
-    items, used = treaties.timeline(session, found, since, until, date.today())
+    items, used = treaties.timeline(session, found, since, until, today)
     page, cursor = listing.window(int).slice(items, lambda p: (p.year,))
     return respond.page(request, listing, TimelinePoint, page, cursor, list_sources(session, used))
