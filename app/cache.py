@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi.dependencies.models import Dependant
@@ -34,11 +34,17 @@ class CacheMiddleware:
     as a GET (app/head.py).
     """
 
-    def __init__(self, app: ASGIApp, max_entries: int = 1024, max_body: int = 1 << 21) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_entries: int = 1024,
+        max_body: int = 1 << 21,
+        dated: Sequence[APIRoute] = (),
+    ) -> None:
         self.app = app
         self.max_entries, self.max_body = max_entries, max_body
         self.entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
-        self.dated: list[re.Pattern[str]] | None = None
+        self.dated = [r.path_regex for r in dated if answers_for_today(r)]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -83,12 +89,6 @@ class CacheMiddleware:
 
     def _is_dated(self, scope: Scope) -> bool:
         """Whether the request is to a route taking today, without an `as_of` of its own."""
-        if self.dated is None:
-            self.dated = [
-                r.path_regex
-                for r in scope["app"].routes
-                if isinstance(r, APIRoute) and _uses(r.dependant, clock.today)
-            ]
         if QueryParams(scope["query_string"]).get("as_of"):
             return False
         return any(p.match(scope["path"]) for p in self.dated)
@@ -132,6 +132,11 @@ class CacheMiddleware:
             self.entries.popitem(last=False)
 
 
+def answers_for_today(route: APIRoute) -> bool:
+    """Whether the route takes `clock.Today` (its answer without `as_of` changes each day)."""
+    return _uses(route.dependant, clock.today)
+
+
 def _uses(dependant: Dependant, call: object) -> bool:
     """Whether `call` is among the dependencies of `dependant`, at any depth."""
     return any(d.call is call or _uses(d, call) for d in dependant.dependencies)
@@ -141,7 +146,7 @@ def _finish(inner: RawHeaders, extra: RawHeaders) -> RawHeaders:
     """A response's own headers plus the cache's; a record's own ETag (its version) wins."""
     own = any(name.lower() == b"etag" for name, _ in inner)
     add = [h for h in extra if not (own and h[0] == b"etag")]
-    return conditional.merge_vary([*inner, *add])
+    return conditional.merge_vary([*add, *inner])
 
 
 async def _send(send: Send, status: int, headers: RawHeaders, body: bytes) -> None:

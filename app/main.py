@@ -94,7 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost last: CORS sees every response (cached ones too), the cache stores gzip bodies,
     # a HEAD reaches the cache as a GET.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(CacheMiddleware, max_entries=settings.response_cache_entries)
+    routes = [r for r in metrics.routes if isinstance(r, APIRoute)]
+    app.add_middleware(CacheMiddleware, max_entries=settings.response_cache_entries, dated=routes)
     app.add_middleware(HeadMiddleware)
     app.add_middleware(
         CORSMiddleware,
