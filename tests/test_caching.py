@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,6 +19,7 @@ from app.config import PROJECT_ROOT
 from app.csvout import columns
 from app.schemas import VoteOut
 from tests.conftest import SetClock
+from tests.test_cli import free_port, run, wait_healthy
 
 POL_MBT = "/v1/countries/POL/treaties/mbt"
 
@@ -216,3 +222,54 @@ def test_only_the_clock_reads_the_date() -> None:
         assert "datetime.now()" not in text, path
         if path.parent.name in ("routers", "queries"):
             assert "datetime.now(" not in text, path
+
+
+# --- a real server process across midnight -----------------------------------------------
+
+
+def test_a_running_server_turns_at_midnight(scratch_url: str, tmp_path: Path) -> None:
+    assert run(scratch_url, "migrate").returncode == 0
+    loaded = run(scratch_url, "load")
+    assert loaded.returncode == 0, loaded.stderr
+    now = tmp_path / "now"
+    now.write_text("2026-02-19T23:59:55Z")
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "DATABASE_URL": scratch_url, "TEST_CLOCK_FILE": str(now)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}{POL_MBT}"
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}")
+        before = httpx.get(url)
+        e1 = before.headers["etag"]
+        assert (before.status_code, before.json()["status"]["status"]) == (
+            200,
+            "withdrawal_pending",
+        )
+        assert before.json()["status"]["as_of"] == "2026-02-19"
+        assert before.headers["cache-control"] == "public, max-age=5"
+        assert httpx.get(url, headers={"If-None-Match": e1}).status_code == 304
+        head = httpx.head(url)
+        assert (head.status_code, head.content, head.headers["etag"]) == (200, b"", e1)
+        for name in ("content-length", "content-encoding", "content-type", "vary"):
+            assert head.headers[name] == before.headers[name], name
+
+        now.write_text("2026-02-20T00:00:05Z")
+        after = httpx.get(url, headers={"If-None-Match": e1})
+        assert (after.status_code, after.json()["status"]["status"]) == (200, "withdrawn")
+        assert after.json()["status"]["as_of"] == "2026-02-20"
+        assert after.headers["etag"] != e1
+        assert after.headers["cache-control"] == "public, max-age=60"
+        e2 = after.headers["etag"]
+        assert httpx.head(url, headers={"If-None-Match": e2}).status_code == 304
+        assert httpx.get(url, headers={"If-None-Match": f'"x", {e2}'}).status_code == 304
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "TEST_CLOCK_FILE is set" in log.read_text()
