@@ -4,35 +4,52 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import clock, conditional
+from app.conditional import RawHeaders, Wanted
 from app.dataversion import read_version
 from app.errors import DatabaseUnavailableError
 from app.limits import send_problem
+from app.respond import accepted
 
-Entry = tuple[int, list[tuple[bytes, bytes]], bytes]
+Entry = tuple[RawHeaders, bytes]
+VARY = (b"vary", b"Accept, Accept-Encoding")
 
 
 class CacheMiddleware:
     """ETag on every successful GET, 304 on a matching If-None-Match, cached bodies.
 
-    The ETag is derived from the data version (bumped by every write), the path, the query and
-    the representation (JSON or CSV), so it changes exactly when the data behind it may have.
+    The ETag and the cache key are derived from the data version (bumped by every write), the
+    path, the query, the negotiated representation (JSON, CSV or NDJSON; gzip or not) and, for
+    a route that defaults to today (it takes `clock.Today`) asked without `as_of`, today's UTC
+    date; such a response's max-age never reaches past the next UTC midnight. HEAD comes here
+    as a GET (app/head.py).
     """
 
-    def __init__(self, app: ASGIApp, max_entries: int = 1024, max_body: int = 1 << 21) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_entries: int = 1024,
+        max_body: int = 1 << 21,
+        dated: Sequence[APIRoute] = (),
+    ) -> None:
         self.app = app
         self.max_entries, self.max_body = max_entries, max_body
         self.entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
+        self.dated = [r.path_regex for r in dated if answers_for_today(r)]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
+            or scope["method"] != "GET"
             or not scope["path"].startswith("/v1/")
         ):
             await self.app(scope, receive, send)
@@ -43,58 +60,98 @@ class CacheMiddleware:
         except (DBAPIError, DatabaseUnavailableError):
             await _unavailable(scope, send)
             return
-        accept = "csv" if "text/csv" in headers.get("accept", "") else "json"
+        now = clock.pin(scope.setdefault("state", {}), scope["app"].state.clock)
+        cache_control = scope["app"].state.settings.cache_control
+        today = None
+        if self._is_dated(scope):
+            today = now.date().isoformat()
+            cache_control = conditional.cap_max_age(cache_control, clock.seconds_to_midnight(now))
+        representation = "+".join(sorted(accepted(headers.get("accept", "")))) or "json"
         gzip = "gzip" in headers.get("accept-encoding", "")
-        key = (version, scope["method"], scope["path"], scope["query_string"], accept, gzip)
+        key = (version, scope["path"], scope["query_string"], representation, gzip, today)
         tag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
-        etag = f'W/"{tag}"'.encode()
-        cache_control = scope["app"].state.settings.cache_control.encode()
-        extra = [
-            (b"etag", etag),
-            (b"cache-control", cache_control),
-            (b"vary", b"Accept, Accept-Encoding"),
-        ]
-        if etag.decode() in headers.get("if-none-match", ""):
-            await send({"type": "http.response.start", "status": 304, "headers": extra})
-            await send({"type": "http.response.body", "body": b""})
+        etag = f'W/"{tag}"'
+        extra = [(b"etag", etag.encode()), (b"cache-control", cache_control.encode()), VARY]
+        wanted = conditional.if_none_match(headers.get("if-none-match"))
+        if wanted != conditional.ANY and conditional.matches(wanted, etag):
+            await _send(send, 304, extra, b"")
             return
         cached = self.entries.get(key)
         if cached is not None:
             self.entries.move_to_end(key)
-            status, raw_headers, body = cached
-            await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-            await send({"type": "http.response.body", "body": body})
+            full = _finish(cached[0], extra)
+            if conditional.matches(wanted, conditional.header(full, b"etag")):
+                await _send(send, 304, conditional.not_modified(full), b"")
+            else:
+                await _send(send, 200, full, cached[1])
             return
-        await self.app(scope, receive, self._capture(send, key, extra))
+        await self.app(scope, receive, self._capture(send, key, extra, wanted))
 
-    def _capture(self, send: Send, key: tuple[Any, ...], extra: list[tuple[bytes, bytes]]) -> Send:
-        start: dict[str, Any] = {}
+    def _is_dated(self, scope: Scope) -> bool:
+        """Whether the request is to a route taking today, without an `as_of` of its own."""
+        if QueryParams(scope["query_string"]).get("as_of"):
+            return False
+        return any(p.match(scope["path"]) for p in self.dated)
+
+    def _capture(self, send: Send, key: tuple[Any, ...], extra: RawHeaders, wanted: Wanted) -> Send:
+        inner: RawHeaders = []
+        state = {"status": 0, "size": 0, "unchanged": False}
         chunks: list[bytes] = []
-        size = 0
 
         async def wrapped(message: Message) -> None:
-            nonlocal size
             if message["type"] == "http.response.start":
+                state["status"] = message["status"]
                 if message["status"] == 200:
-                    own = [h for h in message.get("headers", []) if h[0].lower() == b"etag"]
-                    # A record's own ETag (its version) wins over the data-version tag.
-                    add = extra[1:] if own else extra
-                    message["headers"] = [*message.get("headers", []), *add]
-                start.update(message)
-            elif message["type"] == "http.response.body" and start.get("status") == 200:
-                size += len(message.get("body", b""))
-                if size <= self.max_body:
-                    chunks.append(message.get("body", b""))
-                if not message.get("more_body", False) and size <= self.max_body:
-                    self._store(key, (200, list(start["headers"]), b"".join(chunks)))
+                    inner.extend(message.get("headers", []))
+                    full = _finish(inner, extra)
+                    if conditional.matches(wanted, conditional.header(full, b"etag")):
+                        state["unchanged"] = True
+                        message = {**message, "status": 304}
+                        full = conditional.not_modified(full)
+                    message = {**message, "headers": full}
+            elif message["type"] == "http.response.body" and state["status"] == 200:
+                body = message.get("body", b"")
+                state["size"] = int(state["size"]) + len(body)
+                if int(state["size"]) <= self.max_body:
+                    chunks.append(body)
+                    if not message.get("more_body", False):
+                        self._store(key, (inner, b"".join(chunks)))
+                if state["unchanged"]:
+                    if message.get("more_body", False):
+                        return
+                    message = {"type": "http.response.body", "body": b""}
             await send(message)
 
         return wrapped
 
     def _store(self, key: tuple[Any, ...], entry: Entry) -> None:
+        if self.max_entries == 0:
+            return
         self.entries[key] = entry
         if len(self.entries) > self.max_entries:
             self.entries.popitem(last=False)
+
+
+def answers_for_today(route: APIRoute) -> bool:
+    """Whether the route takes `clock.Today` (its answer without `as_of` changes each day)."""
+    return _uses(route.dependant, clock.today)
+
+
+def _uses(dependant: Dependant, call: object) -> bool:
+    """Whether `call` is among the dependencies of `dependant`, at any depth."""
+    return any(d.call is call or _uses(d, call) for d in dependant.dependencies)
+
+
+def _finish(inner: RawHeaders, extra: RawHeaders) -> RawHeaders:
+    """A response's own headers plus the cache's; a record's own ETag (its version) wins."""
+    own = any(name.lower() == b"etag" for name, _ in inner)
+    add = [h for h in extra if not (own and h[0] == b"etag")]
+    return conditional.merge_vary([*add, *inner])
+
+
+async def _send(send: Send, status: int, headers: RawHeaders, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _unavailable(scope: Scope, send: Send) -> None:

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     response_cache_entries: int = Field(
         default=1024, ge=0, description="Responses kept in memory per process (0 disables)."
     )
+    test_clock_file: Path | None = Field(
+        default=None,
+        description="Tests only, never in production: a file holding an ISO 8601 UTC instant "
+        "(e.g. `2026-02-19T23:59:55Z`) the API takes as now, re-read on every request.",
+    )
 
     undl_voting_url: str = Field(
         default=UNDL_VOTING_URL,

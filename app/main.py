@@ -13,8 +13,10 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app import dataversion, errors, handlers
 from app.cache import CacheMiddleware
+from app.clock import Clock
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
+from app.head import HeadMiddleware
 from app.hosts import TrustedHostMiddleware
 from app.limits import WRITE_METHODS, BodyLimitMiddleware, RateLimiter, limit_writes
 from app.observability import Metrics, ObservabilityMiddleware
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     app.state.settings = settings
+    app.state.clock = Clock(settings.test_clock_file)
     app.state.engine = engine
     app.state.sessionmaker = sessions
     app.state.version_reader = version_reader
@@ -90,9 +93,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 document(route)
                 metrics.routes.append(route)
         app.include_router(module.router)
-    # Outermost last: CORS sees every response (cached ones too), the cache stores gzip bodies.
+    # Outermost last: CORS sees every response (cached ones too), the cache stores gzip bodies,
+    # a HEAD reaches the cache as a GET.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(CacheMiddleware, max_entries=settings.response_cache_entries)
+    routes = [r for r in metrics.routes if isinstance(r, APIRoute)]
+    app.add_middleware(CacheMiddleware, max_entries=settings.response_cache_entries, dated=routes)
+    app.add_middleware(HeadMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -17,6 +17,7 @@ from app.schemas import CoverageSource, SourceOut
 
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8"
+NDJSON = "application/x-ndjson"
 
 Format = Literal["json", "csv"]
 
@@ -45,12 +46,26 @@ class ListParams:
         return Window(self.limit, self.cursor, types)
 
 
+def accepted(accept: str) -> frozenset[str]:
+    """The other representations than JSON an Accept header asks for: `csv`, `ndjson`.
+
+    CSV when the client accepts text/csv and did not ask for JSON; NDJSON when it accepts
+    application/x-ndjson. An endpoint answers in one of these it offers, else in JSON; the
+    response cache keys and tags on this set, so each representation is cached apart.
+    """
+    asked = set()
+    if "text/csv" in accept and JSON not in accept:
+        asked.add("csv")
+    if NDJSON in accept:
+        asked.add("ndjson")
+    return frozenset(asked)
+
+
 def wants_csv(request: Request, fmt: str | None) -> bool:
-    """CSV when `?format=csv`, or when the client accepts text/csv and did not ask for JSON."""
+    """CSV when `?format=csv`, or when the Accept header asks for CSV (see `accepted`)."""
     if fmt is not None:
         return fmt == "csv"
-    accept = request.headers.get("accept", "")
-    return "text/csv" in accept and JSON not in accept
+    return "csv" in accepted(request.headers.get("accept", ""))
 
 
 def page(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app import dataversion
+from app.clock import Clock
 from app.config import PROJECT_ROOT, Settings
 from app.db import alembic_config, get_session, make_engine
 from app.main import create_app
@@ -29,6 +30,8 @@ from app.public.load import load
 
 SHARED = PROJECT_ROOT.parent / "shared"
 DATA_DIR = PROJECT_ROOT / "data"
+#: Moves the app's clock to an ISO 8601 UTC instant.
+SetClock = Callable[[str], object]
 
 
 def shared_path(*parts: str) -> Path:
@@ -125,6 +128,16 @@ def client(settings: Settings, session: Session) -> Iterator[TestClient]:
     app.state.version_reader = lambda: dataversion.current(session)
     with TestClient(app) as client:
         yield client
+
+
+@pytest.fixture
+def set_clock(client: TestClient, tmp_path: Path) -> SetClock:
+    """Set the app's clock to an ISO 8601 UTC instant (test-only fake clock file; starts at
+    noon UTC, 2026-02-19)."""
+    path = tmp_path / "now"
+    path.write_text("2026-02-19T12:00:00Z")
+    client.app.state.clock = Clock(path)  # type: ignore[attr-defined]
+    return lambda instant: path.write_text(instant)
 
 
 @pytest.fixture

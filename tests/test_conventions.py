@@ -8,7 +8,7 @@ from sqlalchemy import Connection, delete
 from sqlalchemy.orm import Session
 
 from app import dataversion, models
-from tests.conftest import count_queries
+from tests.conftest import SetClock, count_queries
 
 MINE = "monitor-kgz-mine-ban-policy-2019"
 
@@ -36,7 +36,8 @@ GETS = [
 
 
 @pytest.mark.parametrize("url", GETS)
-def test_etag_304_and_cache_control(client: TestClient, url: str) -> None:
+def test_etag_304_and_cache_control(client: TestClient, set_clock: SetClock, url: str) -> None:
+    set_clock("2026-02-19T12:00:00Z")  # far from midnight, when max-age is shorter
     first = client.get(url)
     assert first.status_code == 200
     etag = first.headers["etag"]

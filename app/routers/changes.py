@@ -10,11 +10,11 @@ from fastapi.responses import Response, StreamingResponse
 
 from app import history
 from app.errors import ProblemError
+from app.respond import NDJSON, accepted
 from app.routers.params import DbSession
 from app.writeschemas import ChangesPage
 
 router = APIRouter(prefix="/v1", tags=["changes"])
-NDJSON = "application/x-ndjson"
 
 
 @router.get("/changes", response_model=ChangesPage)
@@ -49,7 +49,7 @@ def list_changes(
     headers = {"Feed-Cursor": cursor}
     if next_url:
         headers["Link"] = f'<{next_url}>; rel="next"'
-    if NDJSON in request.headers.get("accept", ""):
+    if "ndjson" in accepted(request.headers.get("accept", "")):
         lines = (orjson.dumps(e) + b"\n" for e in entries)
         return StreamingResponse(lines, media_type=NDJSON, headers=headers)
     body = {"data": entries, "cursor": cursor, "next": next_url}

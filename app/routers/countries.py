@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app import respond
+from app.clock import Today
 from app.paging import CoveredPage, Page
 from app.queries import countries, profile, regions, sources, treaties, votes
 from app.queries.common import list_sources
@@ -45,6 +46,7 @@ def list_countries(
     request: Request,
     session: DbSession,
     listing: Listing,
+    today: Today,
     q: Annotated[
         str | None,
         Query(description="Name or code search (case and accents ignored).", max_length=100),
@@ -74,7 +76,7 @@ def list_countries(
         historical=historical,
         treaty=found,
         statuses=wanted,
-        as_of=as_of or date.today(),
+        as_of=as_of or today,
         where=regions.region_filter(session, region, subregion),
     )
     return respond.page(request, listing, CountryListItem, items, cursor, used)
@@ -102,7 +104,7 @@ def get_country(country: CountryKey, session: DbSession) -> Response:
 
 @router.get("/{country}/profile", response_model=Profile)
 def get_profile(
-    request: Request, country: CountryKey, session: DbSession, as_of: AsOf = None
+    request: Request, country: CountryKey, session: DbSession, today: Today, as_of: AsOf = None
 ) -> Response:
     """Everything known about one country, citations inline (the dashboard call).
 
@@ -111,18 +113,23 @@ def get_profile(
     """
     found = countries.resolve_country(session, country)
     votes_url = request.app.url_path_for("list_votes", country=found.iso3)
-    return respond.one(profile.get_profile(session, found, as_of or date.today(), votes_url))
+    return respond.one(profile.get_profile(session, found, as_of or today, votes_url))
 
 
 @router.get("/{country}/treaties", response_model=Page[TreatyStatusDetail])
 def list_country_treaties(
-    request: Request, country: CountryKey, session: DbSession, listing: Listing, as_of: AsOf = None
+    request: Request,
+    country: CountryKey,
+    session: DbSession,
+    listing: Listing,
+    today: Today,
+    as_of: AsOf = None,
 ) -> Response:
     """A country's status toward every treaty, with the actions and statements behind it."""
     found = countries.resolve_country(session, country)
     records = profile.CountryRecords(session, found.iso3)
     all_treaties = profile.all_treaties(session)
-    on = as_of or date.today()
+    on = as_of or today
     items = [
         TreatyStatusDetail(**dict(records.treaty_status(t, on)), country=found.iso3, sources=[])
         for t in all_treaties
@@ -136,13 +143,13 @@ def list_country_treaties(
 
 @router.get("/{country}/treaties/{treaty}", response_model=TreatyStatusDetail)
 def get_country_treaty(
-    country: CountryKey, treaty: TreatyKey, session: DbSession, as_of: AsOf = None
+    country: CountryKey, treaty: TreatyKey, session: DbSession, today: Today, as_of: AsOf = None
 ) -> Response:
     """A country's status toward one treaty on a date, with everything behind it."""
     found = countries.resolve_country(session, country)
     tr = treaties.resolve_treaty(session, treaty)
     records = profile.CountryRecords(session, found.iso3)
-    status = records.treaty_status(tr, as_of or date.today())
+    status = records.treaty_status(tr, as_of or today)
     used = {a.source for a in status.actions} | {s.source for s in status.statements}
     used |= {p.source for p in status.participations} | {p.source for p in status.positions}
     return respond.one(

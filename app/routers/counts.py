@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app import respond
+from app.clock import Today
 from app.queries import counts, regions, treaties
 from app.routers.params import AsOf, DbSession, RegionFilter, SubregionFilter, TreatyKey
 from app.schemas import TreatyCounts
@@ -29,6 +29,7 @@ By = Annotated[
 def get_counts(
     treaty: TreatyKey,
     session: DbSession,
+    today: Today,
     as_of: AsOf = None,
     by: By = None,
     region: RegionFilter = None,
@@ -37,4 +38,4 @@ def get_counts(
     """How many countries have each status toward a treaty on a date, in all and by region."""
     found = treaties.resolve_treaty(session, treaty)
     where = regions.region_filter(session, region, subregion)
-    return respond.one(counts.treaty_counts(session, found, as_of or date.today(), by, where))
+    return respond.one(counts.treaty_counts(session, found, as_of or today, by, where))

@@ -40,7 +40,8 @@ TreatyKey = Annotated[
 AsOf = Annotated[
     date | None,
     Query(
-        description="Date the status is derived for (ISO 8601); default today.",
+        description="Date the status is derived for (ISO 8601); default today in UTC, the "
+        "date of the request (then part of the ETag, and max-age ends at UTC midnight).",
         examples=["2026-02-03"],
     ),
 ]

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app import respond
+from app.clock import Today
 from app.errors import ProblemError
 from app.importers.m49 import SOURCE_ID as M49_SOURCE
 from app.paging import Page
@@ -58,6 +59,7 @@ def list_members(
     treaty: TreatyKey,
     session: DbSession,
     listing: Listing,
+    today: Today,
     status: StatusList = None,
     as_of: AsOf = None,
     region: RegionFilter = None,
@@ -67,7 +69,7 @@ def list_members(
     found = treaties.resolve_treaty(session, treaty)
     wanted = parse_set(status, StatusKind, "status")
     where = regions.region_filter(session, region, subregion)
-    items, used = treaties.members(session, found, as_of or date.today(), wanted, where)
+    items, used = treaties.members(session, found, as_of or today, wanted, where)
     used.add(M49_SOURCE)
     page, cursor = listing.window(str).slice(items, lambda m: (m.country,))
     return respond.page(request, listing, Member, page, cursor, list_sources(session, used))
@@ -79,18 +81,19 @@ def get_timeline(
     treaty: TreatyKey,
     session: DbSession,
     listing: Listing,
+    today: Today,
     since: Annotated[
         int | None,
         Query(alias="from", ge=1945, le=2100, description="First year (default: adoption)."),
     ] = None,
     until: Annotated[
         int | None,
-        Query(alias="to", ge=1945, le=2100, description="Last year (default: this year)."),
+        Query(alias="to", ge=1945, le=2100, description="Last year (default: this year, UTC)."),
     ] = None,
 ) -> Response:
     """States parties, states not yet bound, signatories and withdrawn states at each year end."""
     found = treaties.resolve_treaty(session, treaty)
-    items, used = treaties.timeline(session, found, since, until, date.today())
+    items, used = treaties.timeline(session, found, since, until, today)
     page, cursor = listing.window(int).slice(items, lambda p: (p.year,))
     return respond.page(request, listing, TimelinePoint, page, cursor, list_sources(session, used))
 
