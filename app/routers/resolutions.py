@@ -31,10 +31,13 @@ def list_resolutions(
 ) -> Response:
     """UNGA resolutions in date order, filtered by treaty, session and year."""
     slug = treaties.resolve_treaty(session, treaty).slug if treaty else None
-    items, cursor, used = resolutions.list_resolutions(
-        session, listing.window(date, str), slug, session_no, year
+    return respond.listed(
+        request,
+        listing,
+        ResolutionOut,
+        lambda window: resolutions.list_resolutions(session, window, slug, session_no, year),
+        (date, str),
     )
-    return respond.page(request, listing, ResolutionOut, items, cursor, used)
 
 
 @router.get(
