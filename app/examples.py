@@ -198,6 +198,7 @@ RESOLUTION_DETAIL: dict[str, Any] = {
     "sources": [SOURCE],
 }
 VOTE: dict[str, Any] = {
+    "country": {"iso3": "KGZ", "name": "Kyrgyzstan", "region": "Asia"},
     "resolution": {
         "symbol": "A/RES/73/61",
         "date": "2018-12-05",
@@ -209,6 +210,7 @@ VOTE: dict[str, Any] = {
     "source_code": "Y",
     "note": None,
     "source": "undl-ga-voting",
+    "status": "not_party",
     "citations": [],
     "also_recorded": [{"source": MINE, "vote": "yes", "citations": [VOTE_FOOTNOTE]}],
     "conflicts": [],

@@ -31,6 +31,7 @@ from app.routers import (
     search,
     sources,
     treaties,
+    votes,
 )
 
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         treaties,
         counts,
         resolutions,
+        votes,
         sources,
         search,
         profiles,

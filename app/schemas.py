@@ -473,16 +473,29 @@ Conflicts = Annotated[
 ]
 
 
+class VoterRef(Schema):
+    """The country a vote is of: alpha-3 code, name and UN M49 region."""
+
+    iso3: Iso3
+    name: str
+    region: str | None
+
+
 class VoteOut(Schema):
-    """A vote with its resolution, citations, and any source that records it differently."""
+    """A vote with its country, resolution, the voter's status toward the resolution's treaty,
+    citations, and any source that records it differently."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.VOTE]})
 
+    country: VoterRef
     resolution: ResolutionRef
     vote: VoteKind
     source_code: str | None
     note: str | None
     source: str
+    status: StatusKind | None = Field(
+        None, description="The voter's status toward the resolution's treaty on the vote date."
+    )
     citations: list[Citation]
     also_recorded: AlsoRecorded
     conflicts: Conflicts

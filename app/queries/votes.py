@@ -1,4 +1,4 @@
-"""Votes: a country's vote history, and the votes on one resolution."""
+"""Votes: the vote table, a country's vote history, and the votes on one resolution."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session, aliased
 from app import models
 from app.paging import Window
 from app.queries.common import Citations
-from app.schemas import OtherVote, ResolutionRef, VoteOut
-from app.vocab import SourceKind, VoteKind
+from app.queries.treaties import actions_by_country, rule_of
+from app.schemas import OtherVote, ResolutionRef, VoteOut, VoterRef
+from app.status import derive_status
+from app.vocab import SourceKind, StatusKind, VoteKind
 
 
 def vote_filter(
@@ -97,8 +99,43 @@ def others(
     return {"also_recorded": also, "conflicts": [o for o in also if o.vote != vote]}
 
 
+def statuses_on_vote_dates(
+    session: Session, votes: list[models.Vote]
+) -> tuple[dict[tuple[str, str], StatusKind], set[str]]:
+    """Each voter's status toward the resolution's treaty on the vote date, by (resolution,
+    country), and the sources: one read of the actions per treaty, not per vote."""
+    found: dict[tuple[str, str], StatusKind] = {}
+    sources: set[str] = set()
+    by_treaty: dict[str, list[models.Vote]] = defaultdict(list)
+    for v in votes:
+        if v.resolution_obj.treaty is not None:
+            by_treaty[v.resolution_obj.treaty].append(v)
+    for slug, some in sorted(by_treaty.items()):
+        treaty = session.get_one(models.Treaty, slug)
+        grouped, used = actions_by_country(session, slug)
+        rule = rule_of(treaty)
+        for v in some:
+            acts = grouped.get(v.country, [])
+            found[(v.resolution, v.country)] = derive_status(
+                rule, acts, v.resolution_obj.date
+            ).status
+        sources |= used | {treaty.source}
+    return found, sources
+
+
+def _voters(session: Session, votes: list[models.Vote]) -> dict[str, VoterRef]:
+    """The countries of `votes`, in one query."""
+    c = models.Country
+    rows = session.execute(
+        select(c.iso3, c.name, c.region).where(c.iso3.in_(sorted({v.country for v in votes})))
+    )
+    return {r.iso3: VoterRef(iso3=r.iso3, name=r.name, region=r.region) for r in rows}
+
+
 def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set[str]]:
     recorded = _recorded(session, votes)
+    voters = _voters(session, votes) if votes else {}
+    statuses, status_sources = statuses_on_vote_dates(session, votes)
     shown = [("vote", v.record_id) for v in votes]
     cites = Citations(
         session,
@@ -106,18 +143,20 @@ def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set
     )
     out = [
         VoteOut(
+            country=voters[v.country],
             resolution=ResolutionRef.model_validate(v.resolution_obj),
             vote=v.vote,
             source_code=v.source_code,
             note=v.note,
             source=v.source,
+            status=statuses.get((v.resolution, v.country)),
             citations=cites.of("vote", v.record_id),
             **others(v.resolution, recorded[(v.resolution, v.country)], v.vote, cites),
         )
         for v in votes
     ]
     sources = {v.source for v in votes} | {v.resolution_obj.source for v in votes}
-    sources |= {o.source for key in recorded for o in recorded[key]}
+    sources |= {o.source for key in recorded for o in recorded[key]} | status_sources
     return out, sources
 
 
@@ -147,6 +186,33 @@ def vote_history(
     )
     rows, cursor = window.select(
         session, stmt, [models.Resolution.date, models.Vote.resolution, models.Vote.source]
+    )
+    votes, sources = _out(session, [r[0] for r in rows])
+    return votes, cursor, sources
+
+
+def all_votes(
+    session: Session,
+    window: Window,
+    countries: list[str] | None = None,
+    where: ColumnElement[bool] | None = None,
+    **filters: object,
+) -> tuple[list[VoteOut], str | None, set[str]]:
+    """One page of every member's vote (the UN record where there is one) by date, symbol and
+    country, filtered by country, M49 region (`where` on countries), treaty, dates and vote."""
+    stmt = vote_filter(
+        select(models.Vote)
+        .join(models.Resolution)
+        .join(models.Country, models.Country.iso3 == models.Vote.country)
+        .where(primary_vote()),
+        **filters,  # type: ignore[arg-type]
+    )
+    if countries is not None:
+        stmt = stmt.where(models.Vote.country.in_(countries))
+    if where is not None:
+        stmt = stmt.where(where)
+    rows, cursor = window.select(
+        session, stmt, [models.Resolution.date, models.Vote.resolution, models.Vote.country]
     )
     votes, sources = _out(session, [r[0] for r in rows])
     return votes, cursor, sources
