@@ -756,6 +756,19 @@ class Tally(Schema):
     members: int
 
 
+class StatusTally(Tally):
+    """Votes of the members that had one status toward the resolution's treaty that day."""
+
+    status: StatusKind | None
+
+
+class RegionTally(Tally):
+    """Votes of the members of one UN M49 region (null for members M49 gives none)."""
+
+    region: str | None
+    region_code: str | None
+
+
 class ResolutionVote(Schema):
     """One country's vote on a resolution and its status toward the treaty on that day."""
 
@@ -779,6 +792,13 @@ class ResolutionDetail(ResolutionOut):
     tally: Tally = Field(description="Totals counted from the stored votes.")
     tally_matches: bool | None = Field(
         None, description="Whether the official totals equal the counted ones (null if unknown)."
+    )
+    tally_by_status: list[StatusTally] = Field(
+        description="The counted totals by the voters' status toward the treaty on the vote "
+        "date, in status order (statuses with no voter left out)."
+    )
+    tally_by_region: list[RegionTally] = Field(
+        description="The counted totals by UN M49 region, in region name order."
     )
     votes: list[ResolutionVote]
     sources: list[SourceOut]

@@ -196,6 +196,7 @@ def all_votes(
     window: Window,
     countries: list[str] | None = None,
     where: ColumnElement[bool] | None = None,
+    symbol: str | None = None,
     **filters: object,
 ) -> tuple[list[VoteOut], str | None, set[str]]:
     """One page of every member's vote (the UN record where there is one) by date, symbol and
@@ -211,6 +212,8 @@ def all_votes(
         stmt = stmt.where(models.Vote.country.in_(countries))
     if where is not None:
         stmt = stmt.where(where)
+    if symbol is not None:
+        stmt = stmt.where(models.Vote.resolution == symbol)
     rows, cursor = window.select(
         session, stmt, [models.Resolution.date, models.Vote.resolution, models.Vote.country]
     )
