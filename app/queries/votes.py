@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from app import models
 from app.paging import Window
 from app.queries.common import Citations
-from app.queries.treaties import actions_by_country, rule_of
+from app.queries.treaties import rule_of, sourced_actions
 from app.schemas import OtherVote, ResolutionRef, VoteOut, VoterRef
 from app.status import derive_status
 from app.vocab import SourceKind, StatusKind, VoteKind
@@ -103,23 +103,30 @@ def statuses_on_vote_dates(
     session: Session, votes: list[models.Vote]
 ) -> tuple[dict[tuple[str, str], StatusKind], set[str]]:
     """Each voter's status toward the resolution's treaty on the vote date, by (resolution,
-    country), and the sources: one read of the actions per treaty, not per vote."""
+    country), and the sources: two queries for any number of votes and treaties."""
     found: dict[tuple[str, str], StatusKind] = {}
-    sources: set[str] = set()
-    by_treaty: dict[str, list[models.Vote]] = defaultdict(list)
-    for v in votes:
-        if v.resolution_obj.treaty is not None:
-            by_treaty[v.resolution_obj.treaty].append(v)
-    for slug, some in sorted(by_treaty.items()):
-        treaty = session.get_one(models.Treaty, slug)
-        grouped, used = actions_by_country(session, slug)
-        rule = rule_of(treaty)
-        for v in some:
-            acts = grouped.get(v.country, [])
-            found[(v.resolution, v.country)] = derive_status(
-                rule, acts, v.resolution_obj.date
-            ).status
-        sources |= used | {treaty.source}
+    linked = [v for v in votes if v.resolution_obj.treaty is not None]
+    if not linked:
+        return found, set()
+    slugs = sorted({v.resolution_obj.treaty for v in linked if v.resolution_obj.treaty})
+    treaties = session.scalars(select(models.Treaty).where(models.Treaty.slug.in_(slugs))).all()
+    action = models.TreatyAction
+    rows = session.execute(
+        sourced_actions(
+            action.treaty, action.country, action.action, action.date, action.source, action.id
+        ).where(action.treaty.in_(slugs), action.country.in_(sorted({v.country for v in linked})))
+    )
+    grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.treaty, row.country)].append(row)
+    rules = {t.slug: rule_of(t) for t in treaties}
+    for v in linked:
+        treaty = v.resolution_obj.treaty or ""
+        acts = grouped.get((treaty, v.country), [])
+        found[(v.resolution, v.country)] = derive_status(
+            rules[treaty], acts, v.resolution_obj.date
+        ).status
+    sources = {t.source for t in treaties} | {a.source for acts in grouped.values() for a in acts}
     return found, sources
 
 
