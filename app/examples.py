@@ -183,6 +183,29 @@ RESOLUTION_DETAIL: dict[str, Any] = {
     **RESOLUTION,
     "tally": {"yes": 169, "no": 0, "abstain": 16, "non_voting": 8, "members": 193},
     "tally_matches": True,
+    "tally_by_status": [
+        {
+            "status": "state_party",
+            "yes": 153,
+            "no": 0,
+            "abstain": 1,
+            "non_voting": 6,
+            "members": 160,
+        },
+        {"status": "signatory", "yes": 1, "no": 0, "abstain": 0, "non_voting": 0, "members": 1},
+        {"status": "not_party", "yes": 15, "no": 0, "abstain": 15, "non_voting": 2, "members": 32},
+    ],
+    "tally_by_region": [
+        {
+            "region": "Europe",
+            "region_code": "150",
+            "yes": 42,
+            "no": 0,
+            "abstain": 1,
+            "non_voting": 0,
+            "members": 43,
+        },
+    ],
     "votes": [
         {
             "country": "KGZ",
@@ -198,6 +221,7 @@ RESOLUTION_DETAIL: dict[str, Any] = {
     "sources": [SOURCE],
 }
 VOTE: dict[str, Any] = {
+    "country": {"iso3": "KGZ", "name": "Kyrgyzstan", "region": "Asia"},
     "resolution": {
         "symbol": "A/RES/73/61",
         "date": "2018-12-05",
@@ -209,6 +233,7 @@ VOTE: dict[str, Any] = {
     "source_code": "Y",
     "note": None,
     "source": "undl-ga-voting",
+    "status": "not_party",
     "citations": [],
     "also_recorded": [{"source": MINE, "vote": "yes", "citations": [VOTE_FOOTNOTE]}],
     "conflicts": [],

@@ -33,6 +33,7 @@ from app.routers import (
     search,
     sources,
     treaties,
+    votes,
 )
 
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         treaties,
         counts,
         resolutions,
+        votes,
         sources,
         search,
         profiles,

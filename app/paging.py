@@ -63,14 +63,6 @@ def decode_cursor(cursor: str, types: Sequence[type]) -> Key:
         raise invalid_cursor() from exc
 
 
-def decode_offset(cursor: str | None) -> int:
-    """The row offset an offset cursor stands for (0 without one); a 400 problem if not ours."""
-    offset: int = decode_cursor(cursor, [int])[0] if cursor else 0
-    if offset < 0:
-        raise invalid_cursor()
-    return offset
-
-
 def invalid_cursor() -> ProblemError:
     """The problem for a cursor this API did not issue."""
     return ProblemError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
@@ -21,6 +21,15 @@ NDJSON = "application/x-ndjson"
 
 Format = Literal["json", "csv"]
 
+#: Rows per JSON page when no `limit` is given.
+DEFAULT_LIMIT = 100
+#: Rows fetched from the database at a time for a complete CSV.
+CSV_CHUNK = 1000
+
+Fetched = tuple[Sequence[BaseModel], str | None, list[SourceOut]]
+#: How a list endpoint reads one slice of its list: rows, next cursor, sources.
+Fetch = Callable[[Window], Fetched]
+
 
 class ListParams:
     """Query parameters every list endpoint takes."""
@@ -28,8 +37,15 @@ class ListParams:
     def __init__(
         self,
         limit: Annotated[
-            int, Query(ge=1, le=1000, description="Rows per page (1 to 1000).", examples=[100])
-        ] = 100,
+            int | None,
+            Query(
+                ge=1,
+                le=1000,
+                description="Rows per page (1 to 1000; default 100). A CSV without `limit` is "
+                "the whole list, streamed as an attachment.",
+                examples=[100],
+            ),
+        ] = None,
         cursor: Annotated[
             str | None,
             Query(max_length=512, description="Opaque cursor from the `next` link of a page."),
@@ -43,7 +59,7 @@ class ListParams:
 
     def window(self, *types: type) -> Window:
         """The slice of the list these parameters ask for, sorted by a key of `types`."""
-        return Window(self.limit, self.cursor, types)
+        return Window(self.limit or DEFAULT_LIMIT, self.cursor, types)
 
 
 def accepted(accept: str) -> frozenset[str]:
@@ -93,6 +109,38 @@ def page(
             data=list(items), next=next_url, sources=sources or [], coverage=coverage
         )
     return Response(body.model_dump_json(), media_type=JSON, headers=headers)
+
+
+def listed(
+    request: Request,
+    params: ListParams,
+    schema: type[BaseModel],
+    fetch: Fetch,
+    types: Sequence[type],
+    coverage: list[CoverageSource] | None = None,
+) -> Response:
+    """A list endpoint's response: one page (JSON, or CSV with `limit`), or, for a CSV without
+    `limit`, the whole list streamed as an attachment, read `CSV_CHUNK` rows at a time."""
+    if params.limit is None and wants_csv(request, params.format):
+        first = Window(CSV_CHUNK, params.cursor, types)  # a bad cursor fails before streaming
+        name = request.url.path.rstrip("/").rsplit("/", 1)[-1]
+        return StreamingResponse(
+            csvout.stream(schema, _every_row(fetch, first, types)),
+            media_type=CSV,
+            headers={"Content-Disposition": f"attachment; filename={name}.csv"},
+        )
+    items, cursor, sources = fetch(params.window(*types))
+    return page(request, params, schema, items, cursor, sources, coverage)
+
+
+def _every_row(fetch: Fetch, window: Window, types: Sequence[type]) -> Iterator[BaseModel]:
+    """Every row from `window` on, one slice at a time."""
+    while True:
+        items, cursor, _ = fetch(window)
+        yield from items
+        if cursor is None:
+            return
+        window = Window(CSV_CHUNK, cursor, types)
 
 
 def one(model: BaseModel) -> Response:

@@ -473,16 +473,29 @@ Conflicts = Annotated[
 ]
 
 
+class VoterRef(Schema):
+    """The country a vote is of: alpha-3 code, name and UN M49 region."""
+
+    iso3: Iso3
+    name: str
+    region: str | None
+
+
 class VoteOut(Schema):
-    """A vote with its resolution, citations, and any source that records it differently."""
+    """A vote with its country, resolution, the voter's status toward the resolution's treaty,
+    citations, and any source that records it differently."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.VOTE]})
 
+    country: VoterRef
     resolution: ResolutionRef
     vote: VoteKind
     source_code: str | None
     note: str | None
     source: str
+    status: StatusKind | None = Field(
+        None, description="The voter's status toward the resolution's treaty on the vote date."
+    )
     citations: list[Citation]
     also_recorded: AlsoRecorded
     conflicts: Conflicts
@@ -743,6 +756,19 @@ class Tally(Schema):
     members: int
 
 
+class StatusTally(Tally):
+    """Votes of the members that had one status toward the resolution's treaty that day."""
+
+    status: StatusKind | None
+
+
+class RegionTally(Tally):
+    """Votes of the members of one UN M49 region (null for members M49 gives none)."""
+
+    region: str | None
+    region_code: str | None
+
+
 class ResolutionVote(Schema):
     """One country's vote on a resolution and its status toward the treaty on that day."""
 
@@ -766,6 +792,13 @@ class ResolutionDetail(ResolutionOut):
     tally: Tally = Field(description="Totals counted from the stored votes.")
     tally_matches: bool | None = Field(
         None, description="Whether the official totals equal the counted ones (null if unknown)."
+    )
+    tally_by_status: list[StatusTally] = Field(
+        description="The counted totals by the voters' status toward the treaty on the vote "
+        "date, in status order (statuses with no voter left out)."
+    )
+    tally_by_region: list[RegionTally] = Field(
+        description="The counted totals by UN M49 region, in region name order."
     )
     votes: list[ResolutionVote]
     sources: list[SourceOut]

@@ -225,6 +225,7 @@ def test_vote_row(client: TestClient) -> None:
     assert [brief(r.pop("also_recorded")) for r in body["data"]] == [[(MINE, "yes", [f"{MINE}:3"])]]
     assert body["data"] == [
         {
+            "country": {"iso3": "KGZ", "name": "Kyrgyzstan", "region": "Asia"},
             "resolution": {
                 "symbol": "A/RES/73/61",
                 "date": "2018-12-05",
@@ -238,11 +239,16 @@ def test_vote_row(client: TestClient) -> None:
             "source_code": "Y",
             "note": None,
             "source": "undl-ga-voting",
+            "status": "not_party",
             "citations": [],
             "conflicts": [],
         }
     ]
-    assert [s["id"] for s in body["sources"]] == [MINE, "undl-ga-voting"]
+    assert [s["id"] for s in body["sources"]] == [
+        MINE,
+        "undl-ga-voting",
+        "untc-status-xxvi-5",
+    ]  # the MBT page: the status
 
 
 def test_bad_vote_filter_values(client: TestClient) -> None:
@@ -315,7 +321,8 @@ def test_a_vote_two_sources_disagree_on_is_shown_with_both(
             [(other, "yes", [])],
         )
     ]
-    assert {s["id"] for s in rows.json()["sources"]} == {other, CLUSTER, "undl-ga-voting"}
+    used = {s["id"] for s in rows.json()["sources"]}
+    assert used == {other, CLUSTER, "undl-ga-voting", "untc-status-xxvi-6"}  # + the CCM page
     agreeing = client.get("/v1/countries/KGZ/votes", params={"to": "2016-12-31", "treaty": "ccm"})
     row = agreeing.json()["data"][1]
     assert (row["resolution"]["symbol"], row["vote"]) == ("A/RES/71/45", "yes")

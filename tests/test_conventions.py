@@ -168,6 +168,12 @@ def test_injection_looking_paths_are_harmless(client: TestClient, url: str) -> N
         ("/v1/treaties/mbt/members?limit=1", "/v1/treaties/mbt/members?limit=300"),
         ("/v1/treaties/mbt/timeline?limit=1", "/v1/treaties/mbt/timeline?limit=40"),
         ("/v1/resolutions?limit=1", "/v1/resolutions?limit=50"),
+        ("/v1/votes?limit=1", "/v1/votes?limit=500"),
+        (
+            "/v1/votes?limit=1&treaty=ccm&region=Europe",
+            "/v1/votes?limit=300&treaty=ccm&region=Europe",
+        ),
+        ("/v1/resolutions/73/61/votes?limit=1", "/v1/resolutions/73/61/votes?limit=200"),
         ("/v1/sources?limit=1", "/v1/sources?limit=20"),
         ("/v1/search?q=mines&limit=1", "/v1/search?q=mines&limit=20"),
     ],

@@ -32,7 +32,7 @@ def operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 def test_the_document_validates(spec: dict[str, Any]) -> None:
     validate(spec)
     assert spec["info"]["title"] == "Treaty Status API"
-    assert len(operations(spec)) == 37  # with /counts and /events
+    assert len(operations(spec)) == 39  # with /counts, /events, /votes and a resolution's votes
 
 
 def test_every_operation_has_a_one_line_summary(spec: dict[str, Any]) -> None:

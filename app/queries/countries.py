@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app import models
-from app.errors import NotFoundError
+from app.errors import NotFoundError, ProblemError
 from app.importers.m49 import SOURCE_ID as M49_SOURCE
 from app.names import fold
 from app.paging import Window
@@ -43,6 +43,21 @@ def resolve_country(session: Session, key: str, parameter: str = "country") -> m
     if name is not None:
         return name.country
     raise NotFoundError("country", key, parameter, country_suggestions(session, folded))
+
+
+def resolve_countries(session: Session, raw: str, parameter: str = "country") -> list[str]:
+    """The alpha-3 codes of a comma-separated list of codes or names; a 422 if empty, the
+    not-found problem naming `parameter` for an unknown one."""
+    words = [w.strip() for w in raw.split(",") if w.strip()]
+    if not words:
+        raise ProblemError(
+            422,
+            "Invalid parameter",
+            f"{parameter}: empty; give codes or names, comma-separated",
+            kind="invalid-parameter",
+            parameter=parameter,
+        )
+    return sorted({resolve_country(session, w, parameter).iso3 for w in words})
 
 
 def country_suggestions(session: Session, folded: str, limit: int = 5) -> list[dict[str, str]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import case, extract, select
 from sqlalchemy.orm import Session
@@ -16,7 +17,15 @@ from app.paging import Window
 from app.queries.common import Citations, list_sources, pick
 from app.queries.treaties import actions_by_country, rule_of
 from app.queries.votes import others, record_id
-from app.schemas import ResolutionDetail, ResolutionOut, ResolutionVote, SourceOut, Tally
+from app.schemas import (
+    RegionTally,
+    ResolutionDetail,
+    ResolutionOut,
+    ResolutionVote,
+    SourceOut,
+    StatusTally,
+    Tally,
+)
 from app.status import derive_status
 from app.vocab import SourceKind, StatusKind, VoteKind
 
@@ -86,7 +95,15 @@ def resolution_detail(session: Session, resolution: models.Resolution) -> Resolu
     vote = models.Vote
     un_record = models.Source.kind == SourceKind.un_data
     rows = session.execute(
-        select(vote.country, vote.vote, vote.source_code, vote.source, models.Country.name)
+        select(
+            vote.country,
+            vote.vote,
+            vote.source_code,
+            vote.source,
+            models.Country.name,
+            models.Country.region,
+            models.Country.region_code,
+        )
         .join(models.Country, models.Country.iso3 == vote.country)
         .join(models.Source, models.Source.id == vote.source)
         .where(vote.resolution == resolution.symbol)
@@ -126,6 +143,11 @@ def resolution_detail(session: Session, resolution: models.Resolution) -> Resolu
     ]
     sources |= {v.source for v in votes}
     tally = _tally(votes)
+    order = {kind: i for i, kind in enumerate(StatusKind)}
+    by_status = _grouped(votes, lambda v: v.status)
+    by_region = _grouped(
+        votes, lambda v: (by_country[v.country][0].region, by_country[v.country][0].region_code)
+    )
     official = (resolution.total_yes, resolution.total_no, resolution.total_abstain)
     matches = None if None in official else official == (tally.yes, tally.no, tally.abstain)
     (base,) = _outs(session, [resolution])
@@ -133,9 +155,28 @@ def resolution_detail(session: Session, resolution: models.Resolution) -> Resolu
         **dict(base),
         tally=tally,
         tally_matches=matches if votes else None,
+        tally_by_status=[
+            StatusTally(status=s, **dict(t))
+            for s, t in sorted(by_status.items(), key=lambda i: order.get(i[0], len(order)))  # type: ignore[arg-type]
+        ],
+        tally_by_region=[
+            RegionTally(region=name, region_code=code, **dict(t))
+            for (name, code), t in sorted(by_region.items(), key=lambda i: (i[0][0] is None, i[0]))
+        ],
         votes=votes,
         sources=list_sources(session, sources),
     )
+
+
+K = TypeVar("K")
+
+
+def _grouped(votes: list[ResolutionVote], key: Callable[[ResolutionVote], K]) -> dict[K, Tally]:
+    """Counted totals of each group of votes."""
+    groups: dict[K, list[ResolutionVote]] = {}
+    for v in votes:
+        groups.setdefault(key(v), []).append(v)
+    return {k: _tally(vs) for k, vs in groups.items()}
 
 
 def _tally(votes: list[ResolutionVote]) -> Tally:

@@ -1,4 +1,4 @@
-"""Votes: a country's vote history, and the votes on one resolution."""
+"""Votes: the vote table, a country's vote history, and the votes on one resolution."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session, aliased
 from app import models
 from app.paging import Window
 from app.queries.common import Citations
-from app.schemas import OtherVote, ResolutionRef, VoteOut
-from app.vocab import SourceKind, VoteKind
+from app.queries.treaties import rule_of, sourced_actions
+from app.schemas import OtherVote, ResolutionRef, VoteOut, VoterRef
+from app.status import derive_status
+from app.vocab import SourceKind, StatusKind, VoteKind
 
 
 def vote_filter(
@@ -97,8 +99,50 @@ def others(
     return {"also_recorded": also, "conflicts": [o for o in also if o.vote != vote]}
 
 
+def statuses_on_vote_dates(
+    session: Session, votes: list[models.Vote]
+) -> tuple[dict[tuple[str, str], StatusKind], set[str]]:
+    """Each voter's status toward the resolution's treaty on the vote date, by (resolution,
+    country), and the sources: two queries for any number of votes and treaties."""
+    found: dict[tuple[str, str], StatusKind] = {}
+    linked = [v for v in votes if v.resolution_obj.treaty is not None]
+    if not linked:
+        return found, set()
+    slugs = sorted({v.resolution_obj.treaty for v in linked if v.resolution_obj.treaty})
+    treaties = session.scalars(select(models.Treaty).where(models.Treaty.slug.in_(slugs))).all()
+    action = models.TreatyAction
+    rows = session.execute(
+        sourced_actions(
+            action.treaty, action.country, action.action, action.date, action.source, action.id
+        ).where(action.treaty.in_(slugs), action.country.in_(sorted({v.country for v in linked})))
+    )
+    grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.treaty, row.country)].append(row)
+    rules = {t.slug: rule_of(t) for t in treaties}
+    for v in linked:
+        treaty = v.resolution_obj.treaty or ""
+        acts = grouped.get((treaty, v.country), [])
+        found[(v.resolution, v.country)] = derive_status(
+            rules[treaty], acts, v.resolution_obj.date
+        ).status
+    sources = {t.source for t in treaties} | {a.source for acts in grouped.values() for a in acts}
+    return found, sources
+
+
+def _voters(session: Session, votes: list[models.Vote]) -> dict[str, VoterRef]:
+    """The countries of `votes`, in one query."""
+    c = models.Country
+    rows = session.execute(
+        select(c.iso3, c.name, c.region).where(c.iso3.in_(sorted({v.country for v in votes})))
+    )
+    return {r.iso3: VoterRef(iso3=r.iso3, name=r.name, region=r.region) for r in rows}
+
+
 def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set[str]]:
     recorded = _recorded(session, votes)
+    voters = _voters(session, votes) if votes else {}
+    statuses, status_sources = statuses_on_vote_dates(session, votes)
     shown = [("vote", v.record_id) for v in votes]
     cites = Citations(
         session,
@@ -106,18 +150,20 @@ def _out(session: Session, votes: list[models.Vote]) -> tuple[list[VoteOut], set
     )
     out = [
         VoteOut(
+            country=voters[v.country],
             resolution=ResolutionRef.model_validate(v.resolution_obj),
             vote=v.vote,
             source_code=v.source_code,
             note=v.note,
             source=v.source,
+            status=statuses.get((v.resolution, v.country)),
             citations=cites.of("vote", v.record_id),
             **others(v.resolution, recorded[(v.resolution, v.country)], v.vote, cites),
         )
         for v in votes
     ]
     sources = {v.source for v in votes} | {v.resolution_obj.source for v in votes}
-    sources |= {o.source for key in recorded for o in recorded[key]}
+    sources |= {o.source for key in recorded for o in recorded[key]} | status_sources
     return out, sources
 
 
@@ -147,6 +193,36 @@ def vote_history(
     )
     rows, cursor = window.select(
         session, stmt, [models.Resolution.date, models.Vote.resolution, models.Vote.source]
+    )
+    votes, sources = _out(session, [r[0] for r in rows])
+    return votes, cursor, sources
+
+
+def all_votes(
+    session: Session,
+    window: Window,
+    countries: list[str] | None = None,
+    where: ColumnElement[bool] | None = None,
+    symbol: str | None = None,
+    **filters: object,
+) -> tuple[list[VoteOut], str | None, set[str]]:
+    """One page of every member's vote (the UN record where there is one) by date, symbol and
+    country, filtered by country, M49 region (`where` on countries), treaty, dates and vote."""
+    stmt = vote_filter(
+        select(models.Vote)
+        .join(models.Resolution)
+        .join(models.Country, models.Country.iso3 == models.Vote.country)
+        .where(primary_vote()),
+        **filters,  # type: ignore[arg-type]
+    )
+    if countries is not None:
+        stmt = stmt.where(models.Vote.country.in_(countries))
+    if where is not None:
+        stmt = stmt.where(where)
+    if symbol is not None:
+        stmt = stmt.where(models.Vote.resolution == symbol)
+    rows, cursor = window.select(
+        session, stmt, [models.Resolution.date, models.Vote.resolution, models.Vote.country]
     )
     votes, sources = _out(session, [r[0] for r in rows])
     return votes, cursor, sources

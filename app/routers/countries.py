@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app import respond
 from app.clock import Today
-from app.paging import CoveredPage, Page
+from app.paging import CoveredPage, Page, Window
 from app.queries import countries, profile, regions, sources, treaties, votes
 from app.queries.common import list_sources
 from app.routers.params import (
@@ -68,18 +68,23 @@ def list_countries(
     wanted = parse_set(status, StatusKind, "status")
     if wanted and found is None:
         raise_needs_treaty()
-    items, cursor, used = countries.list_countries(
-        session,
-        listing.window(str),
-        q=q,
-        un_member=un_member,
-        historical=historical,
-        treaty=found,
-        statuses=wanted,
-        as_of=as_of or today,
-        where=regions.region_filter(session, region, subregion),
-    )
-    return respond.page(request, listing, CountryListItem, items, cursor, used)
+    where = regions.region_filter(session, region, subregion)
+    on = as_of or today
+
+    def fetch(window: Window) -> respond.Fetched:
+        return countries.list_countries(
+            session,
+            window,
+            q=q,
+            un_member=un_member,
+            historical=historical,
+            treaty=found,
+            statuses=wanted,
+            as_of=on,
+            where=where,
+        )
+
+    return respond.listed(request, listing, CountryListItem, fetch, (str,))
 
 
 def raise_needs_treaty() -> None:
@@ -134,11 +139,12 @@ def list_country_treaties(
         TreatyStatusDetail(**dict(records.treaty_status(t, on)), country=found.iso3, sources=[])
         for t in all_treaties
     ]
-    page, cursor = listing.window(str).slice(items, lambda i: (i.treaty.slug,))
-    used = records.sources() | {t.source for t in all_treaties}
-    return respond.page(
-        request, listing, TreatyStatusDetail, page, cursor, list_sources(session, used)
-    )
+    used = list_sources(session, records.sources() | {t.source for t in all_treaties})
+
+    def fetch(window: Window) -> respond.Fetched:
+        return (*window.slice(items, lambda i: (i.treaty.slug,)), used)
+
+    return respond.listed(request, listing, TreatyStatusDetail, fetch, (str,))
 
 
 @router.get("/{country}/treaties/{treaty}", response_model=TreatyStatusDetail)
@@ -174,16 +180,14 @@ def list_votes(
     found = countries.resolve_country(session, country)
     slug = treaties.resolve_treaty(session, treaty).slug if treaty else None
     kinds = parse_set(vote, VoteKind, "vote")
-    items, cursor, used = votes.vote_history(
-        session,
-        found.iso3,
-        listing.window(date, str, str),
-        treaty=slug,
-        since=since,
-        until=until,
-        vote=kinds,
-    )
-    return respond.page(request, listing, VoteOut, items, cursor, list_sources(session, used))
+
+    def fetch(window: Window) -> respond.Fetched:
+        items, cursor, used = votes.vote_history(
+            session, found.iso3, window, treaty=slug, since=since, until=until, vote=kinds
+        )
+        return items, cursor, list_sources(session, used)
+
+    return respond.listed(request, listing, VoteOut, fetch, (date, str, str))
 
 
 @router.get("/{country}/stockpiles", response_model=CoveredPage[StockpileOut])
@@ -192,10 +196,14 @@ def list_stockpiles(
 ) -> Response:
     """A country's stockpiles as each source reports them, with costs, citations and coverage."""
     records = profile.CountryRecords(session, countries.resolve_country(session, country).iso3)
-    items, cursor = listing.window(str).slice(records.stockpiles_out(), lambda s: (s.id,))
-    used = list_sources(session, {s.source for s in items})
-    return respond.page(
-        request, listing, StockpileOut, items, cursor, used, records.coverage.stockpiles
+    rows = records.stockpiles_out()
+
+    def fetch(window: Window) -> respond.Fetched:
+        items, cursor = window.slice(rows, lambda s: (s.id,))
+        return items, cursor, list_sources(session, {s.source for s in items})
+
+    return respond.listed(
+        request, listing, StockpileOut, fetch, (str,), records.coverage.stockpiles
     )
 
 
@@ -205,11 +213,13 @@ def list_practices(
 ) -> Response:
     """A country's use, production, transfer and export findings, with coverage."""
     records = profile.CountryRecords(session, countries.resolve_country(session, country).iso3)
-    items, cursor = listing.window(str).slice(records.practices_out(), lambda p: (p.id,))
-    used = list_sources(session, {p.source for p in items})
-    return respond.page(
-        request, listing, PracticeOut, items, cursor, used, records.coverage.practices
-    )
+    rows = records.practices_out()
+
+    def fetch(window: Window) -> respond.Fetched:
+        items, cursor = window.slice(rows, lambda p: (p.id,))
+        return items, cursor, list_sources(session, {p.source for p in items})
+
+    return respond.listed(request, listing, PracticeOut, fetch, (str,), records.coverage.practices)
 
 
 @router.get("/{country}/citations", response_model=Page[Citation])
@@ -218,5 +228,10 @@ def list_citations(
 ) -> Response:
     """Every footnote about a country: of its profiles and of every record about it."""
     found = countries.resolve_country(session, country)
-    items, cursor, used = sources.country_citations(session, found.iso3, listing.window(str, int))
-    return respond.page(request, listing, Citation, items, cursor, used)
+    return respond.listed(
+        request,
+        listing,
+        Citation,
+        lambda window: sources.country_citations(session, found.iso3, window),
+        (str, int),
+    )

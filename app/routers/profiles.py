@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from app import dataversion, models, respond
 from app.auth import Scope, require
 from app.errors import ProblemError
-from app.paging import Page
+from app.paging import Page, Window
 from app.profiles import store
 from app.profiles.result import ProfileResult
 from app.routers.params import DbSession, Listing
@@ -155,8 +155,12 @@ def list_drafts(
     ):
         if value is not None:
             stmt = stmt.where(column == value)
-    rows, cursor = listing.window(str).select(session, stmt, [models.Draft.id])
-    return respond.page(request, listing, DraftOut, [_out(r[0]) for r in rows], cursor)
+
+    def fetch(window: Window) -> respond.Fetched:
+        rows, cursor = window.select(session, stmt, [models.Draft.id])
+        return [_out(r[0]) for r in rows], cursor, []
+
+    return respond.listed(request, listing, DraftOut, fetch, (str,))
 
 
 @router.get("/drafts/{draft}", response_model=DraftOut)

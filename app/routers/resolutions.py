@@ -9,11 +9,12 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from app import respond
-from app.paging import Page
-from app.queries import resolutions, treaties
+from app.paging import Page, Window
+from app.queries import resolutions, treaties, votes
+from app.queries.common import list_sources
 from app.routers.params import DbSession, Listing, TreatyFilter
 from app.routers.records import record_link
-from app.schemas import ResolutionDetail, ResolutionOut
+from app.schemas import ResolutionDetail, ResolutionOut, VoteOut
 
 router = APIRouter(prefix="/v1/resolutions", tags=["resolutions"])
 
@@ -31,10 +32,37 @@ def list_resolutions(
 ) -> Response:
     """UNGA resolutions in date order, filtered by treaty, session and year."""
     slug = treaties.resolve_treaty(session, treaty).slug if treaty else None
-    items, cursor, used = resolutions.list_resolutions(
-        session, listing.window(date, str), slug, session_no, year
+    return respond.listed(
+        request,
+        listing,
+        ResolutionOut,
+        lambda window: resolutions.list_resolutions(session, window, slug, session_no, year),
+        (date, str),
     )
-    return respond.page(request, listing, ResolutionOut, items, cursor, used)
+
+
+SymbolKey = Annotated[
+    str,
+    Path(
+        description="Symbol as `A/RES/73/61`, `73/61` or `51/45 S`.",
+        examples=["A/RES/73/61", "73/61"],
+        max_length=40,
+    ),
+]
+
+
+@router.get("/{symbol:path}/votes", response_model=Page[VoteOut])
+def list_resolution_votes(
+    request: Request, symbol: SymbolKey, session: DbSession, listing: Listing
+) -> Response:
+    """A resolution's votes, one row per member by country, as JSON pages or CSV."""
+    found = resolutions.resolve_resolution(session, symbol)
+
+    def fetch(window: Window) -> respond.Fetched:
+        items, cursor, used = votes.all_votes(session, window, symbol=found.symbol)
+        return items, cursor, list_sources(session, used)
+
+    return respond.listed(request, listing, VoteOut, fetch, (date, str, str))
 
 
 @router.get(
@@ -43,14 +71,7 @@ def list_resolutions(
     responses=record_link("resolutions", "$response.body#/symbol"),
 )
 def get_resolution(
-    symbol: Annotated[
-        str,
-        Path(
-            description="Symbol as `A/RES/73/61`, `73/61` or `51/45 S`.",
-            examples=["A/RES/73/61", "73/61"],
-            max_length=40,
-        ),
-    ],
+    symbol: SymbolKey,
     session: DbSession,
 ) -> Response:
     """A resolution: official and counted totals, and every vote with the voter's treaty status."""

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from app import respond, search
 from app.errors import problem_responses
 from app.limits import rate_limited
-from app.paging import Page, decode_offset, encode_cursor
+from app.paging import Page, Window, encode_cursor, invalid_cursor
 from app.queries.common import list_sources
 from app.routers.params import DbSession, Listing, word_list
 from app.schemas import SearchHit
@@ -53,8 +53,13 @@ def search_text(
             kind="invalid-parameter",
             parameter="kind",
         )
-    offset = decode_offset(listing.cursor)
-    hits, sources = search.search(session, q, kinds, offset, listing.limit + 1)
-    cursor = encode_cursor((offset + listing.limit,)) if len(hits) > listing.limit else None
-    hits = hits[: listing.limit]
-    return respond.page(request, listing, SearchHit, hits, cursor, list_sources(session, sources))
+
+    def fetch(window: Window) -> respond.Fetched:
+        offset = window.after[0] if window.after else 0
+        if offset < 0:
+            raise invalid_cursor()
+        hits, sources = search.search(session, q, kinds, offset, window.limit + 1)
+        cursor = encode_cursor((offset + window.limit,)) if len(hits) > window.limit else None
+        return hits[: window.limit], cursor, list_sources(session, sources)
+
+    return respond.listed(request, listing, SearchHit, fetch, (int,))

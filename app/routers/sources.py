@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from app import respond
-from app.paging import Page
+from app.paging import Page, Window
 from app.queries import sources
 from app.routers.params import DbSession, Listing
 from app.routers.records import record_link
@@ -20,8 +20,12 @@ router = APIRouter(prefix="/v1", tags=["sources"])
 @router.get("/sources", response_model=Page[SourceOut])
 def list_sources(request: Request, session: DbSession, listing: Listing) -> Response:
     """Every source records come from: profiles, UN data files, UNTC pages."""
-    items, cursor = sources.page_sources(session, listing.window(str))
-    return respond.page(request, listing, SourceOut, items, cursor, items)
+
+    def fetch(window: Window) -> respond.Fetched:
+        items, cursor = sources.page_sources(session, window)
+        return items, cursor, items
+
+    return respond.listed(request, listing, SourceOut, fetch, (str,))
 
 
 @router.get(

@@ -13,7 +13,7 @@ from app import respond
 from app.clock import Today
 from app.errors import ProblemError
 from app.importers.m49 import SOURCE_ID as M49_SOURCE
-from app.paging import Page
+from app.paging import Page, Window
 from app.queries import regions, treaties
 from app.queries.common import list_sources
 from app.routers.params import (
@@ -38,8 +38,11 @@ def list_treaties(request: Request, session: DbSession, listing: Listing) -> Res
     """Every treaty and protocol, parents before their protocols."""
     items, used = treaties.list_treaties(session)
     order = {t.slug: i for i, t in enumerate(items)}
-    page, cursor = listing.window(int).slice(items, lambda t: (order[t.slug],))
-    return respond.page(request, listing, Treaty, page, cursor, used)
+
+    def fetch(window: Window) -> respond.Fetched:
+        return (*window.slice(items, lambda t: (order[t.slug],)), used)
+
+    return respond.listed(request, listing, Treaty, fetch, (int,))
 
 
 @router.get("/{treaty}", response_model=TreatyDetail)
@@ -70,9 +73,12 @@ def list_members(
     wanted = parse_set(status, StatusKind, "status")
     where = regions.region_filter(session, region, subregion)
     items, used = treaties.members(session, found, as_of or today, wanted, where)
-    used.add(M49_SOURCE)
-    page, cursor = listing.window(str).slice(items, lambda m: (m.country,))
-    return respond.page(request, listing, Member, page, cursor, list_sources(session, used))
+    cited = list_sources(session, used | {M49_SOURCE})
+
+    def fetch(window: Window) -> respond.Fetched:
+        return (*window.slice(items, lambda m: (m.country,)), cited)
+
+    return respond.listed(request, listing, Member, fetch, (str,))
 
 
 @router.get("/{treaty}/timeline", response_model=Page[TimelinePoint])
@@ -94,8 +100,12 @@ def get_timeline(
     """States parties, states not yet bound, signatories and withdrawn states at each year end."""
     found = treaties.resolve_treaty(session, treaty)
     items, used = treaties.timeline(session, found, since, until, today)
-    page, cursor = listing.window(int).slice(items, lambda p: (p.year,))
-    return respond.page(request, listing, TimelinePoint, page, cursor, list_sources(session, used))
+    cited = list_sources(session, used)
+
+    def fetch(window: Window) -> respond.Fetched:
+        return (*window.slice(items, lambda p: (p.year,)), cited)
+
+    return respond.listed(request, listing, TimelinePoint, fetch, (int,))
 
 
 def year_or_date_query(alias: str, bound: str) -> Any:
@@ -151,8 +161,12 @@ def list_events(
     found = treaties.resolve_treaty(session, treaty)
     kinds = parse_set(kind, EventKind, "kind")
     items = treaties.events(session, found, first, last, kinds)
-    page, cursor = listing.window(date, str, int).slice(
-        items, lambda e: (e.date, e.country, treaties.EVENT_RANK[e.kind])
-    )
-    used = {e.source for e in page} | {found.source}
-    return respond.page(request, listing, TreatyEvent, page, cursor, list_sources(session, used))
+
+    def fetch(window: Window) -> respond.Fetched:
+        page, cursor = window.slice(
+            items, lambda e: (e.date, e.country, treaties.EVENT_RANK[e.kind])
+        )
+        used = {e.source for e in page} | {found.source}
+        return page, cursor, list_sources(session, used)
+
+    return respond.listed(request, listing, TreatyEvent, fetch, (date, str, int))

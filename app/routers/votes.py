@@ -1,0 +1,65 @@
+"""The vote table: every member's vote on every resolution, filtered."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app import respond
+from app.paging import Page, Window
+from app.queries import countries, regions, treaties, votes
+from app.queries.common import list_sources
+from app.routers.params import (
+    DbSession,
+    Listing,
+    RegionFilter,
+    SubregionFilter,
+    TreatyFilter,
+    VoteList,
+    parse_set,
+)
+from app.schemas import VoteOut
+from app.vocab import VoteKind
+
+router = APIRouter(prefix="/v1/votes", tags=["votes"])
+
+CountryList = Annotated[
+    str | None,
+    Query(
+        description="Countries to keep: alpha-3, alpha-2 or numeric codes or names, "
+        "comma-separated.",
+        examples=["USA,RUS,CHN"],
+        max_length=1000,
+    ),
+]
+
+
+@router.get("", response_model=Page[VoteOut])
+def list_all_votes(
+    request: Request,
+    session: DbSession,
+    listing: Listing,
+    country: CountryList = None,
+    treaty: TreatyFilter = None,
+    since: Annotated[date | None, Query(alias="from", description="Earliest vote date.")] = None,
+    until: Annotated[date | None, Query(alias="to", description="Latest vote date.")] = None,
+    vote: VoteList = None,
+    region: RegionFilter = None,
+    subregion: SubregionFilter = None,
+) -> Response:
+    """Every vote, one row per member and resolution, by date, symbol and country."""
+    isos = countries.resolve_countries(session, country) if country is not None else None
+    slug = treaties.resolve_treaty(session, treaty).slug if treaty else None
+    kinds = parse_set(vote, VoteKind, "vote")
+    where = regions.region_filter(session, region, subregion)
+
+    def fetch(window: Window) -> respond.Fetched:
+        items, cursor, used = votes.all_votes(
+            session, window, isos, where, treaty=slug, since=since, until=until, vote=kinds
+        )
+        return items, cursor, list_sources(session, used)
+
+    return respond.listed(request, listing, VoteOut, fetch, (date, str, str))
