@@ -20,6 +20,7 @@ def test_sources_list(client: TestClient) -> None:
         "un-ga-documents",
         "un-member-states",
         "undl-ga-voting",
+        "unsd-m49",
         "untc-status-xxvi-2",
         "untc-status-xxvi-2-a",
         "untc-status-xxvi-2-b",

@@ -42,6 +42,12 @@ def test_every_form_of_kyrgyzstan_resolves(client: TestClient, key: str) -> None
         "un_member": True,
         "un_observer": False,
         "historical": False,
+        "region": "Asia",
+        "region_code": "142",
+        "subregion": "Central Asia",
+        "subregion_code": "143",
+        "intermediate_region": None,
+        "intermediate_region_code": None,
         "names": ["Kyrgyz Republic", "Kyrgyzstan"],
         "sources": [
             {
@@ -60,7 +66,26 @@ def test_every_form_of_kyrgyzstan_resolves(client: TestClient, key: str) -> None
                 "row_count": None,
                 "imported_at": None,
                 "citation_count": 0,
-            }
+            },
+            {
+                "id": "unsd-m49",
+                "title": "Standard country or area codes for statistical use (M49): regions, "
+                "sub-regions and intermediate regions",
+                "publisher": "United Nations Statistics Division",
+                "kind": "reference",
+                "url": "https://unstats.un.org/unsd/methodology/m49/",
+                "country": None,
+                "published_on": None,
+                "last_updated": "2024-06-19",
+                "retrieved_on": None,
+                "licence": "M49 classification © United Nations; compilation "
+                "(github.com/lukes/ISO-3166-Countries-with-Regional-Codes) CC BY-SA 4.0",
+                "status_as_at": None,
+                "checksum": None,
+                "row_count": None,
+                "imported_at": None,
+                "citation_count": 0,
+            },
         ],
     }
 

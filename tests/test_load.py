@@ -74,10 +74,11 @@ def test_counts_after_load(connection: Connection) -> None:
         "api_keys": 0,
         "drafts": 0,
         # an entry per curated record, and one for the whole public record
-        "changes": 842 + 1,
+        "changes": 843 + 1,
         "countries": 279,
-        # 4 curated; 7 UNTC pages and the UN vote file of the public record
-        "sources": 4 + 7 + 1,
+        # 5 curated (the Monitor profiles, UN member states, UN documents, UNSD M49); 7 UNTC
+        # pages and the UN vote file of the public record
+        "sources": 5 + 7 + 1,
         "citations": 16,
         "country_names": counts["country_names"],
         "treaties": 7,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.auth import Scope, create_key
-from tests.conftest import shared_path
+from tests.conftest import brief, shared_path
 
 MINE = "000_fa6237349ec68be0.txt"
 SOURCE = "profile-kgz-mine-ban-policy-2019-12-18"
@@ -76,9 +76,9 @@ def test_ingest_edit_publish(api: tuple[TestClient, dict[str, str]], session: Se
     # one row per member and resolution: the UN record's, the profile's vote recorded beside it
     (row,) = [v for v in profile["votes"] if v["resolution"]["symbol"] == "A/RES/73/61"]
     assert (row["source"], row["vote"], row["conflicts"]) == ("undl-ga-voting", "yes", [])
-    assert row["also_recorded"] == [
-        {"source": "monitor-kgz-mine-ban-policy-2019", "vote": "yes"},
-        {"source": SOURCE, "vote": "yes"},
+    assert brief(row["also_recorded"]) == [
+        ("monitor-kgz-mine-ban-policy-2019", "yes", ["monitor-kgz-mine-ban-policy-2019:3"]),
+        (SOURCE, "yes", [f"{SOURCE}:3"]),
     ]
     recorded = [
         v["resolution"]["symbol"]
