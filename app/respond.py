@@ -122,10 +122,12 @@ def listed(
     """A list endpoint's response: one page (JSON, or CSV with `limit`), or, for a CSV without
     `limit`, the whole list streamed as an attachment, read `CSV_CHUNK` rows at a time."""
     if params.limit is None and wants_csv(request, params.format):
-        first = Window(CSV_CHUNK, params.cursor, types)  # a bad cursor fails before streaming
+        # the first slice is read before the answer starts: a bad cursor or parameter the
+        # query refuses is a problem response, not a broken stream
+        items, cursor, _ = fetch(Window(CSV_CHUNK, params.cursor, types))
         name = request.url.path.rstrip("/").rsplit("/", 1)[-1]
         return StreamingResponse(
-            csvout.stream(schema, _every_row(fetch, first, types)),
+            csvout.stream(schema, _every_row(fetch, items, cursor, types)),
             media_type=CSV,
             headers={"Content-Disposition": f"attachment; filename={name}.csv"},
         )
@@ -133,14 +135,14 @@ def listed(
     return page(request, params, schema, items, cursor, sources, coverage)
 
 
-def _every_row(fetch: Fetch, window: Window, types: Sequence[type]) -> Iterator[BaseModel]:
-    """Every row from `window` on, one slice at a time."""
-    while True:
-        items, cursor, _ = fetch(window)
+def _every_row(
+    fetch: Fetch, items: Sequence[BaseModel], cursor: str | None, types: Sequence[type]
+) -> Iterator[BaseModel]:
+    """The rows of the first slice, then every later one, one slice at a time."""
+    yield from items
+    while cursor is not None:
+        items, cursor, _ = fetch(Window(CSV_CHUNK, cursor, types))
         yield from items
-        if cursor is None:
-            return
-        window = Window(CSV_CHUNK, cursor, types)
 
 
 def one(model: BaseModel) -> Response:

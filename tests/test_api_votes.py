@@ -244,3 +244,15 @@ def test_bad_parameters(
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert parameter in response.text
+
+
+def test_a_whole_csv_refused_by_its_query_is_a_problem_not_a_broken_stream(
+    client: TestClient,
+) -> None:
+    response = client.get("/v1/search", params={"q": ":", "format": "csv"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (response.json()["parameter"], response.json()["detail"]) == (
+        "q",
+        "q: give at least one word",
+    )
