@@ -14,6 +14,7 @@ from app import csvout, dataversion, models
 from app.schemas import CountryListItem
 from app.vocab import SourceKind, VoteKind
 from tests.conftest import brief
+from tests.realdata import CCM_RESOLUTIONS
 from tests.test_api_treaties import all_pages
 
 MINE = "monitor-kgz-mine-ban-policy-2019"
@@ -175,19 +176,7 @@ def test_whole_vote_history_is_the_un_record(client: TestClient) -> None:
     [
         (
             {"treaty": "cluster munitions convention"},
-            [
-                "70/54",
-                "71/45",
-                "72/54",
-                "73/54",
-                "74/62",
-                "75/62",
-                "76/47",
-                "77/79",
-                "78/32",
-                "79/58",
-                "80/52",
-            ],
+            CCM_RESOLUTIONS,
         ),
         ({"treaty": "mbt", "from": "2018-01-01", "to": "2020-12-31"}, ["73/61", "74/61", "75/52"]),
         ({"from": "2018-01-01", "to": "2019-12-31"}, ["73/54", "73/61", "74/61", "74/62"]),

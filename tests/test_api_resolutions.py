@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import brief
+from tests.realdata import CCM_RESOLUTIONS
 from tests.test_api_treaties import all_pages
 
 MINE = "monitor-kgz-mine-ban-policy-2019"
@@ -19,19 +20,7 @@ UN = "undl-ga-voting"
     [
         (
             {"treaty": "ccm"},
-            [
-                "70/54",
-                "71/45",
-                "72/54",
-                "73/54",
-                "74/62",
-                "75/62",
-                "76/47",
-                "77/79",
-                "78/32",
-                "79/58",
-                "80/52",
-            ],
+            CCM_RESOLUTIONS,
         ),
         ({"session": "73"}, ["73/54", "73/61"]),
         ({"year": "2018"}, ["73/54", "73/61"]),

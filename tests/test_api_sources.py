@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.realdata import UNTC_PAGE_SOURCES
 from tests.test_api_treaties import all_pages
 
 MINE = "monitor-kgz-mine-ban-policy-2019"
@@ -21,13 +22,7 @@ def test_sources_list(client: TestClient) -> None:
         "un-member-states",
         "undl-ga-voting",
         "unsd-m49",
-        "untc-status-xxvi-2",
-        "untc-status-xxvi-2-a",
-        "untc-status-xxvi-2-b",
-        "untc-status-xxvi-2-c",
-        "untc-status-xxvi-2-d",
-        "untc-status-xxvi-5",
-        "untc-status-xxvi-6",
+        *UNTC_PAGE_SOURCES,
     ]
     # The imported sources of the public record, with the rows of their files (manifest.yaml).
     assert {s["id"]: (s["kind"], s["row_count"]) for s in rows if s["row_count"] is not None} == {

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app import dataversion, models
 from tests.conftest import brief, count_queries
+from tests.realdata import UNTC_PAGE_SOURCES
 from tests.test_api_treaties import all_pages
 
 MINE = "monitor-kgz-mine-ban-policy-2019"
@@ -285,13 +286,7 @@ def test_sources_listed_with_the_facts(profile: dict[str, Any]) -> None:
         MINE,
         CLUSTER,
         UN,
-        "untc-status-xxvi-2",
-        "untc-status-xxvi-2-a",
-        "untc-status-xxvi-2-b",
-        "untc-status-xxvi-2-c",
-        "untc-status-xxvi-2-d",
-        "untc-status-xxvi-5",
-        "untc-status-xxvi-6",
+        *UNTC_PAGE_SOURCES,
     }
     mine = sources[MINE]
     assert (mine["title"], mine["last_updated"], mine["citation_count"]) == (

@@ -22,6 +22,7 @@ from app import dataversion, models
 from app.config import PROJECT_ROOT
 from app.public import files
 from tests.conftest import DATA_DIR, brief, shared_path
+from tests.realdata import UNTC_PAGE_SOURCES
 from tests.test_cli import count, free_port, run, wait_healthy
 
 PUBLIC = DATA_DIR / "public"
@@ -179,15 +180,9 @@ def _ask_the_questions(base: str) -> None:
     assert brief(kgz["also_recorded"]) == [(mine, "yes", [f"{mine}:3"])]
     assert kgz["conflicts"] == []
     sources = httpx.get(f"{base}/sources?limit=100").json()["data"]
-    assert sorted(s["id"] for s in sources if s["kind"] == "untc_status_page") == [
-        "untc-status-xxvi-2",
-        "untc-status-xxvi-2-a",
-        "untc-status-xxvi-2-b",
-        "untc-status-xxvi-2-c",
-        "untc-status-xxvi-2-d",
-        "untc-status-xxvi-5",
-        "untc-status-xxvi-6",
-    ]
+    assert sorted(s["id"] for s in sources if s["kind"] == "untc_status_page") == (
+        UNTC_PAGE_SOURCES
+    )
 
 
 # --- written once: loads and imports of the same content write nothing ------------------------
