@@ -18,12 +18,13 @@ from app.routers.params import (
     DbSession,
     Listing,
     RegionFilter,
+    Since,
     StatusList,
     SubregionFilter,
     TreatyFilter,
     TreatyKey,
+    Until,
     VoteList,
-    parse_set,
 )
 from app.schemas import (
     Citation,
@@ -35,7 +36,6 @@ from app.schemas import (
     TreatyStatusDetail,
     VoteOut,
 )
-from app.vocab import StatusKind, VoteKind
 
 router = APIRouter(prefix="/v1/countries", tags=["countries"])
 
@@ -63,8 +63,7 @@ def list_countries(
 ) -> Response:
     """Countries, filtered by name, UN membership, M49 region and status toward a treaty."""
     found = treaties.resolve_treaty(session, treaty) if treaty else None
-    wanted = parse_set(status, StatusKind, "status")
-    if wanted and found is None:
+    if status and found is None:
         raise_needs_treaty()
     items, cursor, used = countries.list_countries(
         session,
@@ -73,7 +72,7 @@ def list_countries(
         un_member=un_member,
         historical=historical,
         treaty=found,
-        statuses=wanted,
+        statuses=status,
         as_of=as_of or date.today(),
         where=regions.region_filter(session, region, subregion),
     )
@@ -159,14 +158,13 @@ def list_votes(
     session: DbSession,
     listing: Listing,
     treaty: TreatyFilter = None,
-    since: Annotated[date | None, Query(alias="from", description="Earliest vote date.")] = None,
-    until: Annotated[date | None, Query(alias="to", description="Latest vote date.")] = None,
+    since: Since = None,
+    until: Until = None,
     vote: VoteList = None,
 ) -> Response:
     """A country's UNGA vote history, oldest first."""
     found = countries.resolve_country(session, country)
     slug = treaties.resolve_treaty(session, treaty).slug if treaty else None
-    kinds = parse_set(vote, VoteKind, "vote")
     items, cursor, used = votes.vote_history(
         session,
         found.iso3,
@@ -174,7 +172,7 @@ def list_votes(
         treaty=slug,
         since=since,
         until=until,
-        vote=kinds,
+        vote=vote,
     )
     return respond.page(request, listing, VoteOut, items, cursor, list_sources(session, used))
 

@@ -12,7 +12,7 @@ from app.errors import problem_responses
 from app.limits import rate_limited
 from app.paging import Page, decode_offset, encode_cursor
 from app.queries.common import list_sources
-from app.routers.params import DbSession, Listing, word_list
+from app.routers.params import DbSession, HitKinds, Listing
 from app.schemas import SearchHit
 
 router = APIRouter(prefix="/v1", tags=["search"])
@@ -37,24 +37,11 @@ def search_text(
             examples=["border defense"],
         ),
     ],
-    kind: Annotated[
-        str | None, word_list(["position", "citation", "source"], "Kinds of hit.", "citation")
-    ] = None,
+    kind: HitKinds = None,
 ) -> Response:
     """Full-text search over positions, citations and sources, best match first."""
-    kinds = {k.strip() for k in kind.split(",")} if kind else None
-    if kinds and not kinds <= {"position", "citation", "source"}:
-        from app.errors import ProblemError
-
-        raise ProblemError(
-            422,
-            "Invalid parameter",
-            "kind: use position, citation or source",
-            kind="invalid-parameter",
-            parameter="kind",
-        )
     offset = decode_offset(listing.cursor)
-    hits, sources = search.search(session, q, kinds, offset, listing.limit + 1)
+    hits, sources = search.search(session, q, kind, offset, listing.limit + 1)
     cursor = encode_cursor((offset + listing.limit,)) if len(hits) > listing.limit else None
     hits = hits[: listing.limit]
     return respond.page(request, listing, SearchHit, hits, cursor, list_sources(session, sources))
