@@ -22,6 +22,12 @@ E = TypeVar("E", bound=StrEnum)
 DbSession = Annotated[Session, Depends(get_session)]
 Listing = Annotated[ListParams, Depends()]
 
+#: Treaty slugs are curated data (data/treaties.yaml) and aliases are accepted too: no enum.
+TREATY_KEYS = (
+    "Treaty slug (mbt, ccm, ccw, ccw-p2a, ccw-p4, ccw-p5, ccw-art1) or an alias, short name or "
+    "UNTC number (apmbc, ottawa, XXVI-5, …); case and accents ignored."
+)
+
 CountryKey = Annotated[
     str,
     Path(
@@ -34,15 +40,14 @@ CountryKey = Annotated[
 TreatyKey = Annotated[
     str,
     Path(
-        description="Treaty slug or alias: mbt, ccm, ccw, ccw-p2a, ccw-p4, ccw-p5, ccw-art1, "
-        "apmbc, ottawa, …",
+        description=TREATY_KEYS,
         examples=["mbt", "ottawa", "ccm"],
         max_length=200,
     ),
 ]
 TreatyFilter = Annotated[
     str | None,
-    Query(description="Treaty slug or alias to filter on.", examples=["ccm"], max_length=200),
+    Query(description=f"Only this treaty: {TREATY_KEYS}", examples=["ccm"], max_length=200),
 ]
 
 RegionFilter = Annotated[
