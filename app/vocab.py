@@ -159,3 +159,11 @@ class HitKind(StrEnum):
     position = "position"
     citation = "citation"
     source = "source"
+
+
+class DraftStatus(StrEnum):
+    """Where a draft read from a profile stands."""
+
+    draft = "draft"
+    published = "published"
+    rejected = "rejected"

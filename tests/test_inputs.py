@@ -149,6 +149,7 @@ def test_a_bad_bound_names_the_parameter(
         ("/v1/search?q=mines", "kind", "hit", "position, citation, source"),
         ("/v1/treaties/mbt/counts", "by", "country", "region, subregion"),
         ("/v1/treaties", "format", "xml", "json, csv"),
+        ("/v1/drafts", "status", "final", "draft, published, rejected"),
     ],
 )
 def test_a_bad_word_lists_the_allowed_ones(
