@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -41,10 +42,18 @@ async def _problem(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, exc)
 
 
+def _message(error: dict[str, Any]) -> str:
+    """Pydantic's message; for a closed vocabulary, the value and every allowed one."""
+    if error["type"] in ("enum", "literal_error") and error["loc"][0] in ("query", "path"):
+        allowed = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
+        return f"{error['input']!r} is not one of {', '.join(allowed)}"
+    return str(error["msg"])
+
+
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"parameter": str(e["loc"][-1]), "in": str(e["loc"][0]), "message": e["msg"]}
+        {"parameter": str(e["loc"][-1]), "in": str(e["loc"][0]), "message": _message(e)}
         for e in exc.errors()
     ]
     first = errors[0] if errors else {"parameter": None, "message": "invalid request"}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app import models
 from app.errors import ProblemError
 from app.schemas import SearchHit
+from app.vocab import HitKind
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -66,14 +67,14 @@ def _fts5_query(q: str) -> str:
 
 
 def search(
-    session: Session, q: str, kinds: set[str] | None, offset: int, limit: int
+    session: Session, q: str, kinds: set[HitKind] | None, offset: int, limit: int
 ) -> tuple[list[SearchHit], list[str]]:
     """Ranked hits (best first) and the sources of those hits."""
     params: dict[str, object] = {"limit": limit, "offset": offset}
     kind_filter = ""
     if kinds:
         kind_filter = " AND kind IN (" + ", ".join(f":k{i}" for i in range(len(kinds))) + ")"
-        params |= {f"k{i}": k for i, k in enumerate(sorted(kinds))}
+        params |= {f"k{i}": str(k) for i, k in enumerate(sorted(kinds))}
     if session.get_bind().dialect.name == "sqlite":
         params["q"] = _fts5_query(q)
         sql = (

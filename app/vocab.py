@@ -151,3 +151,19 @@ def _check_partial_date(value: str) -> str:
 
 #: An ISO 8601 calendar date of reduced precision ("2010", "2010-04", "2010-04-30").
 PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+
+
+class HitKind(StrEnum):
+    """What a full-text search hit is."""
+
+    position = "position"
+    citation = "citation"
+    source = "source"
+
+
+class DraftStatus(StrEnum):
+    """Where a draft read from a profile stands."""
+
+    draft = "draft"
+    published = "published"
+    rejected = "rejected"

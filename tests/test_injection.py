@@ -190,7 +190,7 @@ QUERY_PARAMETERS = [
     ("/v1/changes", "since", 400, 20),
     ("/v1/drafts", "source", 200, 80),
     ("/v1/drafts", "kind", 200, 40),
-    ("/v1/drafts", "status", 200, 20),
+    ("/v1/drafts", "status", 422, None),
     ("/v1/drafts", "cursor", 400, 512),
 ]
 

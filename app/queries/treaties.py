@@ -126,16 +126,24 @@ def members(
     return rows, sources
 
 
+#: The years a timeline can cover.
+TIMELINE_YEARS = (1945, 2100)
+
+
 def timeline(
-    session: Session, treaty: models.Treaty, first: int | None, last: int | None, today: date
+    session: Session, treaty: models.Treaty, first: date | None, last: date | None, today: date
 ) -> tuple[list[TimelinePoint], set[str]]:
-    """States parties, states not yet bound, signatories, withdrawn states at each year end."""
+    """States parties, states not yet bound, signatories, withdrawn states at each year end
+    (today for this year) that falls between `first` and `last`, inclusive."""
     grouped, sources = actions_by_country(session, treaty.slug)
     rule = rule_of(treaty)
-    start = first or (treaty.adopted_on or today).year
+    start = max(first.year if first else (treaty.adopted_on or today).year, TIMELINE_YEARS[0])
+    end = min(last.year if last else today.year, TIMELINE_YEARS[1])
     points = []
-    for year in range(start, (last or today.year) + 1):
+    for year in range(start, end + 1):
         on = min(date(year, 12, 31), today)
+        if (first and on < first) or (last and on > last):
+            continue
         counts = dict.fromkeys(StatusKind, 0)
         for actions in grouped.values():
             counts[derive_status(rule, actions, on).status] += 1

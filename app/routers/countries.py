@@ -19,12 +19,13 @@ from app.routers.params import (
     DbSession,
     Listing,
     RegionFilter,
+    Since,
     StatusList,
     SubregionFilter,
     TreatyFilter,
     TreatyKey,
+    Until,
     VoteList,
-    parse_set,
 )
 from app.schemas import (
     Citation,
@@ -36,7 +37,6 @@ from app.schemas import (
     TreatyStatusDetail,
     VoteOut,
 )
-from app.vocab import StatusKind, VoteKind
 
 router = APIRouter(prefix="/v1/countries", tags=["countries"])
 
@@ -65,8 +65,7 @@ def list_countries(
 ) -> Response:
     """Countries, filtered by name, UN membership, M49 region and status toward a treaty."""
     found = treaties.resolve_treaty(session, treaty) if treaty else None
-    wanted = parse_set(status, StatusKind, "status")
-    if wanted and found is None:
+    if status and found is None:
         raise_needs_treaty()
     where = regions.region_filter(session, region, subregion)
     on = as_of or today
@@ -79,7 +78,7 @@ def list_countries(
             un_member=un_member,
             historical=historical,
             treaty=found,
-            statuses=wanted,
+            statuses=status,
             as_of=on,
             where=where,
         )
@@ -172,18 +171,17 @@ def list_votes(
     session: DbSession,
     listing: Listing,
     treaty: TreatyFilter = None,
-    since: Annotated[date | None, Query(alias="from", description="Earliest vote date.")] = None,
-    until: Annotated[date | None, Query(alias="to", description="Latest vote date.")] = None,
+    since: Since = None,
+    until: Until = None,
     vote: VoteList = None,
 ) -> Response:
     """A country's UNGA vote history, oldest first."""
     found = countries.resolve_country(session, country)
     slug = treaties.resolve_treaty(session, treaty).slug if treaty else None
-    kinds = parse_set(vote, VoteKind, "vote")
 
     def fetch(window: Window) -> respond.Fetched:
         items, cursor, used = votes.vote_history(
-            session, found.iso3, window, treaty=slug, since=since, until=until, vote=kinds
+            session, found.iso3, window, treaty=slug, since=since, until=until, vote=vote
         )
         return items, cursor, list_sources(session, used)
 

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
 from app.db import get_session
-from app.errors import ProblemError
 from app.respond import ListParams
-from app.vocab import StatusKind, VoteKind
+from app.vocab import EventKind, HitKind, StatusKind, VoteKind
 
 E = TypeVar("E", bound=StrEnum)
 
 DbSession = Annotated[Session, Depends(get_session)]
 Listing = Annotated[ListParams, Depends()]
+
+#: Treaty slugs are curated data (data/treaties.yaml) and aliases are accepted too: no enum.
+TREATY_KEYS = (
+    "Treaty slug (mbt, ccm, ccw, ccw-p2a, ccw-p4, ccw-p5, ccw-art1) or an alias, short name or "
+    "UNTC number (apmbc, ottawa, XXVI-5, …); case and accents ignored."
+)
 
 CountryKey = Annotated[
     str,
@@ -31,23 +40,14 @@ CountryKey = Annotated[
 TreatyKey = Annotated[
     str,
     Path(
-        description="Treaty slug or alias: mbt, ccm, ccw, ccw-p2a, ccw-p4, ccw-p5, ccw-art1, "
-        "apmbc, ottawa, …",
+        description=TREATY_KEYS,
         examples=["mbt", "ottawa", "ccm"],
         max_length=200,
     ),
 ]
-AsOf = Annotated[
-    date | None,
-    Query(
-        description="Date the status is derived for (ISO 8601); default today in UTC, the "
-        "date of the request (then part of the ETag, and max-age ends at UTC midnight).",
-        examples=["2026-02-03"],
-    ),
-]
 TreatyFilter = Annotated[
     str | None,
-    Query(description="Treaty slug or alias to filter on.", examples=["ccm"], max_length=200),
+    Query(description=f"Only this treaty: {TREATY_KEYS}", examples=["ccm"], max_length=200),
 ]
 
 RegionFilter = Annotated[
@@ -70,39 +70,126 @@ SubregionFilter = Annotated[
 ]
 
 
-def word_list(words: list[str], description: str, example: str) -> Any:
-    """A query parameter holding a comma-separated list of `words` (pattern in the OpenAPI)."""
-    one = "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+YEAR_PATTERN = re.compile(r"[0-9]{4}")
+
+
+def _parse_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _date(value: object) -> date:
+    """A date written YYYY-MM-DD, nothing else (no Unix time, no datetime, no short form)."""
+    parsed = _parse_date(value)
+    if parsed is None:
+        raise PydanticCustomError(
+            "date_form", "{value} is not a date in the form YYYY-MM-DD", {"value": repr(value)}
+        )
+    return parsed
+
+
+def _bound(end: bool) -> Callable[[object], date]:
+    """A year (its first or, for an `end`, last day) or a date written YYYY-MM-DD."""
+
+    def parse(value: object) -> date:
+        if isinstance(value, str) and YEAR_PATTERN.fullmatch(value) and int(value) > 0:
+            return date(int(value), 12, 31) if end else date(int(value), 1, 1)
+        parsed = _parse_date(value)
+        if parsed is None:
+            raise PydanticCustomError(
+                "year_or_date_form",
+                "{value} is not a year (YYYY) or a date in the form YYYY-MM-DD",
+                {"value": repr(value)},
+            )
+        return parsed
+
+    return parse
+
+
+def _words(vocabulary: type[E]) -> Callable[[object], list[E]]:
+    """Words of a vocabulary, comma-separated and/or repeated; an error lists the allowed ones."""
+    allowed = ", ".join(vocabulary)
+    known = {v.value for v in vocabulary}
+
+    def parse(value: object) -> list[E]:
+        raw = value if isinstance(value, list | tuple | set | frozenset) else [value]
+        words = [w.strip() for part in raw for w in str(part).split(",") if w.strip()]
+        unknown = [w for w in words if w not in known]
+        if unknown or not words:
+            shown = ", ".join(repr(w) for w in unknown) if unknown else "an empty list"
+            verb = "are not among" if len(unknown) > 1 else "is not one of"
+            context = {"shown": shown, "verb": verb, "allowed": allowed}
+            raise PydanticCustomError("enum_word", "{shown} {verb} {allowed}", context)
+        return [vocabulary(w) for w in words]
+
+    return parse
+
+
+#: A date query parameter: YYYY-MM-DD only.
+IsoDate = Annotated[date, BeforeValidator(_date)]
+_YEAR_OR_DATE = WithJsonSchema({"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"})
+#: A `from` bound: a date, or a year meaning its 1 January.
+StartBound = Annotated[date, BeforeValidator(_bound(end=False)), _YEAR_OR_DATE]
+#: A `to` bound: a date, or a year meaning its 31 December.
+EndBound = Annotated[date, BeforeValidator(_bound(end=True)), _YEAR_OR_DATE]
+
+
+def bound_query(alias: str) -> Any:
+    """A `from` or `to` query parameter: a year or a date, an inclusive bound."""
+    first = alias == "from"
     return Query(
-        pattern=f"^{one}(?:,{one})*$",
-        max_length=300,
-        description=f"{description} Comma-separated, from: {', '.join(sorted(words))}.",
-        examples=[example],
+        alias=alias,
+        description=f"{'First' if first else 'Last'} day, inclusive: a date (YYYY-MM-DD) or a "
+        f"year (YYYY, meaning {'1 January' if first else '31 December'} of that year); "
+        "default: no bound.",
+        examples=["2016", "2016-01-01" if first else "2016-12-31"],
+    )
+
+
+AsOf = Annotated[
+    IsoDate | None,
+    Query(
+        description="Date the status is derived for, YYYY-MM-DD; default today in UTC, the "
+        "date of the request (then part of the ETag, and max-age ends at UTC midnight).",
+        examples=["2026-02-03"],
+    ),
+]
+Since = Annotated[StartBound | None, bound_query("from")]
+Until = Annotated[EndBound | None, bound_query("to")]
+
+
+def word_set(vocabulary: type[E], description: str, example: str) -> Any:
+    """A query parameter holding some words of `vocabulary`, comma-separated or repeated."""
+    return Query(
+        description=f"{description} Comma-separated or repeated, from: {', '.join(vocabulary)}.",
+        examples=[[example]],
     )
 
 
 StatusList = Annotated[
-    str | None,
-    word_list([s.value for s in StatusKind], "Statuses to keep.", "state_party,withdrawal_pending"),
+    set[StatusKind] | None,
+    BeforeValidator(_words(StatusKind)),
+    word_set(StatusKind, "Statuses to keep.", "state_party"),
 ]
 VoteList = Annotated[
-    str | None, word_list([v.value for v in VoteKind], "Votes to keep.", "yes,abstain")
+    set[VoteKind] | None,
+    BeforeValidator(_words(VoteKind)),
+    word_set(VoteKind, "Votes to keep.", "yes"),
 ]
-
-
-def parse_set(raw: str | None, vocabulary: type[E], parameter: str) -> set[E] | None:
-    """A comma-separated list of vocabulary words; a 422 problem naming any unknown word."""
-    if raw is None:
-        return None
-    words = {w.strip() for w in raw.split(",") if w.strip()}
-    allowed = {v.value for v in vocabulary}
-    unknown = sorted(words - allowed)
-    if unknown or not words:
-        raise ProblemError(
-            422,
-            "Invalid parameter",
-            f"{parameter}: {', '.join(unknown) or 'empty'} not in {', '.join(sorted(allowed))}",
-            kind="invalid-parameter",
-            parameter=parameter,
-        )
-    return {vocabulary(w) for w in words}
+EventKinds = Annotated[
+    set[EventKind] | None,
+    BeforeValidator(_words(EventKind)),
+    word_set(EventKind, "Event kinds to keep.", "entry_into_force"),
+]
+HitKinds = Annotated[
+    set[HitKind] | None,
+    BeforeValidator(_words(HitKind)),
+    word_set(HitKind, "Kinds of hit.", "citation"),
+]

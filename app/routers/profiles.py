@@ -17,6 +17,7 @@ from app.paging import Page, Window
 from app.profiles import store
 from app.profiles.result import ProfileResult
 from app.routers.params import DbSession, Listing
+from app.vocab import DraftStatus
 
 router = APIRouter(prefix="/v1", tags=["profiles"])
 Writer = Annotated[models.ApiKey, Depends(require(Scope.write))]
@@ -142,9 +143,7 @@ def list_drafts(
     kind: Annotated[
         str | None, Query(description="Record kind, e.g. `vote`, `stockpile`.", max_length=40)
     ] = None,
-    status: Annotated[
-        str | None, Query(description="draft, published or rejected.", max_length=20)
-    ] = None,
+    status: Annotated[DraftStatus | None, Query(description="Drafts in this state.")] = None,
 ) -> Response:
     """Drafts read from profiles; filters `source`, `kind`, `status`."""
     stmt = select(models.Draft)

@@ -23,8 +23,9 @@ Writer = Annotated[ApiKey, Depends(require(Scope.write))]
 KindPath = Annotated[
     str,
     Path(
-        description="Record type: " + ", ".join(records.BY_PATH) + ".",
+        description="Record type: " + ", ".join(records.BY_PATH) + " (another is a 404).",
         examples=["stockpiles", "treaty-actions"],
+        json_schema_extra={"enum": list(records.BY_PATH)},
     ),
 ]
 RecordId = Annotated[

@@ -12,7 +12,7 @@ from app.errors import problem_responses
 from app.limits import rate_limited
 from app.paging import Page, Window, encode_cursor, invalid_cursor
 from app.queries.common import list_sources
-from app.routers.params import DbSession, Listing, word_list
+from app.routers.params import DbSession, HitKinds, Listing
 from app.schemas import SearchHit
 
 router = APIRouter(prefix="/v1", tags=["search"])
@@ -37,28 +37,15 @@ def search_text(
             examples=["border defense"],
         ),
     ],
-    kind: Annotated[
-        str | None, word_list(["position", "citation", "source"], "Kinds of hit.", "citation")
-    ] = None,
+    kind: HitKinds = None,
 ) -> Response:
     """Full-text search over positions, citations and sources, best match first."""
-    kinds = {k.strip() for k in kind.split(",")} if kind else None
-    if kinds and not kinds <= {"position", "citation", "source"}:
-        from app.errors import ProblemError
-
-        raise ProblemError(
-            422,
-            "Invalid parameter",
-            "kind: use position, citation or source",
-            kind="invalid-parameter",
-            parameter="kind",
-        )
 
     def fetch(window: Window) -> respond.Fetched:
         offset = window.after[0] if window.after else 0
         if offset < 0:
             raise invalid_cursor()
-        hits, sources = search.search(session, q, kinds, offset, window.limit + 1)
+        hits, sources = search.search(session, q, kind, offset, window.limit + 1)
         cursor = encode_cursor((offset + window.limit,)) if len(hits) > window.limit else None
         return hits[: window.limit], cursor, list_sources(session, sources)
 

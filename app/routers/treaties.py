@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app import respond
 from app.clock import Today
-from app.errors import ProblemError
 from app.importers.m49 import SOURCE_ID as M49_SOURCE
 from app.paging import Page, Window
 from app.queries import regions, treaties
@@ -19,16 +16,16 @@ from app.queries.common import list_sources
 from app.routers.params import (
     AsOf,
     DbSession,
+    EventKinds,
     Listing,
     RegionFilter,
+    Since,
     StatusList,
     SubregionFilter,
     TreatyKey,
-    parse_set,
-    word_list,
+    Until,
 )
 from app.schemas import Member, TimelinePoint, Treaty, TreatyDetail, TreatyEvent
-from app.vocab import EventKind, StatusKind
 
 router = APIRouter(prefix="/v1/treaties", tags=["treaties"])
 
@@ -70,9 +67,8 @@ def list_members(
 ) -> Response:
     """Every country's status toward a treaty on a date, one row per country (the map call)."""
     found = treaties.resolve_treaty(session, treaty)
-    wanted = parse_set(status, StatusKind, "status")
     where = regions.region_filter(session, region, subregion)
-    items, used = treaties.members(session, found, as_of or today, wanted, where)
+    items, used = treaties.members(session, found, as_of or today, status, where)
     cited = list_sources(session, used | {M49_SOURCE})
 
     def fetch(window: Window) -> respond.Fetched:
@@ -88,14 +84,8 @@ def get_timeline(
     session: DbSession,
     listing: Listing,
     today: Today,
-    since: Annotated[
-        int | None,
-        Query(alias="from", ge=1945, le=2100, description="First year (default: adoption)."),
-    ] = None,
-    until: Annotated[
-        int | None,
-        Query(alias="to", ge=1945, le=2100, description="Last year (default: this year, UTC)."),
-    ] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> Response:
     """States parties, states not yet bound, signatories and withdrawn states at each year end."""
     found = treaties.resolve_treaty(session, treaty)
@@ -108,59 +98,19 @@ def get_timeline(
     return respond.listed(request, listing, TimelinePoint, fetch, (int,))
 
 
-def year_or_date_query(alias: str, bound: str) -> Any:
-    """A query parameter taking a year or a date, an inclusive bound."""
-    return Query(
-        alias=alias,
-        max_length=10,
-        description=f"{bound}: a year (`2026`) or a date (`2026-02-01`), inclusive; default: "
-        "no bound.",
-        examples=["2026"],
-    )
-
-
-EventKinds = Annotated[
-    str | None,
-    word_list([k.value for k in EventKind], "Event kinds to keep.", "entry_into_force"),
-]
-
-
-def year_or_date(raw: str | None, parameter: str, end: bool) -> date | None:
-    """A year (its first or, for an `end`, last day) or an ISO date; a 422 problem otherwise."""
-    if raw is None:
-        return None
-    try:
-        if re.fullmatch(r"[0-9]{4}", raw):
-            return date(int(raw), 12, 31) if end else date(int(raw), 1, 1)
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
-            return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    raise ProblemError(
-        422,
-        "Invalid parameter",
-        f"{parameter}: {raw!r} is not a year (YYYY) or a date (YYYY-MM-DD)",
-        kind="invalid-parameter",
-        parameter=parameter,
-    )
-
-
 @router.get("/{treaty}/events", response_model=Page[TreatyEvent])
 def list_events(
     request: Request,
     treaty: TreatyKey,
     session: DbSession,
     listing: Listing,
-    since: Annotated[str | None, year_or_date_query("from", "First day")] = None,
-    until: Annotated[str | None, year_or_date_query("to", "Last day")] = None,
+    since: Since = None,
+    until: Until = None,
     kind: EventKinds = None,
 ) -> Response:
     """Past and coming changes of each state's status toward a treaty, by date then country."""
-    first = year_or_date(since, "from", end=False)
-    last = year_or_date(until, "to", end=True)
     found = treaties.resolve_treaty(session, treaty)
-    kinds = parse_set(kind, EventKind, "kind")
-    items = treaties.events(session, found, first, last, kinds)
+    items = treaties.events(session, found, since, until, kind)
 
     def fetch(window: Window) -> respond.Fetched:
         page, cursor = window.slice(

@@ -16,13 +16,13 @@ from app.routers.params import (
     DbSession,
     Listing,
     RegionFilter,
+    Since,
     SubregionFilter,
     TreatyFilter,
+    Until,
     VoteList,
-    parse_set,
 )
 from app.schemas import VoteOut
-from app.vocab import VoteKind
 
 router = APIRouter(prefix="/v1/votes", tags=["votes"])
 
@@ -44,8 +44,8 @@ def list_all_votes(
     listing: Listing,
     country: CountryList = None,
     treaty: TreatyFilter = None,
-    since: Annotated[date | None, Query(alias="from", description="Earliest vote date.")] = None,
-    until: Annotated[date | None, Query(alias="to", description="Latest vote date.")] = None,
+    since: Since = None,
+    until: Until = None,
     vote: VoteList = None,
     region: RegionFilter = None,
     subregion: SubregionFilter = None,
@@ -53,12 +53,11 @@ def list_all_votes(
     """Every vote, one row per member and resolution, by date, symbol and country."""
     isos = countries.resolve_countries(session, country) if country is not None else None
     slug = treaties.resolve_treaty(session, treaty).slug if treaty else None
-    kinds = parse_set(vote, VoteKind, "vote")
     where = regions.region_filter(session, region, subregion)
 
     def fetch(window: Window) -> respond.Fetched:
         items, cursor, used = votes.all_votes(
-            session, window, isos, where, treaty=slug, since=since, until=until, vote=kinds
+            session, window, isos, where, treaty=slug, since=since, until=until, vote=vote
         )
         return items, cursor, list_sources(session, used)
 
