@@ -18,6 +18,12 @@ def parse(body: str) -> ET.Element:
     return ET.fromstring(body)
 
 
+def source_of(root: ET.Element) -> str:
+    """The source line, its wrapped lines joined."""
+    text = next(t for t in root.iter(f"{NS}text") if t.get("class") == "source")
+    return " ".join(span.text or "" for span in text.iter(f"{NS}tspan"))
+
+
 def titled(root: ET.Element) -> dict[str, tuple[str, str]]:
     """Each `data-iso3` element's tag (path or circle) and its <title>."""
     return {
@@ -32,7 +38,7 @@ def test_map_colours_every_state_by_its_status_on_the_date(client: TestClient) -
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/svg+xml"
     root = parse(response.text)
-    assert (root.get("width"), root.get("height")) == ("960", "595")
+    assert (root.get("width"), root.get("height")) == ("960", "592")
     shapes = titled(root)
     paths = [iso3 for iso3, (tag, _) in shapes.items() if tag == "path"]
     dots = [iso3 for iso3, (tag, _) in shapes.items() if tag == "circle"]
@@ -59,10 +65,10 @@ def test_map_legend_names_every_status_with_its_count_and_the_sources(client: Te
         "withdrawn (4)",
         "not party (83)",
     ]
-    source = next(t for t in root.iter(f"{NS}text") if t.get("class") == "source")
-    assert source.text == (
+    assert source_of(root) == (
         "Source: United Nations, Office of Legal Affairs, Treaty Section (untc-status-xxvi-5), "
-        "status as at 2026-02-03."
+        "status as at 2026-02-03. Shapes: Natural Earth 1:110m (public domain) via world-atlas "
+        "2.0.2."
     )
     desc = root.findtext(f"{NS}desc") or ""
     assert "untc-status-xxvi-5" in desc
@@ -74,6 +80,8 @@ def test_map_on_another_date_and_width(client: TestClient) -> None:
     response = client.get(MAP, params={"as_of": "2026-02-20", "width": 320})
     root = parse(response.text)
     assert root.get("width") == "320"
+    source = next(t for t in root.iter(f"{NS}text") if t.get("class") == "source")
+    assert len(list(source.iter(f"{NS}tspan"))) == 4  # the source line wrapped to the width
     assert titled(root)["POL"] == ("path", "Poland — withdrawn")
 
 
@@ -132,6 +140,11 @@ def test_svg_is_cached_apart_from_the_json_of_the_same_data(client: TestClient) 
 def test_map_without_as_of_is_for_today(client: TestClient, set_clock: SetClock) -> None:
     root = parse(client.get(MAP).text)
     assert root.findtext(f"{NS}title") == "Mine Ban Treaty: status of every state on 2026-02-19"
+    assert source_of(root).startswith(
+        "Source: United Nations, Office of Legal Affairs, Treaty Section (untc-status-xxvi-5), "
+        "status as at 2026-02-03. Statuses after that date are as known then: later actions "
+        "may be missing. Shapes:"
+    )
     set_clock("2026-02-20T00:00:01Z")
     later = parse(client.get(MAP).text)
     assert titled(later)["POL"] == ("path", "Poland — withdrawn")
@@ -165,11 +178,11 @@ def test_timeline_chart_has_one_bar_per_year_with_the_timeline_counts(
     assert marks == {2025: "2025: 3 withdrawals took effect (3 withdrawn in all)"}
     texts = [t.text for t in root.iter(f"{NS}text")]
     assert "States" in texts
-    assert "Year (status at 31 December; the current year to date)" in texts
+    assert "Year (status at 31 December; this year: today)" in texts
     assert root.findtext(f"{NS}title") == (
         "Mine Ban Treaty: states parties and signatories at each year end"
     )
-    assert texts[-1] == (
+    assert source_of(root) == (
         "Source: United Nations, Office of Legal Affairs, Treaty Section (untc-status-xxvi-5), "
         "status as at 2026-02-03."
     )

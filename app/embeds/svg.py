@@ -46,6 +46,9 @@ def attr(value: str | float) -> str:
     return quoteattr(str(value))
 
 
+#: Bold text is about this much wider.
+BOLD = 1.12
+
 #: Approximate advance widths of Verdana at 11px, by character (default for the rest).
 _NARROW = dict.fromkeys("iljtf.,:;'|!()[] ", 4.0)
 _WIDE = dict.fromkeys("mwMW@%", 10.5)
@@ -59,3 +62,27 @@ def text_width(value: str, size: float = 11) -> float:
     for char in value:
         width += _NARROW.get(char) or _WIDE.get(char) or (_UPPER if char.isupper() else _OTHER)
     return width * size / 11
+
+
+def wrap(value: str, width: float, size: float) -> list[str]:
+    """Words of `value` in lines no wider than `width` pixels at `size` px (estimated)."""
+    lines: list[str] = []
+    for word in value.split():
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def lines(kind: str, rows: list[str], x: float, y: float, size: float, bold: bool = False) -> str:
+    """A <text> of `rows`, one <tspan> a line, the first baseline at `y`."""
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else size * 1.25:.1f}">{text(row)}</tspan>'
+        for i, row in enumerate(rows)
+    )
+    weight = ' font-weight="bold"' if bold else ""
+    return (
+        f'<text class="{kind}" x="{x:.1f}" y="{y:.1f}" font-size="{size:.1f}"{weight}>'
+        f"{spans}</text>"
+    )

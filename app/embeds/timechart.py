@@ -38,8 +38,19 @@ def render(
 ) -> str:
     """The chart as an SVG document: one stacked bar per year, withdrawals marked."""
     size = max(10.0, min(16.0, width / 64))
-    height = round(width * 0.5)
-    left, right, top, bottom = size * 4, width - size, size * 3.2, height - size * 7
+    height = round(max(width * 0.5, size * 26))
+    title = f"{treaty}: states parties and signatories at each year end"
+    heading = svg.wrap(title, (width - size * 1.2) / svg.BOLD, size)
+    keys = (
+        (PARTY, "states parties"),
+        (PENDING, "not yet bound"),
+        (SIGNED, "signatories"),
+        (WITHDRAWAL, "withdrawal took effect"),
+    )
+    key_width = sum(size * 3 + svg.text_width(words, size) for _, words in keys)
+    key_rows = 1 if key_width < width - size * 4 else 2
+    top = size * (1.95 + 1.25 * len(heading))
+    left, right, bottom = size * 4, width - size, height - size * (5.6 + 1.4 * key_rows)
     total = max(
         (p.states_parties + p.pending_entry_into_force + p.signatories for p in points), default=0
     )
@@ -47,7 +58,6 @@ def render(
     ceiling = max(step, math.ceil(total / step) * step)
     per_state = (bottom - top) / ceiling
     slot = (right - left) / max(len(points), 1)
-    title = f"{treaty}: states parties and signatories at each year end"
     cited = "; ".join(f"{s.id}: {s.title} ({s.publisher})" for s in sources)
     out = [
         f'<svg xmlns="{svg.SVG_NS}" width="{width}" height="{height}" '
@@ -56,8 +66,7 @@ def render(
         f'<title id="title">{svg.text(title)}</title>',
         f'<desc id="desc">Sources: {svg.text(cited)}.</desc>',
         f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>',
-        f'<text x="{size * 0.6:.1f}" y="{size * 1.6:.1f}" font-weight="bold">'
-        f"{svg.text(title)}</text>",
+        svg.lines("heading", heading, size * 0.6, size * 1.6, size, bold=True),
         '<g class="axis y" stroke="#CCCCCC">',
     ]
     for tick in range(0, ceiling + 1, step):
@@ -105,15 +114,12 @@ def render(
     out.append("</g>")
     out.append(
         f'<text class="label" x="{(left + right) / 2:.1f}" y="{bottom + size * 2.6:.1f}" '
-        f'text-anchor="middle">Year (status at 31 December; the current year to date)</text>'
+        f'text-anchor="middle">Year (status at 31 December; this year: today)</text>'
     )
     key_y, key_x = bottom + size * 3.4, left
-    for fill, words in (
-        (PARTY, "states parties"),
-        (PENDING, "not yet bound"),
-        (SIGNED, "signatories"),
-        (WITHDRAWAL, "withdrawal took effect"),
-    ):
+    for i, (fill, words) in enumerate(keys):
+        if key_rows == 2 and i == 2:
+            key_x, key_y = left, key_y + size * 1.4
         swatch = (
             f'<path d="M{key_x:.1f} {key_y + size * 0.1:.1f}h{size:.1f}'
             f'l{-size * 0.5:.1f} {size * 0.8:.1f}Z" fill="{fill}"/>'
@@ -126,8 +132,10 @@ def render(
             f'y="{key_y + size * 0.9:.1f}">{svg.text(words)}</text></g>'
         )
         key_x += size * 3 + svg.text_width(words, size)
+    small = size * 0.8
+    notes = svg.wrap(source_line(sources), width - size * 1.2, small)
     out.append(
-        f'<text class="source" x="{size * 0.6:.1f}" y="{height - size * 0.5:.1f}" '
-        f'font-size="{size * 0.8:.1f}">{svg.text(source_line(sources))}.</text></svg>'
+        svg.lines("source", notes, size * 0.6, height - small * (1.25 * len(notes) - 0.6), small)
     )
+    out.append("</svg>")
     return "\n".join(out)

@@ -87,8 +87,9 @@ def record_as_at(sources: Sequence[SourceOut]) -> date | None:
     return max(dates) if dates else None
 
 
-def source_line(sources: Sequence[SourceOut]) -> str:
-    """The sources in one line: UNTC status pages with their "status as at" date, then others."""
+def source_line(sources: Sequence[SourceOut], as_of: date | None = None) -> str:
+    """The sources in one line: the UNTC status page and its "status as at" date; for an
+    `as_of` after that date, a warning that later actions may be missing."""
     as_at = record_as_at(sources)
     pages = [s for s in sources if s.status_as_at is not None]
     named = (
@@ -96,7 +97,12 @@ def source_line(sources: Sequence[SourceOut]) -> str:
         if pages
         else ", ".join(s.publisher for s in sources)
     )
-    return f"Source: {named}, status as at {as_at.isoformat()}" if as_at else f"Source: {named}"
+    if as_at is None:
+        return f"Source: {named}."
+    line = f"Source: {named}, status as at {as_at.isoformat()}."
+    if as_of is not None and as_of > as_at:
+        line += " Statuses after that date are as known then: later actions may be missing."
+    return line
 
 
 def legend(
@@ -128,13 +134,16 @@ def render(
 ) -> str:
     """The map as an SVG document."""
     size = max(10.0, min(18.0, width / 64))
-    frame = Frame(width / (2 * HALF_WIDTH), 0, size * 2.4)
+    title = f"{treaty}: status of every state on {as_of.isoformat()}"
+    heading = svg.wrap(title, (width - size * 1.2) / svg.BOLD, size)
+    frame = Frame(width / (2 * HALF_WIDTH), 0, size * (1.15 + 1.25 * len(heading)))
     map_bottom = frame.top + 2 * HALF_HEIGHT * frame.scale
     counts = Counter(s for _, s in rows)
     key, key_bottom = legend(counts, size * 0.6, map_bottom + size * 0.6, width - size, size)
-    height = key_bottom + size * 2.8
+    small = size * 0.8
+    notes = svg.wrap(f"{source_line(sources, as_of)} {ATTRIBUTION}.", width - size * 1.2, small)
+    height = key_bottom + small * (1.25 * len(notes) + 0.8)
     by_numeric = {c.numeric: (c, s) for c, s in rows if c.numeric}
-    title = f"{treaty}: status of every state on {as_of.isoformat()}"
     cited = "; ".join(
         f"{s.id}: {s.title} ({s.publisher}"
         + (f", status as at {s.status_as_at.isoformat()}" if s.status_as_at else "")
@@ -148,8 +157,7 @@ def render(
         f'<title id="title">{svg.text(title)}</title>',
         f'<desc id="desc">Sources: {svg.text(cited)}. {ATTRIBUTION}.</desc>',
         f'<rect width="{width}" height="{height:.0f}" fill="#FFFFFF"/>',
-        f'<text x="{size * 0.6:.1f}" y="{size * 1.6:.1f}" font-weight="bold">'
-        f"{svg.text(title)}</text>",
+        svg.lines("heading", heading, size * 0.6, size * 1.6, size, bold=True),
         '<g class="countries" stroke="#FFFFFF" stroke-width="0.5">',
     ]
     drawn: set[str] = set()
@@ -183,10 +191,6 @@ def render(
         )
     out.append("</g>")
     out += key
-    out.append(
-        f'<text class="source" x="{size * 0.6:.1f}" y="{height - size * 1.5:.1f}" '
-        f'font-size="{size * 0.8:.1f}">{svg.text(source_line(sources))}.</text>'
-        f'<text class="attribution" x="{size * 0.6:.1f}" y="{height - size * 0.5:.1f}" '
-        f'font-size="{size * 0.8:.1f}">{svg.text(ATTRIBUTION)}.</text></svg>'
-    )
+    out.append(svg.lines("source", notes, size * 0.6, key_bottom + small * 1.4, small))
+    out.append("</svg>")
     return "\n".join(out)
