@@ -218,3 +218,11 @@ def test_badge_svg_shows_the_status(client: TestClient, set_clock: SetClock) -> 
     set_clock("2026-02-20T12:00:00Z")
     withdrawn = parse(client.get("/v1/countries/POL/treaties/mbt/badge.svg").text)
     assert withdrawn.findtext(f"{NS}title") == "Mine Ban Treaty: withdrawn"
+
+
+def test_pictures_for_today_expire_at_utc_midnight(client: TestClient, set_clock: SetClock) -> None:
+    set_clock("2026-02-19T23:59:55Z")
+    for url in (MAP, "/v1/countries/POL/treaties/mbt/badge.svg"):
+        assert client.get(url).headers["cache-control"] == "public, max-age=5", url
+    fixed = client.get(MAP, params=UNTC_DAY)
+    assert fixed.headers["cache-control"] == "public, max-age=60"
