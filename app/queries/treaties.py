@@ -109,6 +109,19 @@ def statuses_on(
     return rows, sources | {treaty.source}
 
 
+def country_status(
+    session: Session, treaty: models.Treaty, iso3: str, as_of: date
+) -> tuple[Status, set[str]]:
+    """One country's status toward a treaty on `as_of` (one query), and its sources."""
+    action = models.TreatyAction
+    rows = session.execute(
+        sourced_actions(action.country, action.action, action.date, action.source, action.id).where(
+            action.treaty == treaty.slug, action.country == iso3
+        )
+    ).all()
+    return status_on(rule_of(treaty), rows, as_of), {r.source for r in rows} | {treaty.source}
+
+
 def members(
     session: Session,
     treaty: models.Treaty,

@@ -1,0 +1,1 @@
+"""Embeddable pictures: the world map, the timeline chart and the status badges, as SVG."""

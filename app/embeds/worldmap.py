@@ -1,0 +1,196 @@
+"""The world map of a treaty: every country coloured by its status on a date (Equal Earth)."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from itertools import pairwise
+from typing import Protocol
+
+from app.embeds import svg
+from app.embeds.projection import HALF_HEIGHT, HALF_WIDTH, equal_earth
+from app.embeds.topo import DATA, Ring, countries_110m
+from app.schemas import SourceOut
+from app.vocab import StatusKind
+
+#: Bounds and default of the `width` parameter, in pixels.
+MIN_WIDTH, MAX_WIDTH, DEFAULT_WIDTH = 320, 2000, 960
+ATTRIBUTION = "Shapes: Natural Earth 1:110m (public domain) via world-atlas 2.0.2"
+
+
+class CountryLike(Protocol):
+    """What the map needs of a country."""
+
+    @property
+    def iso3(self) -> str: ...
+
+    @property
+    def numeric(self) -> str | None: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where the world goes in the picture: its scale and top-left corner, in pixels."""
+
+    scale: float
+    left: float
+    top: float
+
+    def at(self, longitude: float, latitude: float) -> tuple[float, float]:
+        """A point in pixels."""
+        x, y = equal_earth(longitude, latitude)
+        return self.left + (x + HALF_WIDTH) * self.scale, self.top + (HALF_HEIGHT - y) * self.scale
+
+    def path(self, polygons: list[list[Ring]]) -> str:
+        """Path data of polygons, to a tenth of a pixel, repeated points dropped."""
+        parts = []
+        for polygon in polygons:
+            for ring in polygon:
+                points: list[str] = []
+                for lon, lat in unwrap(ring):
+                    x, y = self.at(lon, lat)
+                    point = f"{x:.1f} {y:.1f}"
+                    if not points or points[-1] != point:
+                        points.append(point)
+                if len(points) > 2:
+                    parts.append("M" + " ".join(points) + "Z")
+        return "".join(parts)
+
+
+def unwrap(ring: Ring) -> Ring:
+    """A ring that jumps across the antimeridian kept on its main side (clamped to ±180°)."""
+    if all(abs(b[0] - a[0]) <= 180 for a, b in pairwise(ring)):
+        return ring
+    side = 180.0 if sum(lon for lon, _ in ring) >= 0 else -180.0
+    return [(side if lon * side < 0 and abs(lon) > 90 else lon, lat) for lon, lat in ring]
+
+
+@cache
+def markers() -> dict[str, tuple[float, float]]:
+    """The point (longitude, latitude) of each country too small for a 1:110m shape."""
+    with (DATA / "markers.csv").open(encoding="utf-8") as f:
+        return {
+            r["numeric"]: (float(r["longitude"]), float(r["latitude"])) for r in csv.DictReader(f)
+        }
+
+
+def record_as_at(sources: Sequence[SourceOut]) -> date | None:
+    """The latest "status as at" date of the UNTC pages among the sources."""
+    dates = [s.status_as_at for s in sources if s.status_as_at is not None]
+    return max(dates) if dates else None
+
+
+def source_line(sources: Sequence[SourceOut], as_of: date | None = None) -> str:
+    """The sources in one line: the UNTC status page and its "status as at" date; for an
+    `as_of` after that date, a warning that later actions may be missing."""
+    as_at = record_as_at(sources)
+    pages = [s for s in sources if s.status_as_at is not None]
+    named = (
+        f"{pages[0].publisher} ({pages[0].id})"
+        if pages
+        else ", ".join(s.publisher for s in sources)
+    )
+    if as_at is None:
+        return f"Source: {named}."
+    line = f"Source: {named}, status as at {as_at.isoformat()}."
+    if as_of is not None and as_of > as_at:
+        line += " Statuses after that date are as known then: later actions may be missing."
+    return line
+
+
+def legend(
+    counts: Counter[StatusKind], left: float, top: float, right: float, size: float
+) -> tuple[list[str], float]:
+    """Swatches with the status in words and its count, wrapped in rows; and their bottom."""
+    out, x, y = ['<g class="legend">'], left, top
+    for status in svg.COLOURS:
+        words = f"{svg.label(status)} ({counts[status]})"
+        step = size * 1.6 + svg.text_width(words, size) + size * 1.5
+        if x > left and x + step > right:
+            x, y = left, y + size * 1.7
+        out.append(
+            f'<g data-status="{status.value}"><rect x="{x:.1f}" y="{y:.1f}" width="{size:.1f}" '
+            f'height="{size:.1f}" fill="{svg.COLOURS[status]}" stroke="#555"/>'
+            f'<text x="{x + size * 1.4:.1f}" y="{y + size * 0.9:.1f}">{svg.text(words)}</text></g>'
+        )
+        x += step
+    out.append("</g>")
+    return out, y + size
+
+
+def render(
+    treaty: str,
+    rows: Sequence[tuple[CountryLike, StatusKind]],
+    as_of: date,
+    sources: Sequence[SourceOut],
+    width: int = DEFAULT_WIDTH,
+) -> str:
+    """The map as an SVG document."""
+    size = max(10.0, min(18.0, width / 64))
+    title = f"{treaty}: status of every state on {as_of.isoformat()}"
+    heading = svg.wrap(title, (width - size * 1.2) / svg.BOLD, size)
+    frame = Frame(width / (2 * HALF_WIDTH), 0, size * (1.15 + 1.25 * len(heading)))
+    map_bottom = frame.top + 2 * HALF_HEIGHT * frame.scale
+    counts = Counter(s for _, s in rows)
+    key, key_bottom = legend(counts, size * 0.6, map_bottom + size * 0.6, width - size, size)
+    small = size * 0.8
+    notes = svg.wrap(f"{source_line(sources, as_of)} {ATTRIBUTION}.", width - size * 1.2, small)
+    height = key_bottom + small * (1.25 * len(notes) + 0.8)
+    by_numeric = {c.numeric: (c, s) for c, s in rows if c.numeric}
+    cited = "; ".join(
+        f"{s.id}: {s.title} ({s.publisher}"
+        + (f", status as at {s.status_as_at.isoformat()}" if s.status_as_at else "")
+        + ")"
+        for s in sources
+    )
+    out = [
+        f'<svg xmlns="{svg.SVG_NS}" width="{width}" height="{height:.0f}" '
+        f'viewBox="0 0 {width} {height:.0f}" role="img" aria-labelledby="title desc" '
+        f'font-family="{svg.FONT}" font-size="{size:.1f}">',
+        f'<title id="title">{svg.text(title)}</title>',
+        f'<desc id="desc">Sources: {svg.text(cited)}. {ATTRIBUTION}.</desc>',
+        f'<rect width="{width}" height="{height:.0f}" fill="#FFFFFF"/>',
+        svg.lines("heading", heading, size * 0.6, size * 1.6, size, bold=True),
+        '<g class="countries" stroke="#FFFFFF" stroke-width="0.5">',
+    ]
+    drawn: set[str] = set()
+    for shape in countries_110m():
+        found = by_numeric.get(shape.id or "")
+        d = frame.path(shape.polygons)
+        if found is None:
+            out.append(
+                f'<path d="{d}" fill="{svg.NO_RECORD}" stroke="#999">'
+                f"<title>{svg.text(shape.name)} — no record</title></path>"
+            )
+            continue
+        country, status = found
+        drawn.add(country.iso3)
+        out.append(
+            f'<path data-iso3="{country.iso3}" data-status="{status.value}" d="{d}" '
+            f'fill="{svg.COLOURS[status]}"><title>{svg.text(country.name)} — '
+            f"{svg.label(status)}</title></path>"
+        )
+    out.append('</g><g class="markers" stroke="#000000" stroke-width="0.75">')
+    radius = max(2.0, width / 400)
+    for country, status in rows:
+        point = markers().get(country.numeric or "")
+        if country.iso3 in drawn or point is None:
+            continue
+        x, y = frame.at(*point)
+        out.append(
+            f'<circle data-iso3="{country.iso3}" data-status="{status.value}" cx="{x:.1f}" '
+            f'cy="{y:.1f}" r="{radius:.1f}" fill="{svg.COLOURS[status]}"><title>'
+            f"{svg.text(country.name)} — {svg.label(status)}</title></circle>"
+        )
+    out.append("</g>")
+    out += key
+    out.append(svg.lines("source", notes, size * 0.6, key_bottom + small * 1.4, small))
+    out.append("</svg>")
+    return "\n".join(out)

@@ -1,0 +1,119 @@
+"""Pictures to embed: a treaty's world map and timeline chart, a country's status badge."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app.clock import Today
+from app.embeds import badge, timechart, worldmap
+from app.queries import countries, treaties
+from app.queries.common import list_sources
+from app.routers.params import AsOf, CountryKey, DbSession, TreatyKey
+
+router = APIRouter(tags=["embeds"])
+
+SVG = "image/svg+xml"
+
+
+class SVGResponse(Response):
+    """An SVG document."""
+
+    media_type = SVG
+
+
+Width = Annotated[
+    int,
+    Query(
+        ge=worldmap.MIN_WIDTH,
+        le=worldmap.MAX_WIDTH,
+        description=f"Width in pixels ({worldmap.MIN_WIDTH} to {worldmap.MAX_WIDTH}); the "
+        "height follows.",
+        examples=[worldmap.DEFAULT_WIDTH],
+    ),
+]
+YEAR = {"ge": 1945, "le": 2100}
+SVG_EXAMPLE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="960" height="586" role="img" '
+    'aria-labelledby="title desc"><title id="title">Mine Ban Treaty: status of every state on '
+    '2026-02-03</title>…<path data-iso3="FRA" data-status="state_party" d="…" fill="#0072B2">'
+    "<title>France — state party</title></path>…</svg>"
+)
+SVG_DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            SVG: {
+                "schema": {
+                    "type": "string",
+                    "description": "An SVG document.",
+                    "examples": [SVG_EXAMPLE],
+                }
+            }
+        }
+    }
+}
+
+
+@router.get("/v1/treaties/{treaty}/map.svg", response_class=SVGResponse, responses=SVG_DOC)
+def treaty_map(
+    treaty: TreatyKey,
+    session: DbSession,
+    today: Today,
+    as_of: AsOf = None,
+    width: Width = worldmap.DEFAULT_WIDTH,
+) -> Response:
+    """A world map of every state's status toward a treaty on a date, as SVG."""
+    found = treaties.resolve_treaty(session, treaty)
+    on = as_of or today
+    rows, used = treaties.statuses_on(session, found, on)
+    placed = [(country, status.status) for country, status in rows]
+    body = worldmap.render(found.short_name, placed, on, list_sources(session, used), width)
+    return SVGResponse(body)
+
+
+@router.get("/v1/treaties/{treaty}/timeline.svg", response_class=SVGResponse, responses=SVG_DOC)
+def treaty_timeline_chart(
+    treaty: TreatyKey,
+    session: DbSession,
+    today: Today,
+    since: Annotated[
+        int | None, Query(alias="from", **YEAR, description="First year (default: adoption).")
+    ] = None,
+    until: Annotated[
+        int | None, Query(alias="to", **YEAR, description="Last year (default: this year).")
+    ] = None,
+    width: Width = worldmap.DEFAULT_WIDTH,
+) -> Response:
+    """A chart of a treaty's states parties and signatories per year, as SVG."""
+    found = treaties.resolve_treaty(session, treaty)
+    points, used = treaties.timeline(session, found, since, until, today)
+    sources = list_sources(session, used)
+    return SVGResponse(timechart.render(found.short_name, points, sources, width))
+
+
+BADGE = "/v1/countries/{country}/treaties/{treaty}/badge"
+
+
+@router.get(BADGE + ".svg", response_class=SVGResponse, responses=SVG_DOC)
+def status_badge(
+    country: CountryKey, treaty: TreatyKey, session: DbSession, today: Today, as_of: AsOf = None
+) -> Response:
+    """A badge of a country's status toward a treaty on a date, as SVG."""
+    found = countries.resolve_country(session, country)
+    tr = treaties.resolve_treaty(session, treaty)
+    status, _ = treaties.country_status(session, tr, found.iso3, as_of or today)
+    return SVGResponse(badge.render(tr.short_name, status.status))
+
+
+@router.get(BADGE + ".json", response_model=badge.ShieldsEndpoint)
+def status_badge_json(
+    country: CountryKey, treaty: TreatyKey, session: DbSession, today: Today, as_of: AsOf = None
+) -> Response:
+    """A country's status toward a treaty on a date for a shields.io endpoint badge."""
+    found = countries.resolve_country(session, country)
+    tr = treaties.resolve_treaty(session, treaty)
+    status, _ = treaties.country_status(session, tr, found.iso3, as_of or today)
+    body = badge.endpoint(tr.short_name, status.status).model_dump_json(by_alias=True)
+    return Response(body, media_type="application/json")
