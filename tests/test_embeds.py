@@ -186,7 +186,8 @@ def test_timeline_chart_has_one_bar_per_year_with_the_timeline_counts(
         "Source: United Nations, Office of Legal Affairs, Treaty Section (untc-status-xxvi-5), "
         "status as at 2026-02-03."
     )
-    assert client.get("/v1/treaties/mbt/timeline.svg", params={"from": 1800}).status_code == 422
+    bad = client.get("/v1/treaties/mbt/timeline.svg", params={"from": "18"})
+    assert (bad.status_code, bad.json()["parameter"]) == (422, "from")
 
 
 def test_badge_json_in_the_shields_endpoint_schema(client: TestClient, set_clock: SetClock) -> None:

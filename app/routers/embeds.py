@@ -11,7 +11,7 @@ from app.clock import Today
 from app.embeds import badge, timechart, worldmap
 from app.queries import countries, treaties
 from app.queries.common import list_sources
-from app.routers.params import AsOf, CountryKey, DbSession, TreatyKey
+from app.routers.params import AsOf, CountryKey, DbSession, Since, TreatyKey, Until
 
 router = APIRouter(tags=["embeds"])
 
@@ -34,7 +34,6 @@ Width = Annotated[
         examples=[worldmap.DEFAULT_WIDTH],
     ),
 ]
-YEAR = {"ge": 1945, "le": 2100}
 SVG_EXAMPLE = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="960" height="586" role="img" '
     'aria-labelledby="title desc"><title id="title">Mine Ban Treaty: status of every state on '
@@ -78,12 +77,8 @@ def treaty_timeline_chart(
     treaty: TreatyKey,
     session: DbSession,
     today: Today,
-    since: Annotated[
-        int | None, Query(alias="from", **YEAR, description="First year (default: adoption).")
-    ] = None,
-    until: Annotated[
-        int | None, Query(alias="to", **YEAR, description="Last year (default: this year).")
-    ] = None,
+    since: Since = None,
+    until: Until = None,
     width: Width = worldmap.DEFAULT_WIDTH,
 ) -> Response:
     """A chart of a treaty's states parties and signatories per year, as SVG."""
