@@ -253,7 +253,9 @@ def test_a_newer_page_is_kept_by_a_later_load(scratch_url: str) -> None:
     finally:
         engine.dispose()
     again = run(scratch_url, "load")
-    assert "UNTC page kept, the stored one is newer: XXVI-5 (stored 2027-02-03)" in again.stdout
+    kept = [line for line in again.stdout.splitlines() if line.startswith("UNTC page kept")]
+    assert kept == ["UNTC page kept, the stored one is newer: XXVI-5 (stored 2027-02-03)"]
+    assert again.stdout.splitlines()[-1] == "already up to date"
 
 
 @pytest.mark.parametrize(

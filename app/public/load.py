@@ -93,6 +93,7 @@ class PublicLoad:
     untc: list[untc.PageReport] = field(default_factory=list)
     undl: undl.UndlReport | None = None
     kept_imported: int = 0
+    fresh: list[Page] | None = None
 
     @classmethod
     def read(cls, directory: Path) -> PublicLoad:
@@ -132,8 +133,10 @@ class PublicLoad:
         return out
 
     def _fresh(self, session: Session) -> list[Page]:
-        """Pages not older than the stored ones."""
-        fresh = []
+        """Pages not older than the stored ones (decided once, before anything is written)."""
+        if self.fresh is not None:
+            return self.fresh
+        fresh = self.fresh = []
         for page in self.pages:
             stored = session.get(models.Source, untc.source_id(page.untc_number))
             newer = stored.status_as_at if stored is not None else None
