@@ -28,6 +28,7 @@ from app.routers import (
     counts,
     embeds,
     health,
+    pages,
     profiles,
     records,
     resolutions,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         profiles,
         records,
         changes,
+        pages,
     ):
         for route in module.router.routes:
             if isinstance(route, APIRoute):

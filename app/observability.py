@@ -26,24 +26,13 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import dataversion
+from app.framing import security_headers
 from app.history import import_counts
 
 log = logging.getLogger("app.access")
 #: Where worker processes share their metrics (prometheus-client's multiprocess mode).
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (
-        b"content-security-policy",
-        b"default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
-        b"'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
-    ),
-]
 
 
 class Metrics:
@@ -183,7 +172,7 @@ class ObservabilityMiddleware:
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
-                    *SECURITY_HEADERS,
+                    *security_headers(scope["path"]),
                 ]
             await send(message)
 

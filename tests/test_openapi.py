@@ -32,7 +32,7 @@ def operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 def test_the_document_validates(spec: dict[str, Any]) -> None:
     validate(spec)
     assert spec["info"]["title"] == "Treaty Status API"
-    assert len(operations(spec)) == 43  # with the map, timeline chart and badges (SVG, JSON)
+    assert len(operations(spec)) == 44  # with the pictures (SVG, JSON) and oEmbed
 
 
 def test_every_operation_has_a_one_line_summary(spec: dict[str, Any]) -> None:
