@@ -20,7 +20,8 @@ STYLE = (
     "form{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin-bottom:6px}"
     "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 6px;"
     "border-bottom:1px solid #ddd;vertical-align:top}small{color:#555}"
-    "input,button{font:inherit}:focus-visible{outline:3px solid #0072B2;outline-offset:2px}"
+    ".badge svg{max-width:none}input,button{font:inherit}"
+    ":focus-visible{outline:3px solid #0072B2;outline-offset:2px}"
 )
 
 
@@ -85,7 +86,7 @@ def country_page(country: str, as_of: date, rows: Sequence[Row]) -> str:
         at = row.status.record_as_at
         lines.append(
             f"<tr><th scope=row>{escape(row.treaty)}</th>"
-            f"<td>{row.badge}<br>{escape(svg.label(row.status.status))}"
+            f"<td><span class=badge>{row.badge}</span><br>{escape(svg.label(row.status.status))}"
             f"<br><small>{_since(row.status)}</small></td>"
             f"<td>{at.isoformat() if at else ''}</td><td>{_sources(row.sources)}</td></tr>"
         )
