@@ -174,3 +174,15 @@ def test_dashboard_and_embed_in_a_browser(browser: WebDriver, server: str) -> No
     assert "withdrawal pending" in browser.find_element(By.TAG_NAME, "table").text
     shot(browser, "embed-country.png")
     assert csp_errors(browser) == []
+
+
+def test_a_missing_browser_skips_unless_required(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "chromium")
+    monkeypatch.delenv("REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="chromium"):
+        browser_or_skip()
+    monkeypatch.setenv("REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="REQUIRE_BROWSER=1"):
+        browser_or_skip()
