@@ -7,7 +7,6 @@ then it fails. Screenshots go to var/screenshots/.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from app.config import PROJECT_ROOT
-from tests.test_cli import free_port, run, wait_healthy
+from tests.test_cli import serving
 
 if TYPE_CHECKING:
     from selenium.webdriver.chrome.webdriver import WebDriver
@@ -76,25 +75,10 @@ def browser() -> Iterator[WebDriver]:
 
 @pytest.fixture
 def server(scratch_url: str) -> Iterator[str]:
-    """The real server (`python -m app serve`) on a scratch database loaded from data/."""
+    """The real server on a scratch database loaded from data/."""
     browser_or_skip()
-    assert run(scratch_url, "migrate").returncode == 0
-    assert run(scratch_url, "load").returncode == 0
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": scratch_url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base)
+    with serving(scratch_url) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def wait_for(driver: WebDriver, script: str, seconds: float = 30) -> object:

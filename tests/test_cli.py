@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -106,15 +107,16 @@ def wait_healthy(base: str, seconds: float = 30) -> None:
             time.sleep(0.1)
 
 
-@pytest.fixture
-def served(scratch_url: str) -> Iterator[str]:
-    assert run(scratch_url, "migrate").returncode == 0
-    assert run(scratch_url, "load").returncode == 0
+@contextmanager
+def serving(url: str) -> Iterator[str]:
+    """The real server (`python -m app serve`) on `url`, migrated and loaded with data/."""
+    assert run(url, "migrate").returncode == 0
+    assert run(url, "load").returncode == 0
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--port", str(port)],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": scratch_url},
+        env={**os.environ, "DATABASE_URL": url},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -125,6 +127,12 @@ def served(scratch_url: str) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def served(scratch_url: str) -> Iterator[str]:
+    with serving(scratch_url) as base:
+        yield base
 
 
 def test_serve_answers_over_real_http(served: str) -> None:
