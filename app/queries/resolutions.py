@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import case, extract, select
+from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
 from app import models
@@ -16,7 +16,7 @@ from app.errors import NotFoundError, ProblemError
 from app.paging import Window
 from app.queries.common import Citations, list_sources, pick
 from app.queries.treaties import actions_by_country, rule_of
-from app.queries.votes import others, record_id
+from app.queries.votes import others, record_id, source_rank
 from app.schemas import (
     RegionTally,
     ResolutionDetail,
@@ -27,7 +27,7 @@ from app.schemas import (
     Tally,
 )
 from app.status import derive_status
-from app.vocab import SourceKind, StatusKind, VoteKind
+from app.vocab import StatusKind, VoteKind
 
 _SYMBOL = re.compile(r"^(?:A/RES/)?((?:ES-)?\d{1,3})/(\d{1,4})\s*([A-Z]{1,2})?$")
 
@@ -93,7 +93,6 @@ def list_resolutions(
 def resolution_detail(session: Session, resolution: models.Resolution) -> ResolutionDetail:
     """A resolution with official and counted totals and every vote with the voter's status."""
     vote = models.Vote
-    un_record = models.Source.kind == SourceKind.un_data
     rows = session.execute(
         select(
             vote.country,
@@ -105,9 +104,8 @@ def resolution_detail(session: Session, resolution: models.Resolution) -> Resolu
             models.Country.region_code,
         )
         .join(models.Country, models.Country.iso3 == vote.country)
-        .join(models.Source, models.Source.id == vote.source)
         .where(vote.resolution == resolution.symbol)
-        .order_by(vote.country, case((un_record, 0), else_=1), vote.source)
+        .order_by(vote.country, source_rank(vote.source), vote.source)
     ).all()
     by_country: dict[str, list[Any]] = {}
     for row in rows:  # the first row of each country is its UN record where there is one

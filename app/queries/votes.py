@@ -37,9 +37,11 @@ def vote_filter(
     return stmt
 
 
-def _official_sources() -> Any:
-    """The ids of the sources that are UN records (kind `un_data`)."""
-    return select(models.Source.id).where(models.Source.kind == SourceKind.un_data)
+def source_rank(source: Any) -> Any:
+    """0 for a vote source that is a UN record (kind `un_data`), 1 for any other: a member's
+    vote is shown from the source of lowest rank, then first by id."""
+    official = select(models.Source.id).where(models.Source.kind == SourceKind.un_data)
+    return case((source.in_(official), 0), else_=1)
 
 
 def primary_vote() -> ColumnElement[bool]:
@@ -47,11 +49,7 @@ def primary_vote() -> ColumnElement[bool]:
     it has one, else the first source by id; the others appear under it."""
     other = aliased(models.Vote)
     vote = models.Vote
-    official = _official_sources()
-
-    def rank(source: Any) -> Any:
-        return case((source.in_(official), 0), else_=1)
-
+    rank = source_rank
     preferred = or_(
         rank(other.source) < rank(vote.source),
         and_(rank(other.source) == rank(vote.source), other.source < vote.source),
