@@ -73,17 +73,19 @@ def sourced_actions(*columns: QueryableAttribute[Any]) -> Select[Any]:
     )
 
 
-def actions_by_country(session: Session, treaty: str) -> tuple[dict[str, list[Any]], set[str]]:
-    """All actions toward a treaty (light rows with source dates), by country, and their sources."""
+def actions_by_country(
+    session: Session, treaty: str, country: str | None = None
+) -> tuple[dict[str, list[Any]], set[str]]:
+    """All actions toward a treaty (light rows with source dates), by country, and their
+    sources; with `country`, that country's only."""
     grouped: dict[str, list[Any]] = defaultdict(list)
     sources: set[str] = set()
     action = models.TreatyAction
-    rows = session.execute(
-        sourced_actions(action.country, action.action, action.date, action.source, action.id).where(
-            action.treaty == treaty
-        )
-    )
-    for row in rows:
+    stmt = sourced_actions(action.country, action.action, action.date, action.source, action.id)
+    stmt = stmt.where(action.treaty == treaty)
+    if country is not None:
+        stmt = stmt.where(action.country == country)
+    for row in session.execute(stmt):
         grouped[row.country].append(row)
         sources.add(row.source)
     return grouped, sources
@@ -113,13 +115,8 @@ def country_status(
     session: Session, treaty: models.Treaty, iso3: str, as_of: date
 ) -> tuple[Status, set[str]]:
     """One country's status toward a treaty on `as_of` (one query), and its sources."""
-    action = models.TreatyAction
-    rows = session.execute(
-        sourced_actions(action.country, action.action, action.date, action.source, action.id).where(
-            action.treaty == treaty.slug, action.country == iso3
-        )
-    ).all()
-    return status_on(rule_of(treaty), rows, as_of), {r.source for r in rows} | {treaty.source}
+    grouped, sources = actions_by_country(session, treaty.slug, iso3)
+    return status_on(rule_of(treaty), grouped[iso3], as_of), sources | {treaty.source}
 
 
 def members(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from app.clock import Today
 from app.embeds import badge, timechart, worldmap
 from app.queries import countries, treaties
 from app.queries.common import list_sources
 from app.routers.params import AsOf, CountryKey, DbSession, Since, TreatyKey, Until
+from app.vocab import StatusKind
 
 router = APIRouter(tags=["embeds"])
 
@@ -91,15 +94,20 @@ def treaty_timeline_chart(
 BADGE = "/v1/countries/{country}/treaties/{treaty}/badge"
 
 
+def _badge_status(session: Session, country: str, treaty: str, on: date) -> tuple[str, StatusKind]:
+    """The treaty's short name and the country's status toward it on `on`."""
+    found = countries.resolve_country(session, country)
+    tr = treaties.resolve_treaty(session, treaty)
+    status, _ = treaties.country_status(session, tr, found.iso3, on)
+    return tr.short_name, status.status
+
+
 @router.get(BADGE + ".svg", response_class=SVGResponse, responses=SVG_DOC)
 def status_badge(
     country: CountryKey, treaty: TreatyKey, session: DbSession, today: Today, as_of: AsOf = None
 ) -> Response:
     """A badge of a country's status toward a treaty on a date, as SVG."""
-    found = countries.resolve_country(session, country)
-    tr = treaties.resolve_treaty(session, treaty)
-    status, _ = treaties.country_status(session, tr, found.iso3, as_of or today)
-    return SVGResponse(badge.render(tr.short_name, status.status))
+    return SVGResponse(badge.render(*_badge_status(session, country, treaty, as_of or today)))
 
 
 @router.get(BADGE + ".json", response_model=badge.ShieldsEndpoint)
@@ -107,8 +115,5 @@ def status_badge_json(
     country: CountryKey, treaty: TreatyKey, session: DbSession, today: Today, as_of: AsOf = None
 ) -> Response:
     """A country's status toward a treaty on a date for a shields.io endpoint badge."""
-    found = countries.resolve_country(session, country)
-    tr = treaties.resolve_treaty(session, treaty)
-    status, _ = treaties.country_status(session, tr, found.iso3, as_of or today)
-    body = badge.endpoint(tr.short_name, status.status).model_dump_json(by_alias=True)
-    return Response(body, media_type="application/json")
+    shown = badge.endpoint(*_badge_status(session, country, treaty, as_of or today))
+    return Response(shown.model_dump_json(by_alias=True), media_type="application/json")
