@@ -17,9 +17,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from app.config import Settings
+from app.importers.csvfile import from_csv, to_csv, write_if_changed
 from app.importers.yamlfile import DataFileError, Problem
 from app.names import iso_countries
-from app.public.files import from_csv, to_csv
 
 #: Where the regions live in data/, and the source (data/sources.yaml) they come from.
 FILE = Path("reference") / "m49_regions.csv"
@@ -130,12 +130,7 @@ def export(download: Path) -> list[RegionRow]:
 
 def write(path: Path, rows: list[RegionRow]) -> bool:
     """Write the regions file unless it already holds `rows`; whether it was written."""
-    text = to_csv(rows, RegionRow)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
+    return write_if_changed(path, to_csv(rows, RegionRow))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
