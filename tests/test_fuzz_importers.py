@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from app.errors import ProblemError
+from app.importers import m49
 from app.importers.undl import import_votes
 from app.importers.undl_fields import UndlError
 from app.importers.untc import import_pages
@@ -384,9 +385,14 @@ def test_load_succeeds_or_names_file_and_line_and_writes_nothing(
         error = refused(DataFileError, lambda: load(session, data_copy))
         if error is not None:
             assert error.problems
-            # curated files are named relative to data/, the public record's by their path
+            # curated files are named relative to data/ (the regions file too, when the source
+            # it needs is gone from sources.yaml), the public record's by their path
             public = data_copy / files.PUBLIC_DIR
-            named = {*yaml_files(), *(str(public / n) for n in (*files.FILES, files.MANIFEST))}
+            named = {
+                *yaml_files(),
+                str(m49.FILE),
+                *(str(public / n) for n in (*files.FILES, files.MANIFEST)),
+            }
             for problem in error.problems:
                 assert problem.file in named, str(problem)
             assert dump(connection) == before
