@@ -60,7 +60,9 @@ class CacheMiddleware:
         except (DBAPIError, DatabaseUnavailableError):
             await _unavailable(scope, send)
             return
-        now = clock.pin(scope.setdefault("state", {}), scope["app"].state.clock)
+        state = scope.setdefault("state", {})
+        state["data_version"] = version  # the read model (app/readmodel) keys on the same read
+        now = clock.pin(state, scope["app"].state.clock)
         cache_control = scope["app"].state.settings.cache_control
         today = None
         if self._is_dated(scope):

@@ -1,4 +1,7 @@
-"""CSV from the same field list as the JSON: columns are derived from the schema."""
+"""CSV from the same field list as the JSON: columns are derived from the schema.
+
+Rows are records of the schema, or the same records already in their JSON form (dicts).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, get_args, get_origin
 
+import orjson
 from pydantic import BaseModel
 
 
@@ -48,23 +52,31 @@ def _cell(value: Any) -> str:
     if isinstance(value, BaseModel):
         ident = getattr(value, "id", None)
         return str(ident) if ident is not None else value.model_dump_json()
+    if isinstance(value, dict):  # a nested record already in its JSON form
+        ident = value.get("id")
+        return str(ident) if ident is not None else orjson.dumps(value).decode()
     if isinstance(value, list):
         return "; ".join(_cell(v) for v in value)
     return str(value)
 
 
-def _values(item: BaseModel, cols: list[str]) -> list[str]:
+def _values(item: BaseModel | dict[str, Any], cols: list[str]) -> list[str]:
     out = []
     for col in cols:
         value: Any = item
         for part in col.split("."):
-            value = getattr(value, part) if value is not None else None
+            if isinstance(value, dict):
+                value = value.get(part)
+            else:
+                value = getattr(value, part) if value is not None else None
         out.append(_cell(value))
     return out
 
 
 def stream(
-    schema: type[BaseModel], items: Iterable[BaseModel], rows_per_chunk: int = 200
+    schema: type[BaseModel],
+    items: Iterable[BaseModel | dict[str, Any]],
+    rows_per_chunk: int = 200,
 ) -> Iterator[str]:
     """CSV text, header first, in chunks of `rows_per_chunk` rows."""
     cols = columns(schema)

@@ -21,6 +21,7 @@ from app.hosts import TrustedHostMiddleware
 from app.limits import WRITE_METHODS, BodyLimitMiddleware, RateLimiter, limit_writes
 from app.observability import Metrics, ObservabilityMiddleware
 from app.paging import Page
+from app.readmodel.store import ModelStore
 from app.respond import reject_nul, reject_unknown_params
 from app.routers import (
     changes,
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = sessions
     app.state.version_reader = version_reader
+    app.state.read_models = ModelStore(sessions)
     app.state.metrics = metrics
     app.state.schema_head = schema_head()
     app.state.rate_limiters = {

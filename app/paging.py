@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Connection, Select, tuple_
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.errors import ProblemError
@@ -82,7 +82,10 @@ class Window:
         self.after = decode_cursor(cursor, types) if cursor else None
 
     def select(
-        self, session: Session, stmt: Select[Any], order: Sequence[QueryableAttribute[Any]]
+        self,
+        session: Session | Connection,
+        stmt: Select[Any],
+        order: Sequence[QueryableAttribute[Any]],
     ) -> tuple[list[Any], str | None]:
         """Run `stmt` ordered by `order` (unique, ascending) from the cursor on.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.responses import Response, StreamingResponse
@@ -26,7 +27,9 @@ DEFAULT_LIMIT = 100
 #: Rows fetched from the database at a time for a complete CSV.
 CSV_CHUNK = 1000
 
-Fetched = tuple[Sequence[BaseModel], str | None, list[SourceOut]]
+#: A record, or the same record already in its JSON form (the read model's lean paths).
+Row = BaseModel | dict[str, Any]
+Fetched = tuple[Sequence[Row], str | None, Sequence[SourceOut | dict[str, Any]]]
 #: How a list endpoint reads one slice of its list: rows, next cursor, sources.
 Fetch = Callable[[Window], Fetched]
 
@@ -88,19 +91,23 @@ def page(
     request: Request,
     params: ListParams,
     schema: type[BaseModel],
-    items: Sequence[BaseModel],
+    items: Sequence[Row],
     next_cursor: str | None,
-    sources: list[SourceOut] | None = None,
+    sources: Sequence[SourceOut | dict[str, Any]] | None = None,
     coverage: list[CoverageSource] | None = None,
 ) -> Response:
     """One page of a list as JSON (with `next` and sources) or streamed CSV; `Link` header.
 
     Given `coverage` (a list of curated records about a country), the JSON body carries it.
+    Rows and sources already in their JSON form (dicts) are written as they are.
     """
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
     if wants_csv(request, params.format):
         return StreamingResponse(csvout.stream(schema, items), media_type=CSV, headers=headers)
+    if coverage is None and _as_json(items, sources or []):
+        lean = {"data": items, "next": next_url, "sources": sources or []}
+        return Response(orjson.dumps(lean), media_type=JSON, headers=headers)
     body: Page[Any]
     if coverage is None:
         body = Page[schema](data=list(items), next=next_url, sources=sources or [])  # type: ignore[valid-type]
@@ -109,6 +116,12 @@ def page(
             data=list(items), next=next_url, sources=sources or [], coverage=coverage
         )
     return Response(body.model_dump_json(), media_type=JSON, headers=headers)
+
+
+def _as_json(items: Sequence[Row], sources: Sequence[SourceOut | dict[str, Any]]) -> bool:
+    """Whether a page's rows or sources are given in JSON form already."""
+    first = [*items[:1], *sources[:1]]
+    return any(isinstance(x, dict) for x in first)
 
 
 def listed(
@@ -136,8 +149,8 @@ def listed(
 
 
 def _every_row(
-    fetch: Fetch, items: Sequence[BaseModel], cursor: str | None, types: Sequence[type]
-) -> Iterator[BaseModel]:
+    fetch: Fetch, items: Sequence[Row], cursor: str | None, types: Sequence[type]
+) -> Iterator[Row]:
     """The rows of the first slice, then every later one, one slice at a time."""
     yield from items
     while cursor is not None:
@@ -145,8 +158,10 @@ def _every_row(
         yield from items
 
 
-def one(model: BaseModel) -> Response:
-    """A single record as JSON."""
+def one(model: BaseModel | dict[str, Any]) -> Response:
+    """A single record as JSON (a dict: the record already in its JSON form)."""
+    if isinstance(model, dict):
+        return Response(orjson.dumps(model), media_type=JSON)
     return Response(model.model_dump_json(), media_type=JSON)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from app.config import PROJECT_ROOT, Settings
 from app.db import alembic_config, get_session, make_engine
 from app.main import create_app
 from app.public.load import load
+from app.readmodel.store import ModelStore
 
 SHARED = PROJECT_ROOT.parent / "shared"
 DATA_DIR = PROJECT_ROOT / "data"
@@ -126,6 +127,7 @@ def client(settings: Settings, session: Session) -> Iterator[TestClient]:
     app = create_app(settings)
     app.dependency_overrides[get_session] = lambda: session
     app.state.version_reader = lambda: dataversion.current(session)
+    app.state.read_models = ModelStore(lambda: nullcontext(session))
     with TestClient(app) as client:
         yield client
 

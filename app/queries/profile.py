@@ -15,6 +15,7 @@ from app.queries.common import Citations, list_sources, pick, records_of
 from app.queries.countries import country_out
 from app.queries.coverage import country_coverage
 from app.queries.treaties import rule_of, sourced_actions
+from app.readmodel.model import ReadModel
 from app.schemas import (
     CostFields,
     CountryCoverage,
@@ -27,6 +28,7 @@ from app.schemas import (
     TreatyActionOut,
     TreatyCoverage,
     TreatyRef,
+    TreatyStatusDetail,
     TreatyStatusOut,
 )
 from app.status import status_on
@@ -119,18 +121,33 @@ class CountryRecords:
         return [self.out(PracticeOut, "practice", p) for p in self.practices]
 
 
+def treaty_status_detail(
+    session: Session, iso3: str, treaty: models.Treaty, as_of: date
+) -> TreatyStatusDetail:
+    """A country's status toward one treaty on `as_of`, with everything behind it."""
+    records = CountryRecords(session, iso3)
+    status = records.treaty_status(treaty, as_of)
+    used = {a.source for a in status.actions} | {s.source for s in status.statements}
+    used |= {p.source for p in status.participations} | {p.source for p in status.positions}
+    return TreatyStatusDetail(
+        **dict(status), country=iso3, sources=list_sources(session, used | {treaty.source})
+    )
+
+
 def all_treaties(session: Session) -> Sequence[models.Treaty]:
     """Every treaty by slug."""
     return session.scalars(select(models.Treaty).order_by(models.Treaty.slug)).all()
 
 
-def get_profile(session: Session, country: models.Country, as_of: date, votes_url: str) -> Profile:
+def get_profile(
+    session: Session, model: ReadModel, country: models.Country, as_of: date, votes_url: str
+) -> Profile:
     """Everything known about one country, its treaty-linked votes, every citation inline."""
-    from app.queries.votes import country_votes
+    from app.readmodel.votes import linked
 
     records = CountryRecords(session, country.iso3)
     treaties = all_treaties(session)
-    votes, vote_sources = country_votes(session, country.iso3)
+    votes, vote_sources = linked(session.connection(), model, country.iso3)
     source_ids = records.sources() | vote_sources | {t.source for t in treaties}
     return Profile(
         country=country_out(session, country),
@@ -139,7 +156,7 @@ def get_profile(session: Session, country: models.Country, as_of: date, votes_ur
         positions=[
             records.out(PositionOut, "position", p) for p in records.positions if p.treaty is None
         ],
-        votes=votes,
+        votes=votes,  # validated from their JSON form
         votes_url=votes_url,
         stockpiles=records.stockpiles_out(),
         practices=records.practices_out(),

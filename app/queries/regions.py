@@ -95,6 +95,14 @@ def region_filter(
     return condition
 
 
+def countries_in(session: Session, region: str | None, subregion: str | None) -> set[str] | None:
+    """The alpha-3 codes of the countries in the regions and sub-regions named (None: all)."""
+    condition = region_filter(session, region, subregion)
+    if condition is None:
+        return None
+    return set(session.scalars(select(models.Country.iso3).where(condition)))
+
+
 def count(statuses: Iterable[Status]) -> dict[StatusKind, int]:
     """Countries by status, every status listed (0 where none)."""
     counted = Counter(s.status for s in statuses)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 from app import models
 from app.errors import NotFoundError
 from app.names import fold
-from app.queries.common import list_sources, pick
-from app.schemas import Member, SourceOut, Status, TimelinePoint, Treaty, TreatyEvent
+from app.queries.common import list_sources
+from app.schemas import SourceOut, Status, TimelinePoint, Treaty, TreatyEvent
 from app.status import TreatyRule, derive_status, entry_into_force, status_on
 from app.vocab import JOINING_ACTIONS, ActionKind, EventKind, StatusKind
 
@@ -117,23 +117,6 @@ def country_status(
     """One country's status toward a treaty on `as_of` (one query), and its sources."""
     grouped, sources = actions_by_country(session, treaty.slug, iso3)
     return status_on(rule_of(treaty), grouped[iso3], as_of), sources | {treaty.source}
-
-
-def members(
-    session: Session,
-    treaty: models.Treaty,
-    as_of: date,
-    statuses: set[StatusKind] | None,
-    where: ColumnElement[bool] | None = None,
-) -> tuple[list[Member], set[str]]:
-    """One row per country (every current country, and any other with actions) on `as_of`."""
-    found, sources = statuses_on(session, treaty, as_of, where)
-    rows = [
-        Member.model_validate(pick(Member, c, country=c.iso3, **status.model_dump()))
-        for c, status in found
-        if not statuses or status.status in statuses
-    ]
-    return rows, sources
 
 
 #: The years a timeline can cover.

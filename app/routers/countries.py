@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -11,13 +10,17 @@ from fastapi.responses import Response
 from app import respond
 from app.clock import Today
 from app.paging import CoveredPage, Page, Window
-from app.queries import countries, profile, regions, sources, treaties, votes
+from app.queries import countries, profile, regions, sources, treaties
 from app.queries.common import list_sources
+from app.readmodel import answers, lookup
+from app.readmodel import votes as readvotes
+from app.readmodel.store import reading
 from app.routers.params import (
     AsOf,
     CountryKey,
     DbSession,
     Listing,
+    Model,
     RegionFilter,
     Since,
     StatusList,
@@ -108,7 +111,12 @@ def get_country(country: CountryKey, session: DbSession) -> Response:
 
 @router.get("/{country}/profile", response_model=Profile)
 def get_profile(
-    request: Request, country: CountryKey, session: DbSession, today: Today, as_of: AsOf = None
+    request: Request,
+    country: CountryKey,
+    session: DbSession,
+    model: Model,
+    today: Today,
+    as_of: AsOf = None,
 ) -> Response:
     """Everything known about one country, citations inline (the dashboard call).
 
@@ -117,7 +125,7 @@ def get_profile(
     """
     found = countries.resolve_country(session, country)
     votes_url = request.app.url_path_for("list_votes", country=found.iso3)
-    return respond.one(profile.get_profile(session, found, as_of or today, votes_url))
+    return respond.one(profile.get_profile(session, model, found, as_of or today, votes_url))
 
 
 @router.get("/{country}/treaties", response_model=Page[TreatyStatusDetail])
@@ -147,28 +155,25 @@ def list_country_treaties(
 
 
 @router.get("/{country}/treaties/{treaty}", response_model=TreatyStatusDetail)
-def get_country_treaty(
-    country: CountryKey, treaty: TreatyKey, session: DbSession, today: Today, as_of: AsOf = None
+async def get_country_treaty(
+    request: Request,
+    country: CountryKey,
+    treaty: TreatyKey,
+    model: Model,
+    today: Today,
+    as_of: AsOf = None,
 ) -> Response:
     """A country's status toward one treaty on a date, with everything behind it."""
-    found = countries.resolve_country(session, country)
-    tr = treaties.resolve_treaty(session, treaty)
-    records = profile.CountryRecords(session, found.iso3)
-    status = records.treaty_status(tr, as_of or today)
-    used = {a.source for a in status.actions} | {s.source for s in status.statements}
-    used |= {p.source for p in status.participations} | {p.source for p in status.positions}
-    return respond.one(
-        TreatyStatusDetail(
-            **dict(status), country=found.iso3, sources=list_sources(session, used | {tr.source})
-        )
-    )
+    iso3 = lookup.country(request, model, country)
+    slug = lookup.treaty(request, model, treaty)
+    return respond.one(answers.status_detail(request, model, iso3, slug, as_of or today))
 
 
 @router.get("/{country}/votes", response_model=Page[VoteOut])
-def list_votes(
+async def list_votes(
     request: Request,
     country: CountryKey,
-    session: DbSession,
+    model: Model,
     listing: Listing,
     treaty: TreatyFilter = None,
     since: Since = None,
@@ -176,16 +181,17 @@ def list_votes(
     vote: VoteList = None,
 ) -> Response:
     """A country's UNGA vote history, oldest first."""
-    found = countries.resolve_country(session, country)
-    slug = treaties.resolve_treaty(session, treaty).slug if treaty else None
+    iso3 = lookup.country(request, model, country)
+    slug = lookup.treaty(request, model, treaty) if treaty else None
 
     def fetch(window: Window) -> respond.Fetched:
-        items, cursor, used = votes.vote_history(
-            session, found.iso3, window, treaty=slug, since=since, until=until, vote=vote
-        )
-        return items, cursor, list_sources(session, used)
+        with reading(request) as conn:
+            items, cursor, used = readvotes.page(
+                conn, model, window, country=iso3, treaty=slug, since=since, until=until, vote=vote
+            )
+        return items, cursor, model.source_list(used)
 
-    return respond.listed(request, listing, VoteOut, fetch, (date, str, str))
+    return respond.listed(request, listing, VoteOut, fetch, readvotes.HISTORY)
 
 
 @router.get("/{country}/stockpiles", response_model=CoveredPage[StockpileOut])

@@ -9,10 +9,13 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from app import respond
+from app.errors import NotFoundError
 from app.paging import Page, Window
-from app.queries import resolutions, treaties, votes
-from app.queries.common import list_sources
-from app.routers.params import DbSession, Listing, TreatyFilter
+from app.queries import resolutions, treaties
+from app.readmodel import resolution as readresolution
+from app.readmodel import votes as readvotes
+from app.readmodel.store import reading
+from app.routers.params import DbSession, Listing, Model, TreatyFilter
 from app.routers.records import record_link
 from app.schemas import ResolutionDetail, ResolutionOut, VoteOut
 
@@ -52,17 +55,21 @@ SymbolKey = Annotated[
 
 
 @router.get("/{symbol:path}/votes", response_model=Page[VoteOut])
-def list_resolution_votes(
-    request: Request, symbol: SymbolKey, session: DbSession, listing: Listing
+async def list_resolution_votes(
+    request: Request, symbol: SymbolKey, model: Model, listing: Listing
 ) -> Response:
     """A resolution's votes, one row per member by country, as JSON pages or CSV."""
-    found = resolutions.resolve_resolution(session, symbol)
+    wanted = resolutions.normalize_symbol(symbol)
+    with reading(request) as conn:
+        if not resolutions.exists(conn, wanted):
+            raise NotFoundError("resolution", symbol, "symbol", [])
 
     def fetch(window: Window) -> respond.Fetched:
-        items, cursor, used = votes.all_votes(session, window, symbol=found.symbol)
-        return items, cursor, list_sources(session, used)
+        with reading(request) as conn:
+            items, cursor, used = readvotes.page(conn, model, window, symbol=wanted)
+        return items, cursor, model.source_list(used)
 
-    return respond.listed(request, listing, VoteOut, fetch, (date, str, str))
+    return respond.listed(request, listing, VoteOut, fetch, readvotes.ALL)
 
 
 @router.get(
@@ -70,10 +77,8 @@ def list_resolution_votes(
     response_model=ResolutionDetail,
     responses=record_link("resolutions", "$response.body#/symbol"),
 )
-def get_resolution(
-    symbol: SymbolKey,
-    session: DbSession,
-) -> Response:
+async def get_resolution(request: Request, symbol: SymbolKey, model: Model) -> Response:
     """A resolution: official and counted totals, and every vote with the voter's treaty status."""
-    found = resolutions.resolve_resolution(session, symbol)
-    return respond.one(resolutions.resolution_detail(session, found))
+    wanted = resolutions.normalize_symbol(symbol)
+    with reading(request) as conn:
+        return respond.one(readresolution.detail(conn, model, wanted, symbol))

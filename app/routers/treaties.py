@@ -9,15 +9,16 @@ from fastapi.responses import Response
 
 from app import respond
 from app.clock import Today
-from app.importers.m49 import SOURCE_ID as M49_SOURCE
 from app.paging import Page, Window
 from app.queries import regions, treaties
 from app.queries.common import list_sources
+from app.readmodel import answers, lookup, store
 from app.routers.params import (
     AsOf,
     DbSession,
     EventKinds,
     Listing,
+    Model,
     RegionFilter,
     Since,
     StatusList,
@@ -54,10 +55,10 @@ def get_treaty(treaty: TreatyKey, session: DbSession) -> Response:
 
 
 @router.get("/{treaty}/members", response_model=Page[Member])
-def list_members(
+async def list_members(
     request: Request,
     treaty: TreatyKey,
-    session: DbSession,
+    model: Model,
     listing: Listing,
     today: Today,
     status: StatusList = None,
@@ -66,13 +67,15 @@ def list_members(
     subregion: SubregionFilter = None,
 ) -> Response:
     """Every country's status toward a treaty on a date, one row per country (the map call)."""
-    found = treaties.resolve_treaty(session, treaty)
-    where = regions.region_filter(session, region, subregion)
-    items, used = treaties.members(session, found, as_of or today, status, where)
-    cited = list_sources(session, used | {M49_SOURCE})
+    slug = lookup.treaty(request, model, treaty)
+    keep = None
+    if region is not None or subregion is not None:
+        with store.session(request) as session:
+            keep = regions.countries_in(session, region, subregion)
+    items, cited = answers.members(model, slug, as_of or today, status, keep)
 
     def fetch(window: Window) -> respond.Fetched:
-        return (*window.slice(items, lambda m: (m.country,)), cited)
+        return (*window.slice(items, lambda m: (m["country"],)), cited)
 
     return respond.listed(request, listing, Member, fetch, (str,))
 

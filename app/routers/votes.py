@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -10,11 +9,12 @@ from fastapi.responses import Response
 
 from app import respond
 from app.paging import Page, Window
-from app.queries import countries, regions, treaties, votes
-from app.queries.common import list_sources
+from app.queries import countries, regions, treaties
+from app.readmodel import votes as readvotes
 from app.routers.params import (
     DbSession,
     Listing,
+    Model,
     RegionFilter,
     Since,
     SubregionFilter,
@@ -41,6 +41,7 @@ CountryList = Annotated[
 def list_all_votes(
     request: Request,
     session: DbSession,
+    model: Model,
     listing: Listing,
     country: CountryList = None,
     treaty: TreatyFilter = None,
@@ -56,9 +57,17 @@ def list_all_votes(
     where = regions.region_filter(session, region, subregion)
 
     def fetch(window: Window) -> respond.Fetched:
-        items, cursor, used = votes.all_votes(
-            session, window, isos, where, treaty=slug, since=since, until=until, vote=vote
+        items, cursor, used = readvotes.page(
+            session.connection(),
+            model,
+            window,
+            countries=isos,
+            where=where,
+            treaty=slug,
+            since=since,
+            until=until,
+            vote=vote,
         )
-        return items, cursor, list_sources(session, used)
+        return items, cursor, model.source_list(used)
 
-    return respond.listed(request, listing, VoteOut, fetch, (date, str, str))
+    return respond.listed(request, listing, VoteOut, fetch, readvotes.ALL)

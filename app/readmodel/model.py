@@ -1,0 +1,191 @@
+"""The read model of one data version: built in one pass, then only read."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import models
+from app.queries.common import pick
+from app.queries.treaties import actions_by_country, rule_of
+from app.readmodel.spans import Spans, StatusJson
+from app.schemas import Citation, MemberKey, SourceOut, VoterRef
+from app.status import TreatyRule
+from app.vocab import SourceKind
+
+#: Record types whose citations the model holds (the vote and resolution reads need them).
+CITED = ("vote", "resolution")
+
+
+@dataclass
+class TreatyModel:
+    """One treaty: its rule, its source, and every state's status spans toward it."""
+
+    slug: str
+    source: str
+    rule: TreatyRule
+    spans: dict[str, Spans]
+    action_sources: set[str]
+    sources_of: dict[str, set[str]]
+    none: Spans
+
+    def spans_of(self, iso3: str) -> Spans:
+        """The spans of a state (those of a state without actions if it has none)."""
+        return self.spans.get(iso3, self.none)
+
+
+@dataclass
+class OtherVote:
+    """A vote row of a source that is not an import."""
+
+    source: str
+    vote: str
+
+
+@dataclass
+class ReadModel:
+    """Everything the hot reads need that changes only when the data version does."""
+
+    version: int
+    countries: dict[str, dict[str, Any]]
+    member_keys: dict[str, dict[str, Any]]
+    voters: dict[str, dict[str, Any]]
+    current: list[str]
+    treaties: dict[str, TreatyModel]
+    sources: dict[str, dict[str, Any]]
+    official: frozenset[str]
+    bulk: frozenset[str]
+    others: dict[tuple[str, str], list[OtherVote]]
+    citations: dict[tuple[str, str], list[dict[str, Any]]]
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def status(self, treaty: str, iso3: str, day: date) -> StatusJson:
+        """A state's status toward a treaty on `day` (JSON form)."""
+        return self.treaties[treaty].spans_of(iso3).on(day)
+
+    def source_list(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Sources by id, each with its number of footnotes (as `list_sources` gives them)."""
+        return [self.sources[i] for i in sorted(set(ids)) if i in self.sources]
+
+    def cited(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
+        """The citations of a vote or resolution, by source and footnote number."""
+        return self.citations.get((record_type, record_id), [])
+
+    def remember(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """A value derived once for this data version (made on first use)."""
+        if key not in self.memo:
+            value = make()
+            with self.lock:
+                self.memo.setdefault(key, value)
+        return self.memo[key]
+
+
+def build(session: Session, version: int) -> ReadModel:
+    """Read the whole model in one transaction (a handful of queries, whatever the votes)."""
+    countries: dict[str, dict[str, Any]] = {}
+    member_keys: dict[str, dict[str, Any]] = {}
+    voters: dict[str, dict[str, Any]] = {}
+    current: list[str] = []
+    for c in session.scalars(select(models.Country).order_by(models.Country.iso3)):
+        countries[c.iso3] = {
+            "iso3": c.iso3,
+            "iso2": c.iso2,
+            "numeric": c.numeric,
+            "historical": c.historical,
+            "region_code": c.region_code,
+            "subregion_code": c.subregion_code,
+            "intermediate_region_code": c.intermediate_region_code,
+        }
+        member_keys[c.iso3] = MemberKey.model_validate(
+            pick(MemberKey, c, country=c.iso3)
+        ).model_dump(mode="json")
+        voters[c.iso3] = VoterRef.model_validate(c, from_attributes=True).model_dump(mode="json")
+        if not c.historical:
+            current.append(c.iso3)
+    treaties = {t.slug: _treaty(session, t) for t in session.scalars(select(models.Treaty))}
+    counts = dict(
+        session.execute(
+            select(models.Citation.source, func.count()).group_by(models.Citation.source)
+        ).all()
+    )
+    sources: dict[str, dict[str, Any]] = {}
+    official: set[str] = set()
+    bulk: set[str] = set()
+    for src in session.scalars(select(models.Source)):
+        out = SourceOut.model_validate(pick(SourceOut, src, citation_count=counts.get(src.id, 0)))
+        sources[src.id] = out.model_dump(mode="json")
+        if src.kind is SourceKind.un_data:
+            official.add(src.id)
+        if src.origin == "import":
+            bulk.add(src.id)
+    return ReadModel(
+        version=version,
+        countries=countries,
+        member_keys=member_keys,
+        voters=voters,
+        current=current,
+        treaties=treaties,
+        sources=sources,
+        official=frozenset(official),
+        bulk=frozenset(bulk),
+        others=_other_votes(session, set(sources) - bulk),
+        citations=_citations(session),
+    )
+
+
+def _treaty(session: Session, treaty: models.Treaty) -> TreatyModel:
+    grouped, sources = actions_by_country(session, treaty.slug)
+    rule = rule_of(treaty)
+    return TreatyModel(
+        slug=treaty.slug,
+        source=treaty.source,
+        rule=rule,
+        spans={iso3: Spans(rule, actions) for iso3, actions in grouped.items()},
+        action_sources=sources,
+        sources_of={iso3: {a.source for a in actions} for iso3, actions in grouped.items()},
+        none=Spans(rule, []),
+    )
+
+
+def _other_votes(session: Session, curated: set[str]) -> dict[tuple[str, str], list[OtherVote]]:
+    """Every vote row of a source that is not an import (curated, written through the API, or
+    from a profile), by (resolution, country), by source: the few rows beside the imported
+    UN record, read through the votes' source index.
+    """
+    found: dict[tuple[str, str], list[OtherVote]] = defaultdict(list)
+    if not curated:
+        return found
+    v = models.Vote
+    rows = session.execute(
+        select(v.resolution, v.country, v.source, v.vote)
+        .where(v.source.in_(sorted(curated)))
+        .order_by(v.source)
+    )
+    for row in rows:
+        found[(row.resolution, row.country)].append(OtherVote(row.source, str(row.vote)))
+    return dict(found)
+
+
+def _citations(session: Session) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The citations of every vote and resolution (by source and footnote number)."""
+    link = models.CitationLink
+    rows = session.execute(
+        select(link.record_type, link.record_id, models.Citation)
+        .join(models.Citation, models.Citation.id == link.citation_id)
+        .where(link.record_type.in_(CITED))
+        .order_by(models.Citation.source, models.Citation.number)
+    )
+    found: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for record_type, record_id, citation in rows:
+        found[(record_type, record_id)].append(
+            Citation.model_validate(citation).model_dump(mode="json")
+        )
+    return dict(found)

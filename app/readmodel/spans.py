@@ -1,0 +1,54 @@
+"""Status spans: a state's status toward a treaty on any date, from the one rule of app.status."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from app.status import SourcedAction, TreatyRule, entry_into_force, record_as_at, status_on
+from app.vocab import JOINING_ACTIONS
+
+#: A status as the API writes it (JSON types), without its `as_of`.
+StatusJson = dict[str, Any]
+
+
+def change_days(rule: TreatyRule, actions: Sequence[SourcedAction]) -> list[date]:
+    """Every day a status derived from `actions` can change on, in order.
+
+    `status_on` compares the day asked for with the actions' dates, the dates they bind the
+    state from (entry into force) and the date the record is known to (a day after it, the
+    status is `beyond_record`): between two of these days every field but `as_of` is the same.
+    """
+    days = {a.date for a in actions}
+    days |= {
+        entry_into_force(rule, a.date, a.action) for a in actions if a.action in JOINING_ACTIONS
+    }
+    known = record_as_at(actions)
+    if known is not None and known < date.max:
+        days.add(known + timedelta(days=1))
+    return sorted(days)
+
+
+class Spans:
+    """One state's statuses toward one treaty, each from the day it starts, by `status_on`."""
+
+    __slots__ = ("starts", "statuses")
+
+    def __init__(self, rule: TreatyRule, actions: Sequence[SourcedAction]) -> None:
+        self.starts = [date.min, *(d for d in change_days(rule, actions) if d > date.min)]
+        self.statuses: list[StatusJson] = []
+        for day in self.starts:
+            status = status_on(rule, actions, day).model_dump(mode="json")
+            del status["as_of"]
+            self.statuses.append(status)
+
+    def on(self, day: date) -> StatusJson:
+        """The status on `day`, as `status_on` derives it, in the API's JSON form."""
+        found = self.statuses[bisect_right(self.starts, day) - 1]
+        return {"status": found["status"], "as_of": day.isoformat(), **found}
+
+    def kind_on(self, day: date) -> str:
+        """Only the status word on `day`."""
+        return str(self.statuses[bisect_right(self.starts, day) - 1]["status"])

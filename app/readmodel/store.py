@@ -1,0 +1,92 @@
+"""The read model of the data version a request reads: rebuilt once when the version moves."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+
+from app.dataversion import read_version
+from app.readmodel.model import ReadModel, build
+
+
+class ModelStore:
+    """Holds the newest read model; one thread rebuilds it while the others wait for it.
+
+    `sessions` opens the session the model is read with (the app's session factory; the
+    tests hand in theirs).
+    """
+
+    def __init__(self, sessions: Callable[[], AbstractContextManager[Session]]) -> None:
+        self.sessions = sessions
+        self.model: ReadModel | None = None
+        self.lock = threading.Lock()
+
+    def of(self, version: int) -> ReadModel:
+        """The model of `version` (built now if the held one is of another version)."""
+        model = self.model
+        if model is not None and model.version == version:
+            return model
+        with self.lock:
+            model = self.model
+            if model is None or model.version != version:
+                with self.sessions() as session:
+                    model = build(session, version)
+                self.model = model
+            return model
+
+
+async def current(request: Request) -> ReadModel:
+    """FastAPI dependency: the read model of the data version this request reads.
+
+    The version is the one the cache middleware read for the request's ETag (one indexed
+    read per request); requests that did not pass it read it here.
+    """
+    state = request.scope.setdefault("state", {})
+    version = state.get("data_version")
+    if version is None:
+        version = state["data_version"] = await read_version(request.app.state.version_reader)
+    store: ModelStore = request.app.state.read_models
+    return store.of(version)
+
+
+def session(request: Request) -> AbstractContextManager[Session]:
+    """A session for the reads the model does not answer (names, regions, first uses)."""
+    store: ModelStore = request.app.state.read_models
+    return store.sessions()
+
+
+@contextmanager
+def reading(request: Request) -> Iterator[Connection]:
+    """A connection for a hot read run inline: the data-version reader's held autocommit one
+    (no pool checkout, no BEGIN or ROLLBACK), else one from the pool.
+
+    Hot reads run on the event loop, one at a time, so one held connection serves them all;
+    a failure gives it up, as the version reader does.
+    """
+    reader = request.app.state.version_reader
+    held: Connection | None = getattr(reader, "conn", None)
+    if held is None or not _on_event_loop():  # a streamed CSV reads its later slices in threads
+        with session(request) as opened:
+            yield opened.connection()
+        return
+    try:
+        yield held
+    except DBAPIError:
+        reader.close()
+        raise
+
+
+def _on_event_loop() -> bool:
+    """Whether this code runs on the event loop's thread (not in a worker thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

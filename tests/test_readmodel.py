@@ -1,0 +1,208 @@
+"""The read model: spans agree with the status rule, hot reads run few statements on indexes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+from sqlalchemy import Connection, event, select, text
+from sqlalchemy.orm import Session
+
+from app import dataversion, models
+from app.paging import Page
+from app.queries.treaties import actions_by_country, rule_of
+from app.readmodel.model import build
+from app.readmodel.spans import Spans, change_days
+from app.schemas import Member, ResolutionDetail, TreatyStatusDetail, VoteOut
+from app.status import status_on
+from app.vocab import ActionKind
+from tests.conftest import count_queries
+
+#: The hot questions: each asked twice with another page size or date, so no cache helps.
+HOT = [
+    ("/v1/countries/KGZ/votes?limit=40", "/v1/countries/KGZ/votes?limit=47", Page[VoteOut]),
+    (
+        "/v1/countries/USA/votes?from=2000&limit=20",
+        "/v1/countries/USA/votes?from=2000&limit=23",
+        Page[VoteOut],
+    ),
+    (
+        "/v1/resolutions/A/RES/73/61/votes?limit=170",
+        "/v1/resolutions/A/RES/73/61/votes?limit=199",
+        Page[VoteOut],
+    ),
+    ("/v1/resolutions/A/RES/73/61", "/v1/resolutions/A/RES/72/53", ResolutionDetail),
+    (
+        "/v1/treaties/mbt/members?as_of=2005-06-01&limit=1000",
+        "/v1/treaties/mbt/members?as_of=2026-02-19&limit=1000",
+        Page[Member],
+    ),
+    (
+        "/v1/countries/FRA/treaties/mbt?as_of=1998-07-01",
+        "/v1/countries/FRA/treaties/mbt?as_of=2001-01-30",
+        TreatyStatusDetail,
+    ),
+]
+
+
+def edges(spans_days: list[date]) -> list[date]:
+    """Each day a status can change on, the day before and the day after."""
+    return sorted({d + timedelta(days=k) for d in spans_days for k in (-1, 0, 1)} - {date.min})
+
+
+def test_spans_agree_with_the_status_rule_on_every_action_and_edge(session: Session) -> None:
+    compared = 0
+    for treaty in session.scalars(select(models.Treaty)):
+        rule = rule_of(treaty)
+        grouped, _ = actions_by_country(session, treaty.slug)
+        for actions in grouped.values():
+            spans = Spans(rule, actions)
+            days = [*edges(change_days(rule, actions)), date(1900, 1, 1), date(2100, 12, 31)]
+            for day in days:
+                expected = status_on(rule, actions, day).model_dump(mode="json")
+                assert spans.on(day) == expected, (treaty.slug, actions[0].country, day)
+                assert spans.kind_on(day) == expected["status"]
+                compared += 1
+    # every UNTC row of every treaty is in the comparison (1,121 actions of the public record)
+    assert session.scalar(select(models.TreatyAction.id).limit(1)) is not None
+    assert compared > 3 * 1121
+
+
+def test_spans_of_a_state_without_actions(session: Session) -> None:
+    treaty = session.get_one(models.Treaty, "mbt")
+    none = Spans(rule_of(treaty), [])
+    assert none.on(date(2026, 2, 3)) == {
+        "status": "not_party",
+        "as_of": "2026-02-03",
+        "signed_on": None,
+        "joined_on": None,
+        "join_method": None,
+        "entry_into_force_on": None,
+        "withdrawal_notified_on": None,
+        "withdrawal_effective_on": None,
+        "record_as_at": None,
+        "as_known_on": None,
+        "beyond_record": False,
+    }
+
+
+def test_poland_spans_follow_its_withdrawal(session: Session) -> None:
+    model = build(session, dataversion.current(session))
+    pol = model.treaties["mbt"].spans_of("POL")
+    assert pol.kind_on(date(2012, 12, 27)) == "pending_entry_into_force"
+    assert pol.kind_on(date(2013, 6, 1)) == "state_party"
+    pending = pol.on(date(2026, 2, 19))
+    assert (pending["status"], pending["withdrawal_effective_on"]) == (
+        "withdrawal_pending",
+        "2026-02-20",
+    )
+    after = pol.on(date(2026, 2, 20))
+    assert (after["status"], after["withdrawal_effective_on"]) == ("withdrawn", "2026-02-20")
+    # the UNTC page is as at 2026-02-03: later days are beyond the record
+    known = pol.on(date(2026, 2, 3))
+    assert (known["beyond_record"], known["as_known_on"], known["record_as_at"]) == (
+        False,
+        None,
+        "2026-02-03",
+    )
+    beyond = pol.on(date(2026, 2, 4))
+    assert (beyond["beyond_record"], beyond["as_known_on"]) == (True, "2026-02-03")
+
+
+@pytest.mark.parametrize(("first", "second", "schema"), HOT)
+def test_a_hot_read_runs_at_most_three_statements(
+    client: TestClient, connection: Connection, first: str, second: str, schema: type[BaseModel]
+) -> None:
+    warm = client.get(first)  # the model of this data version is built on first use
+    assert warm.status_code == 200, warm.text
+    with count_queries(connection) as statements:
+        response = client.get(second)
+    assert response.status_code == 200, response.text
+    # the data-version read, then at most two: the page, and a resolution's own row
+    assert 1 <= len(statements) <= 3, statements
+    assert "FROM meta" in statements[0]
+    body = response.json()
+    # the bytes written straight from the read model are exactly what the schema describes
+    assert schema.model_validate(body).model_dump(mode="json") == body
+
+
+def test_the_model_follows_a_write_at_once(client: TestClient, session: Session) -> None:
+    url = "/v1/countries/USA/treaties/mbt?as_of=2026-07-01"
+    assert client.get(url).json()["status"]["status"] == "not_party"
+    session.add(
+        models.TreatyAction(
+            id="usa-mbt-test-accession",
+            country="USA",
+            treaty="mbt",
+            action=ActionKind.accession,
+            date=date(2026, 1, 5),
+            source="untc-status-xxvi-5",
+        )
+    )
+    session.flush()
+    dataversion.bump(session)
+    status = client.get(url).json()["status"]
+    assert (status["status"], status["entry_into_force_on"]) == ("state_party", "2026-07-01")
+    members = client.get("/v1/treaties/mbt/members", params={"as_of": "2026-06-01", "limit": 1000})
+    usa = [m for m in members.json()["data"] if m["country"] == "USA"]
+    assert [(m["status"], m["joined_on"]) for m in usa] == [
+        ("pending_entry_into_force", "2026-01-05")
+    ]
+
+
+def _plans(connection: Connection, statements: list[tuple[str, Any]]) -> list[str]:
+    """The query plan of each statement, one text per statement."""
+    plans = []
+    for sql, params in statements:
+        if connection.dialect.name == "postgresql":
+            rows = connection.exec_driver_sql("EXPLAIN " + sql, params).all()
+        else:
+            rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+        plans.append("\n".join(str(r[-1]) for r in rows))
+    return plans
+
+
+@pytest.mark.parametrize(("first", "second", "schema"), HOT[:4])
+def test_hot_vote_reads_never_scan_the_votes_table(
+    client: TestClient, connection: Connection, first: str, second: str, schema: type[BaseModel]
+) -> None:
+    client.get(first)
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, sql: str, params: Any, *_rest: Any) -> None:
+        if "votes" in sql and "data_version" not in sql:
+            captured.append((sql, params))
+
+    event.listen(connection, "before_cursor_execute", capture)
+    try:
+        assert client.get(second).status_code == 200
+    finally:
+        event.remove(connection, "before_cursor_execute", capture)
+    assert captured
+    if connection.dialect.name == "postgresql":
+        # the test database is small enough for a sequential scan to be cheaper: ask whether
+        # an index can serve the query at all
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+    for plan in _plans(connection, captured):
+        assert "Seq Scan on votes" not in plan, plan
+        assert not any(
+            line.strip(" |`-").startswith(("SCAN votes", "SCAN v ")) for line in plan.splitlines()
+        ), plan
+        if "/countries/" in second:  # a country's history is read in order, not sorted
+            assert "TEMP B-TREE" not in plan, plan
+            assert "Sort" not in plan, plan
+
+
+def test_status_detail_matches_the_full_path(client: TestClient, session: Session) -> None:
+    from app.queries.profile import treaty_status_detail
+
+    url = "/v1/countries/POL/treaties/mbt?as_of=2026-02-19"
+    lean = client.get(url).json()
+    full = treaty_status_detail(
+        session, "POL", session.get_one(models.Treaty, "mbt"), date(2026, 2, 19)
+    )
+    assert lean == json.loads(full.model_dump_json())
