@@ -46,8 +46,11 @@ def pin(scope_state: dict[str, object], clock: Clock) -> datetime:
     return now
 
 
-def today(request: Request) -> date:
-    """Today in UTC as pinned for this request: the default `as_of` of every endpoint."""
+async def today(request: Request) -> date:
+    """Today in UTC as pinned for this request: the default `as_of` of every endpoint.
+
+    Async, as every dependency of the hot reads: it runs on the event loop, no thread hop.
+    """
     pinned = request.scope.get("state", {}).get("now")
     now = pinned if isinstance(pinned, datetime) else request.app.state.clock.now()
     return now.date()

@@ -37,32 +37,36 @@ Fetch = Callable[[Window], Fetched]
 class ListParams:
     """Query parameters every list endpoint takes."""
 
-    def __init__(
-        self,
-        limit: Annotated[
-            int | None,
-            Query(
-                ge=1,
-                le=1000,
-                description="Rows per page (1 to 1000; default 100). A CSV without `limit` is "
-                "the whole list, streamed as an attachment.",
-                examples=[100],
-            ),
-        ] = None,
-        cursor: Annotated[
-            str | None,
-            Query(max_length=512, description="Opaque cursor from the `next` link of a page."),
-        ] = None,
-        format: Annotated[
-            Format | None,
-            Query(description="`csv` for CSV (same as `Accept: text/csv`); default JSON."),
-        ] = None,
-    ) -> None:
+    def __init__(self, limit: int | None, cursor: str | None, format: Format | None) -> None:
         self.limit, self.cursor, self.format = limit, cursor, format
 
     def window(self, *types: type) -> Window:
         """The slice of the list these parameters ask for, sorted by a key of `types`."""
         return Window(self.limit or DEFAULT_LIMIT, self.cursor, types)
+
+
+async def list_params(
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=1000,
+            description="Rows per page (1 to 1000; default 100). A CSV without `limit` is "
+            "the whole list, streamed as an attachment.",
+            examples=[100],
+        ),
+    ] = None,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=512, description="Opaque cursor from the `next` link of a page."),
+    ] = None,
+    format: Annotated[
+        Format | None,
+        Query(description="`csv` for CSV (same as `Accept: text/csv`); default JSON."),
+    ] = None,
+) -> ListParams:
+    """FastAPI dependency: the list parameters (async: read on the event loop)."""
+    return ListParams(limit, cursor, format)
 
 
 def accepted(accept: str) -> frozenset[str]:

@@ -181,6 +181,7 @@ def test_injection_looking_paths_are_harmless(client: TestClient, url: str) -> N
 def test_query_count_does_not_grow_with_rows(
     client: TestClient, connection: Connection, small: str, large: str
 ) -> None:
+    client.get(small + "&format=csv")  # the read model of this data version is built once
     with count_queries(connection) as few:
         small_rows = client.get(small).json()["data"]
     with count_queries(connection) as many:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.db import get_session
 from app.readmodel.model import ReadModel
 from app.readmodel.store import current
-from app.respond import ListParams
+from app.respond import ListParams, list_params
 from app.vocab import EventKind, HitKind, StatusKind, VoteKind
 
 E = TypeVar("E", bound=StrEnum)
@@ -24,7 +24,7 @@ E = TypeVar("E", bound=StrEnum)
 DbSession = Annotated[Session, Depends(get_session)]
 #: The read model of the data version the request reads (app/readmodel).
 Model = Annotated[ReadModel, Depends(current)]
-Listing = Annotated[ListParams, Depends()]
+Listing = Annotated[ListParams, Depends(list_params)]
 
 #: Treaty slugs are curated data (data/treaties.yaml) and aliases are accepted too: no enum.
 TREATY_KEYS = (
