@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app import search
+from app.db import fetch_raw
 from app.errors import DatabaseUnavailableError
 from app.models import Meta
 
@@ -94,17 +95,9 @@ class VersionReader:
     def _read(self, conn: Connection) -> int:
         # on the driver's own cursor: this runs before every request, and the driver does in
         # a few microseconds what a SQLAlchemy execute wraps in a hundred
-        dbapi = conn.dialect.loaded_dbapi
         sql = READ_SQL.replace("?", "?" if conn.dialect.paramstyle == "qmark" else "%s")
-        try:
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(sql, (KEY,))
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-        except dbapi.Error as exc:
-            raise DBAPIError(sql, (KEY,), exc) from exc
+        rows = fetch_raw(conn, sql, (KEY,))
+        row = rows[0] if rows else None
         value = row[0] if row else None
         self.value = int(value) if value is not None else 0
         self.expires = time.monotonic() + self.ttl

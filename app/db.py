@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
@@ -65,6 +66,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 def _sqlite_begin(connection: Connection) -> None:
     if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
         connection.exec_driver_sql("BEGIN")
+
+
+def fetch_raw(conn: Connection, sql: str, args: Any) -> list[tuple[Any, ...]]:
+    """Rows of `sql` run on the driver's own cursor of `conn`: no statement building, no
+    result processing (values as the driver gives them). Listeners of `before_cursor_execute`
+    (echo, statement counts) still see it; a driver error is raised as SQLAlchemy's."""
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            conn.dispatch.before_cursor_execute(conn, cursor, sql, args, None, False)
+            cursor.execute(sql, args)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+    except dbapi.Error as exc:
+        raise DBAPIError(sql, args, exc) from exc
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

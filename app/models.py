@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -20,8 +21,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
+    event,
+    inspect,
+    select,
+    update,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 from app.vocab import (
     ActionKind,
@@ -407,11 +415,21 @@ class Resolution(Versioned, Base):
     source: Mapped[str] = source_fk()
 
 
+def resolution_date(context: DefaultExecutionContext) -> date | None:
+    """A vote's date where an insert leaves it out: its resolution's, read in the same
+    transaction (the vote importer brings the date itself)."""
+    params: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    stmt = select(Resolution.date).where(Resolution.symbol == params["resolution"])
+    found: date | None = context.connection.scalar(stmt)
+    return found
+
+
 class Vote(Versioned, Base):
     """A country's vote on a resolution, as one source records it.
 
     The source is part of the key: when an imported file and a curated record disagree,
-    both are kept and shown.
+    both are kept and shown. `date` is the resolution's, kept here so that a country's votes
+    in date order are one index range (every write keeps it equal, see `follow_dates`).
     """
 
     __tablename__ = "votes"
@@ -424,6 +442,7 @@ class Vote(Versioned, Base):
     source_code: Mapped[str | None] = mapped_column(String(4))
     note: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(SLUG, ForeignKey("sources.id"), primary_key=True)
+    date: Mapped[date] = mapped_column(Date, default=resolution_date)
 
     resolution_obj: Mapped[Resolution] = relationship(lazy="joined")
 
@@ -433,8 +452,28 @@ class Vote(Versioned, Base):
         return f"{self.resolution}|{self.country}|{self.source}"
 
 
-Index("ix_votes_country", Vote.country, Vote.resolution)
+Index("ix_votes_country_date", Vote.country, Vote.date, Vote.resolution, Vote.source)
 Index("ix_votes_source", Vote.source)
+
+
+def follow_dates(connection: Connection, dates: Mapping[str, date]) -> None:
+    """Give the votes of each resolution symbol in `dates` its date (the resolution's now)."""
+    if not dates:
+        return
+    table = Base.metadata.tables[Vote.__tablename__]
+    stmt = (
+        update(table)
+        .where(table.c.resolution == bindparam("symbol"), table.c.date != bindparam("day"))
+        .values(date=bindparam("day"))
+    )
+    connection.execute(stmt, [{"symbol": s, "day": d} for s, d in dates.items()])
+
+
+@event.listens_for(Resolution, "after_update")
+def _votes_follow(_mapper: Mapper[Resolution], connection: Connection, target: Resolution) -> None:
+    """An ORM change of a resolution's date reaches its votes in the same flush."""
+    if inspect(target).attrs.date.history.has_changes():
+        follow_dates(connection, {target.symbol: target.date})
 
 
 class Draft(Base):

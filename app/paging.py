@@ -104,6 +104,10 @@ class Window:
             ordered = [i for i in ordered if key(i) > self.after]
         return self._cut(ordered[: self.limit + 1], key)
 
+    def cut(self, rows: list[Any], key: Callable[[Any], Key]) -> tuple[list[Any], str | None]:
+        """The page of `rows` (read `limit` + 1, sorted by `key`) and the next cursor."""
+        return self._cut(rows, key)
+
     def _cut(self, rows: list[Any], key: Callable[[Any], Key]) -> tuple[list[Any], str | None]:
         if len(rows) <= self.limit:
             return rows, None

@@ -191,7 +191,8 @@ def get(session: Session, kind: Kind, record_id: str) -> tuple[Value, int] | Non
 
 def store(session: Session, kind: Kind, value: Value, version: int, expected: int | None) -> bool:
     """Write a record: insert when `expected` is 0, else update the row whose version is
-    `expected` (any version when None); replaces its links, costs and aliases.
+    `expected` (any version when None); replaces its links, costs and aliases. A resolution's
+    votes take its date (a vote takes it on insert: `models.resolution_date`).
 
     False when no row had the expected version (someone else changed it first).
     """
@@ -215,6 +216,8 @@ def store(session: Session, kind: Kind, value: Value, version: int, expected: in
     if kind.name == "treaty":
         aliases = [{"folded": fold(a), "treaty": rid, "alias": a} for a in value["aliases"]]
         _insert(session, models.TreatyAlias, aliases)
+    if kind.name == "resolution":
+        models.follow_dates(session.connection(), {rid: row["date"]})
     return True
 
 

@@ -182,7 +182,9 @@ async def reject_unknown_params(request: Request) -> None:
     dependant = getattr(route, "dependant", None)
     if dependant is None:
         return
-    allowed = set(_query_names(dependant))
+    allowed: frozenset[str] | None = getattr(route, "allowed_query", None)
+    if allowed is None:  # worked out once per route
+        allowed = route.allowed_query = frozenset(_query_names(dependant))
     for name in request.query_params:
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"

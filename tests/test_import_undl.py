@@ -426,7 +426,7 @@ def votes_table_checks(session: Session) -> tuple[set[tuple[str, ...]], set[str 
 
 VOTE_KEYS = (
     {("country", "countries"), ("resolution", "resolutions"), ("source", "sources")},
-    {"ix_votes_country", "ix_votes_source"},
+    {"ix_votes_country_date", "ix_votes_source"},
 )
 
 
@@ -472,8 +472,8 @@ def test_a_dangling_reference_of_a_direct_first_import_is_refused_at_commit(
         with Session(engine) as session:
             stage = undl_write.VoteStage(session, "untc-status-xxvi-5")  # holds no votes
             assert stage.direct
-            stage.add([("A/RES/99/999", "KGZ", "yes", "Y")])  # no such resolution
-            assert counts_of(stage.merge()) == (1, 0, 0)
+            stage.add([("A/RES/99/999", "KGZ", "yes", "Y", "2099-12-01")])  # no such resolution
+            assert counts_of(stage.merge({})) == (1, 0, 0)
             with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
                 session.commit()
         engine.dispose()  # the refused transaction ends with its connection

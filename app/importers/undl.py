@@ -160,8 +160,8 @@ def write_checked(
     None, the caller does). Resolutions in `take_over` become this source's own.
     """
     report.source_changed = ensure_source(session, report.file, checksum, report.rows)
-    report.resolutions = write_resolutions(session, kept, SOURCE_ID, take_over)
-    report.votes = stage.merge()
+    report.resolutions, dates = write_resolutions(session, kept, SOURCE_ID, take_over)
+    report.votes = stage.merge(dates)
     report.mismatches = [m for m in map(mismatch, kept) if m is not None]
     if report.changed:
         describe_source(session, report.file, checksum, report.rows)

@@ -31,8 +31,9 @@ from app.importers.undl_fields import (
 from app.names import fold
 from app.vocab import VoteKind
 
-#: One staged vote: (resolution symbol, country alpha-3, vote kind, the file's own code).
-VoteRow = tuple[str, str, str, str]
+#: One staged vote: (resolution symbol, country alpha-3, vote kind, the file's own code, the
+#: resolution's date as the file gives it, ISO 8601).
+VoteRow = tuple[str, str, str, str, str]
 
 #: Index of each vote kind in ResolutionState.counts.
 KINDS = (VoteKind.yes, VoteKind.no, VoteKind.abstain, VoteKind.non_voting)
@@ -249,6 +250,7 @@ class _Reader:
         batch: list[VoteRow] = []
         prev: tuple[str, ...] | None = None
         state: ResolutionState | None = None
+        day = ""
         n = 0
         for row in self.rows:
             if len(row) != width:
@@ -264,7 +266,7 @@ class _Reader:
             key = key_of(row)
             if key != prev or state is None:
                 state = self.resolution(key, keep)
-                prev = key
+                prev, day = key, state.date.isoformat()
             code = row[i_vote]
             vote = votes.get(code)
             if vote is None:
@@ -283,7 +285,7 @@ class _Reader:
             state.mask |= bit
             state.counts[vote[1]] += 1
             if state.keep:
-                batch.append((state.symbol, iso3, vote[0], code))
+                batch.append((state.symbol, iso3, vote[0], code, day))
                 if len(batch) >= batch_size:
                     sink(batch)
                     batch = []

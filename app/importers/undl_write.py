@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, ForeignKeyConstraint, Table, insert, select, text, update
@@ -88,7 +88,10 @@ def mismatch(state: ResolutionState) -> Mismatch | None:
 class VoteStage:
     """Where the vote batches stream to: a temporary table (COPY on PostgreSQL, executemany
     on SQLite) merged into `votes` at the end; on SQLite a source's first import goes
-    straight into `votes`, its foreign keys checked at commit."""
+    straight into `votes`, its foreign keys checked at commit.
+
+    Votes are written with the date the file gives their resolution; `merge` then gives the
+    votes of the resolutions in `dates` (see `write_resolutions`) the date stored instead."""
 
     def __init__(self, session: Session, source: str) -> None:
         self.conn: Connection = session.connection()
@@ -117,7 +120,7 @@ class VoteStage:
             text(
                 "CREATE TEMPORARY TABLE undl_stage (resolution VARCHAR(40) NOT NULL, "
                 "country VARCHAR(3) NOT NULL, vote VARCHAR(40) NOT NULL, "
-                "source_code VARCHAR(4) NOT NULL)"
+                "source_code VARCHAR(4) NOT NULL, date DATE NOT NULL)"
             )
         )
 
@@ -131,33 +134,40 @@ class VoteStage:
                         copy.write_row(row)
             elif self.direct:
                 cursor.executemany(
-                    "INSERT INTO votes (resolution, country, vote, source_code, source, version) "
-                    "VALUES (?, ?, ?, ?, ?, 1)",
+                    "INSERT INTO votes (resolution, country, vote, source_code, date, source, "
+                    "version) VALUES (?, ?, ?, ?, ?, ?, 1)",
                     [(*row, self.source) for row in batch],
                 )
             else:
-                cursor.executemany("INSERT INTO undl_stage VALUES (?, ?, ?, ?)", batch)
+                cursor.executemany("INSERT INTO undl_stage VALUES (?, ?, ?, ?, ?)", batch)
         finally:
             cursor.close()
         self.rows += len(batch)
 
-    def merge(self) -> Counts:
-        """Update changed votes of the source, insert new ones; drop the stage.
+    def merge(self, dates: Mapping[str, date]) -> Counts:
+        """Update changed votes of the source, insert new ones; drop the stage. Then the votes
+        of each resolution in `dates` (of any source) take its date.
 
         A vote is changed when its kind is: the same vote under another layout's code (`NV`
-        for `X`) is the same content, and keeps the code first stored.
+        for `X`) is the same content, and keeps the code first stored. Its date follows its
+        resolution's and is no change of the vote.
 
         A first import of BULK_ROWS votes or more on PostgreSQL goes through `without_checks`.
         """
+        counts = self._merge()
+        models.follow_dates(self.conn, dates)
+        return counts
+
+    def _merge(self) -> Counts:
         if self.direct:
             self.checks.close()  # rebuild the indexes
             return Counts(self.rows, 0, 0)
         self.conn.execute(text("ANALYZE undl_stage"))
         params = {"source": self.source}
         insert_sql = (
-            "INSERT INTO votes (resolution, country, vote, source_code, source) "
-            "SELECT s.resolution, s.country, s.vote, s.source_code, CAST(:source AS VARCHAR(80)) "
-            "FROM undl_stage s"
+            "INSERT INTO votes (resolution, country, vote, source_code, date, source) "
+            "SELECT s.resolution, s.country, s.vote, s.source_code, s.date, "
+            "CAST(:source AS VARCHAR(80)) FROM undl_stage s"
         )
         updated = 0
         if self.held:
@@ -221,12 +231,15 @@ def write_resolutions(
     states: list[ResolutionState],
     source: str,
     take_over: Collection[str] = (),
-) -> Counts:
+) -> tuple[Counts, dict[str, date]]:
     """Insert new resolutions, update this source's own ones, only fill gaps in others'.
 
     A resolution created by another source (the curated `data/resolutions.yaml`, say) keeps
     its source, title, date and treaty; the import fills its empty totals, tallies, meeting
     and draft. Resolutions in `take_over` become this source's whatever they were.
+
+    Also returns the date of each resolution whose votes may hold another one: its date
+    changed, or it kept a date the file does not give (for `VoteStage.merge`).
     """
     table = Table(models.Resolution.__tablename__, models.Base.metadata)
     conn = session.connection()
@@ -234,7 +247,7 @@ def write_resolutions(
     for chunk in _chunks([s.symbol for s in states]):
         for row in conn.execute(select(table).where(table.c.symbol.in_(chunk))).mappings():
             existing[row["symbol"]] = row
-    counts, new_rows = Counts(), []
+    counts, new_rows, dates = Counts(), [], {}
     for state in states:
         wanted = _resolution_row(state, source)
         old = existing.get(state.symbol)
@@ -251,9 +264,12 @@ def write_resolutions(
             counts.updated += 1
         else:
             counts.unchanged += 1
+        kept = changes.get("date", old["date"])
+        if kept != old["date"] or kept != state.date:
+            dates[state.symbol] = kept
     if new_rows:
         conn.execute(insert(table), new_rows)
-    return counts
+    return counts, dates
 
 
 def _resolution_row(state: ResolutionState, source: str) -> dict[str, Any]:

@@ -88,8 +88,8 @@ def _votes(
 ) -> tuple[list[ResolutionRow], list[VoteRow], Manifest]:
     votes: list[VoteRow] = []
 
-    def sink(batch: list[tuple[str, str, str, str]]) -> None:
-        votes.extend(VoteRow(symbol, iso3, VoteKind(v), code) for symbol, iso3, v, code in batch)
+    def sink(batch: list[tuple[str, str, str, str, str]]) -> None:
+        votes.extend(VoteRow(symbol, iso3, VoteKind(v), code) for symbol, iso3, v, code, _ in batch)
 
     try:
         with open_input(str(path)) as infile:

@@ -189,7 +189,8 @@ class PublicLoad:
         report.rows = votes.rows
         report.resolutions_in_file = len(self.record.resolutions)
         stage = VoteStage(session, SOURCE_ID)
-        stage.add([(v.symbol, v.country, v.vote.value, v.code) for v in rows])
+        day = {r.symbol: r.date.isoformat() for r in self.record.resolutions}
+        stage.add([(v.symbol, v.country, v.vote.value, v.code, day[v.symbol]) for v in rows])
         options = {"public_record": True}
         with _refused_as(self.directory / "unga_votes.csv"):
             undl.write_checked(

@@ -24,9 +24,9 @@ def vote_filter(
     if treaty is not None:
         stmt = stmt.where(models.Resolution.treaty == treaty)
     if since is not None:
-        stmt = stmt.where(models.Resolution.date >= since)
+        stmt = stmt.where(models.Vote.date >= since)
     if until is not None:
-        stmt = stmt.where(models.Resolution.date <= until)
+        stmt = stmt.where(models.Vote.date <= until)
     if vote:
         stmt = stmt.where(models.Vote.vote.in_(sorted(vote)))
     return stmt

@@ -6,15 +6,38 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    select,
+    tuple_,
+)
 
 from app import models
 from app.paging import Window
 from app.queries.votes import primary_vote, vote_filter
+from app.readmodel import rawsql
 from app.readmodel.model import OtherVote, ReadModel
 from app.vocab import VoteKind
 
 V, R, C = models.Vote, models.Resolution, models.Country
+#: The columns of a vote row, in order (see the indexes below).
+COLUMNS = (
+    V.resolution,
+    V.country,
+    V.source,
+    V.vote,
+    V.source_code,
+    V.note,
+    R.title,
+    R.treaty,
+    R.source.label("resolution_source"),
+)
 #: Sort keys: a country's history (date, symbol, source), every vote (date, symbol, country).
 HISTORY = (date, str, str)
 ALL = (date, str, str)
@@ -35,17 +58,7 @@ def statement(
 ) -> Select[Any]:
     """The votes shown, one per member and resolution (the UN record where there is one),
     filtered; `linked`: only on resolutions tied to a treaty."""
-    stmt: Select[Any] = select(  # type: ignore[assignment]
-        V.resolution,
-        V.country,
-        V.source,
-        V.vote,
-        V.source_code,
-        V.note,
-        R.title,
-        R.treaty,
-        R.source.label("resolution_source"),
-    ).join(R, R.symbol == V.resolution)
+    stmt: Select[Any] = select(*COLUMNS).join(R, R.symbol == V.resolution)  # type: ignore[assignment]
     stmt = vote_filter(stmt.where(primary_vote(model.official)), treaty, since, until, vote)
     if country is not None:
         stmt = stmt.where(V.country == country)
@@ -60,23 +73,114 @@ def statement(
     return stmt
 
 
+#: Indexes of a vote row: the selected columns, then the sort key (date, symbol, last).
+RES, CTY, SRC, VOTE, CODE, NOTE, TITLE, TREATY, RSRC, DATE = range(10)
+
+
 def page(
     conn: Connection, model: ReadModel, window: Window, **filters: Any
 ) -> tuple[list[dict[str, Any]], str | None, set[str]]:
     """One page of the votes `statement` selects, and the ids of their sources: a country's
     history by date, symbol and source, else by date, symbol and country. One statement; the
-    rest comes from the read model."""
-    last = V.source if filters.get("country") is not None else V.country
-    stmt = statement(model, **filters)
-    rows, cursor = window.select(conn, stmt, [R.date, V.resolution, last])
+    rest comes from the read model. A country's or a resolution's votes run a statement
+    compiled once (`_fast_rows`)."""
+    if (
+        filters.get("where") is None
+        and filters.get("countries") is None
+        and (filters.get("country") is not None or filters.get("symbol") is not None)
+    ):
+        fast = _fast_rows(conn, model, window, **filters)
+        rows, cursor = window.cut(fast, lambda r: (r[DATE], r[DATE + 1], r[DATE + 2]))
+    else:
+        last = V.source if filters.get("country") is not None else V.country
+        stmt = statement(model, **filters)
+        rows, cursor = window.select(conn, stmt, [V.date, V.resolution, last])
     out, sources = render(model, rows, hidden_imports(conn, model, rows))
     return out, cursor, sources
 
 
+def _fast_rows(
+    conn: Connection,
+    model: ReadModel,
+    window: Window,
+    *,
+    country: str | None = None,
+    symbol: str | None = None,
+    treaty: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    vote: set[VoteKind] | None = None,
+    **_: Any,
+) -> list[tuple[Any, ...]]:
+    """Up to `limit` + 1 rows of one country's or one resolution's votes from the cursor on."""
+    votes = tuple(sorted(v.value for v in vote or ()))
+    key = (
+        "votes",
+        conn.dialect.name,
+        country is not None,
+        treaty is not None,
+        since is not None,
+        until is not None,
+        votes,
+        window.after is not None,
+    )
+    shape = (country is not None, treaty is not None, since is not None, until is not None)
+    prepared = model.remember(
+        key,
+        lambda: rawsql.prepare(
+            _shaped(model, *shape, votes, window.after is not None), conn.dialect
+        ),
+    )
+    values: dict[str, Any] = {
+        "key": country if country is not None else symbol,
+        "treaty": treaty,
+        "since": since,
+        "until": until,
+        "n": window.limit + 1,
+    }
+    if window.after is not None:
+        values |= dict(zip(("a0", "a1", "a2"), window.after, strict=True))
+    return rawsql.run(conn, prepared, values)
+
+
+def _shaped(
+    model: ReadModel,
+    by_country: bool,
+    treaty: bool,
+    since: bool,
+    until: bool,
+    votes: tuple[str, ...],
+    after: bool,
+) -> Select[Any]:
+    """The statement of one shape of `_fast_rows`, values left as bind parameters."""
+    stmt: Select[Any] = select(*COLUMNS).join(R, R.symbol == V.resolution)  # type: ignore[assignment]
+    stmt = stmt.where(primary_vote(model.official))
+    if treaty:
+        stmt = stmt.where(R.treaty == bindparam("treaty", None, type_=String))
+    if since:
+        stmt = stmt.where(V.date >= bindparam("since", None, type_=Date))
+    if until:
+        stmt = stmt.where(V.date <= bindparam("until", None, type_=Date))
+    if votes:
+        stmt = stmt.where(V.vote.in_(votes))
+    mine = V.country if by_country else V.resolution
+    last = V.source if by_country else V.country
+    order = (V.date, V.resolution, last)
+    stmt = stmt.where(mine == bindparam("key", None, type_=String)).add_columns(*order)
+    if after:
+        after_key = (
+            bindparam("a0", None, type_=Date),
+            bindparam("a1", None, type_=String),
+            bindparam("a2", None, type_=String),
+        )
+        stmt = stmt.where(tuple_(*order) > tuple_(*after_key))
+    return stmt.order_by(*order).limit(bindparam("n", None, type_=Integer))
+
+
 def linked(conn: Connection, model: ReadModel, iso3: str) -> tuple[list[dict[str, Any]], set[str]]:
     """A country's every vote on a resolution tied to a treaty, by date (the profile's)."""
-    stmt = statement(model, country=iso3, linked=True).add_columns(R.date)
-    rows = conn.execute(stmt.order_by(R.date, V.resolution, V.source)).all()
+    stmt = statement(model, country=iso3, linked=True).add_columns(V.date)
+    rows = conn.execute(stmt.order_by(V.date, V.resolution, V.source)).all()
     return render(model, rows, hidden_imports(conn, model, rows))
 
 
@@ -86,11 +190,7 @@ def hidden_imports(
     """The imported rows behind rows shown from another UN-record source (one ranked before
     the import by id): the read model holds only the non-imported rows. Usually none, and
     then no statement is run."""
-    keys = [
-        (r.resolution, r.country)
-        for r in rows
-        if r.source in model.official and r.source not in model.bulk
-    ]
+    keys = [(r[RES], r[CTY]) for r in rows if r[SRC] in model.official and r[SRC] not in model.bulk]
     found: dict[tuple[str, str], list[OtherVote]] = {}
     if not keys or not model.bulk:
         return found
@@ -108,7 +208,7 @@ def hidden_imports(
 
 def render(
     model: ReadModel,
-    rows: Iterable[Any],
+    rows: Iterable[Sequence[Any]],
     hidden: dict[tuple[str, str], list[OtherVote]] | None = None,
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """Vote rows as `VoteOut` JSON, with the voter's status on the vote date, the other
@@ -116,52 +216,59 @@ def render(
     out: list[dict[str, Any]] = []
     sources: set[str] = set()
     linked: dict[str, set[str]] = {}
+    others, cited, voters, treaties = model.others, model.citations, model.voters, model.treaties
     for row in rows:
-        day: date = row.date
-        key = (row.resolution, row.country)
+        symbol, iso3, source, vote = row[RES], row[CTY], row[SRC], str(row[VOTE])
+        day: date | str = row[DATE]
+        if isinstance(day, str):  # SQLite's text, as read on the driver's cursor
+            text, day = day, date.fromisoformat(day)
+        else:
+            text = day.isoformat()
+        treaty = row[TREATY]
         status = None
-        if row.treaty is not None:
-            status = model.treaties[row.treaty].spans_of(row.country).kind_on(day)
-            linked.setdefault(row.treaty, set()).add(row.country)
-        vote = str(row.vote)
-        recorded = model.others.get(key, [])
+        if treaty is not None:
+            status = treaties[treaty].spans_of(iso3).kind_on(day)
+            linked.setdefault(treaty, set()).add(iso3)
+        key = (symbol, iso3)
+        recorded = others.get(key, ())
         if hidden and key in hidden:
             recorded = sorted([*recorded, *hidden[key]], key=lambda o: o.source)
         also = [
             {
                 "source": o.source,
                 "vote": o.vote,
-                "citations": model.cited("vote", f"{row.resolution}|{row.country}|{o.source}"),
+                "citations": cited.get(("vote", f"{symbol}|{iso3}|{o.source}"), []),
             }
             for o in recorded
-            if o.source != row.source
+            if o.source != source
         ]
-        sources.update((row.source, row.resolution_source))
-        sources.update(o.source for o in recorded if o.source != row.source)
+        sources.add(source)
+        sources.add(row[RSRC])
+        sources.update(str(o["source"]) for o in also)
         out.append(
             {
-                "country": model.voters[row.country],
+                "country": voters[iso3],
                 "resolution": {
-                    "symbol": row.resolution,
-                    "date": day.isoformat(),
-                    "title": row.title,
-                    "treaty": row.treaty,
-                    "source": row.resolution_source,
+                    "symbol": symbol,
+                    "date": text,
+                    "title": row[TITLE],
+                    "treaty": treaty,
+                    "source": row[RSRC],
                 },
                 "vote": vote,
-                "source_code": row.source_code,
-                "note": row.note,
-                "source": row.source,
+                "source_code": row[CODE],
+                "note": row[NOTE],
+                "source": source,
                 "status": status,
-                "citations": model.cited("vote", f"{row.resolution}|{row.country}|{row.source}"),
+                "citations": cited.get(("vote", f"{symbol}|{iso3}|{source}"), []),
                 "also_recorded": also,
                 "conflicts": [o for o in also if o["vote"] != vote],
             }
         )
-    voters = set().union(*linked.values()) if linked else set()
+    every_voter = set().union(*linked.values()) if linked else set()
     for slug in linked:  # as statuses_on_vote_dates: every voter's actions toward each treaty
-        treaty = model.treaties[slug]
-        sources.add(treaty.source)
-        for iso3 in voters:
-            sources |= treaty.sources_of.get(iso3, set())
+        treaty_model = treaties[slug]
+        sources.add(treaty_model.source)
+        for iso3 in every_voter:
+            sources |= treaty_model.sources_of.get(iso3, set())
     return out, sources
