@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Hashable
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, String, bindparam, select
 
 from app import models
 from app.errors import NotFoundError
-from app.queries.common import pick
 from app.queries.votes import source_rank
+from app.readmodel import rawsql
 from app.readmodel.model import ReadModel
 from app.schemas import ResolutionOut
 from app.vocab import StatusKind, VoteKind
@@ -22,19 +23,22 @@ STATUS_ORDER = {kind.value: i for i, kind in enumerate(StatusKind)}
 
 def detail(conn: Connection, model: ReadModel, symbol: str, key: str) -> dict[str, Any]:
     """`ResolutionDetail` JSON of the resolution `symbol` (normalized; `key` as asked)."""
-    found = conn.execute(select(R).where(R.symbol == symbol)).first()
-    if found is None:
+    own, votes_sql = model.remember(
+        ("resolution", conn.dialect.name), lambda: _prepared(conn, model)
+    )
+    rows_of_own = rawsql.run(conn, own, {"symbol": symbol})
+    if not rows_of_own:
         raise NotFoundError("resolution", key, "symbol", [])
-    rows = conn.execute(
-        select(V.country, V.vote, V.source_code, V.source)
-        .where(V.resolution == symbol)
-        .order_by(V.country, source_rank(V.source, model.official), V.source)
-    ).all()
+    found: dict[str, Any] = dict(zip(OWN, rows_of_own[0], strict=True))
+    if isinstance(found["date"], str):  # SQLite's text
+        found["date"] = date.fromisoformat(found["date"])
+    day: date = found["date"]
+    rows = [VoteRow(*r) for r in rawsql.run(conn, votes_sql, {"symbol": symbol})]
     by_country: dict[str, list[Any]] = {}
     for row in rows:  # the first row of each country is its UN record where there is one
         by_country.setdefault(row.country, []).append(row)
-    sources = {found.source} | {r.source for r in rows}
-    treaty = model.treaties.get(found.treaty) if found.treaty is not None else None
+    sources = {found["source"]} | {r.source for r in rows}
+    treaty = model.treaties.get(found["treaty"]) if found["treaty"] is not None else None
     if treaty is not None:
         sources |= treaty.action_sources | {treaty.source}
     votes = []
@@ -55,13 +59,13 @@ def detail(conn: Connection, model: ReadModel, symbol: str, key: str) -> dict[st
                 "vote": vote,
                 "source_code": first.source_code,
                 "source": first.source,
-                "status": treaty.spans_of(iso3).kind_on(found.date) if treaty else None,
+                "status": treaty.spans_of(iso3).kind_on(day) if treaty else None,
                 "also_recorded": also,
                 "conflicts": [o for o in also if o["vote"] != vote],
             }
         )
     tally = _tally(votes)
-    official = (found.total_yes, found.total_no, found.total_abstain)
+    official = (found["total_yes"], found["total_no"], found["total_abstain"])
     matches = (
         None if None in official else official == (tally["yes"], tally["no"], tally["abstain"])
     )
@@ -71,7 +75,7 @@ def detail(conn: Connection, model: ReadModel, symbol: str, key: str) -> dict[st
         votes, lambda v: (regions[v["country"]]["region"], regions[v["country"]]["region_code"])
     )
     base = ResolutionOut.model_validate(
-        pick(ResolutionOut, found, citations=model.cited("resolution", symbol))
+        {**found, "citations": model.cited("resolution", symbol)}
     ).model_dump(mode="json")
     return {
         **base,
@@ -90,6 +94,31 @@ def detail(conn: Connection, model: ReadModel, symbol: str, key: str) -> dict[st
         "votes": votes,
         "sources": model.source_list(sources),
     }
+
+
+#: The resolution columns the detail shows (`ResolutionOut`), in order.
+OWN = tuple(f for f in ResolutionOut.model_fields if f != "citations")
+
+
+class VoteRow(NamedTuple):
+    """A vote on the resolution, as the detail reads it."""
+
+    country: str
+    vote: str
+    source_code: str | None
+    source: str
+
+
+def _prepared(conn: Connection, model: ReadModel) -> tuple[rawsql.Prepared, rawsql.Prepared]:
+    """The two statements of the detail, compiled once per data version and dialect."""
+    symbol = bindparam("symbol", None, type_=String)
+    own = select(*(getattr(R, f) for f in OWN)).where(R.symbol == symbol)
+    votes: Select[Any] = (
+        select(V.country, V.vote, V.source_code, V.source)  # type: ignore[assignment]
+        .where(V.resolution == symbol)
+        .order_by(V.country, source_rank(V.source, model.official), V.source)
+    )
+    return rawsql.prepare(own, conn.dialect), rawsql.prepare(votes, conn.dialect)
 
 
 def _grouped(
