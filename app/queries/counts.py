@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app import models
 from app.importers.m49 import SOURCE_ID
 from app.queries.common import list_sources
 from app.queries.regions import GROUPINGS, count
-from app.queries.treaties import statuses_on
 from app.schemas import RegionCounts, Status, SubregionCounts, TreatyCounts
 
 
@@ -20,14 +18,15 @@ def treaty_counts(
     session: Session,
     treaty: models.Treaty,
     as_of: date,
+    found: list[tuple[models.Country, Status]],
+    used: set[str],
     by: str | None = None,
-    where: ColumnElement[bool] | None = None,
+    regional: bool = False,
 ) -> TreatyCounts:
-    """The members' statuses counted (the same countries and derivation as the members list);
-    with `by`, also per region or sub-region."""
-    found, used = statuses_on(session, treaty, as_of, where)
-    if by is not None or where is not None:
-        used.add(SOURCE_ID)
+    """The statuses `found` counted (the countries of the members list on `as_of`, from
+    `used` sources); with `by`, also per region or sub-region (`regional`: filtered by one)."""
+    if by is not None or regional:
+        used = used | {SOURCE_ID}
     return TreatyCounts(
         treaty=treaty.slug,
         as_of=as_of,

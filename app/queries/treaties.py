@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from app import models
 from app.errors import NotFoundError
 from app.names import fold
 from app.queries.common import list_sources
-from app.schemas import SourceOut, Status, TimelinePoint, Treaty, TreatyEvent
+from app.schemas import SourceOut, Status, Treaty, TreatyEvent
 from app.status import TreatyRule, derive_status, entry_into_force, status_on
-from app.vocab import JOINING_ACTIONS, ActionKind, EventKind, StatusKind
+from app.vocab import JOINING_ACTIONS, ActionKind, EventKind
 
 
 def rule_of(treaty: models.Treaty) -> TreatyRule:
@@ -91,67 +90,12 @@ def actions_by_country(
     return grouped, sources
 
 
-def statuses_on(
-    session: Session,
-    treaty: models.Treaty,
-    as_of: date,
-    where: ColumnElement[bool] | None = None,
-) -> tuple[list[tuple[models.Country, Status]], set[str]]:
-    """Every country's status on `as_of` (every current country, and any other with actions;
-    those `where` keeps), and the sources: what members and counts are both made of."""
-    grouped, sources = actions_by_country(session, treaty.slug)
-    rule = rule_of(treaty)
-    stmt = select(models.Country).where(
-        models.Country.historical.is_(False) | models.Country.iso3.in_(list(grouped))
-    )
-    if where is not None:
-        stmt = stmt.where(where)
-    countries: Sequence[models.Country] = session.scalars(stmt.order_by(models.Country.iso3)).all()
-    rows = [(c, status_on(rule, grouped.get(c.iso3, []), as_of)) for c in countries]
-    return rows, sources | {treaty.source}
-
-
 def country_status(
     session: Session, treaty: models.Treaty, iso3: str, as_of: date
 ) -> tuple[Status, set[str]]:
     """One country's status toward a treaty on `as_of` (one query), and its sources."""
     grouped, sources = actions_by_country(session, treaty.slug, iso3)
     return status_on(rule_of(treaty), grouped[iso3], as_of), sources | {treaty.source}
-
-
-#: The years a timeline can cover.
-TIMELINE_YEARS = (1945, 2100)
-
-
-def timeline(
-    session: Session, treaty: models.Treaty, first: date | None, last: date | None, today: date
-) -> tuple[list[TimelinePoint], set[str]]:
-    """States parties, states not yet bound, signatories, withdrawn states at each year end
-    (today for this year) that falls between `first` and `last`, inclusive."""
-    grouped, sources = actions_by_country(session, treaty.slug)
-    rule = rule_of(treaty)
-    start = max(first.year if first else (treaty.adopted_on or today).year, TIMELINE_YEARS[0])
-    end = min(last.year if last else today.year, TIMELINE_YEARS[1])
-    points = []
-    for year in range(start, end + 1):
-        on = min(date(year, 12, 31), today)
-        if (first and on < first) or (last and on > last):
-            continue
-        counts = dict.fromkeys(StatusKind, 0)
-        for actions in grouped.values():
-            counts[derive_status(rule, actions, on).status] += 1
-        points.append(
-            TimelinePoint(
-                year=year,
-                as_of=on,
-                states_parties=counts[StatusKind.state_party]
-                + counts[StatusKind.withdrawal_pending],
-                pending_entry_into_force=counts[StatusKind.pending_entry_into_force],
-                signatories=counts[StatusKind.signatory],
-                withdrawn=counts[StatusKind.withdrawn],
-            )
-        )
-    return points, sources | {treaty.source}
 
 
 #: The event an action is, by its kind (joining actions: a deposit, then entry into force).

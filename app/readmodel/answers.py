@@ -1,11 +1,14 @@
-"""The hot answers made from the read model: members on a date, a country's status detail."""
+"""Answers made from the read model: members, statuses and counts on a date, the timeline."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from datetime import date
 from typing import Any
 
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from app import models
@@ -13,6 +16,8 @@ from app.importers.m49 import SOURCE_ID as M49_SOURCE
 from app.queries.profile import treaty_status_detail
 from app.readmodel import store
 from app.readmodel.model import ReadModel
+from app.schemas import Status, TimelinePoint
+from app.vocab import StatusKind
 
 
 def members(
@@ -50,3 +55,55 @@ def status_detail(
 
     base = model.remember(("status-detail", iso3, slug), make)
     return {**base, "status": model.status(slug, iso3, on)}
+
+
+def statuses_on(
+    session: Session,
+    model: ReadModel,
+    slug: str,
+    as_of: date,
+    where: ColumnElement[bool] | None = None,
+) -> tuple[list[tuple[models.Country, Status]], set[str]]:
+    """Every country's status on `as_of` (every current country, and any other with actions;
+    those `where` keeps), and the sources: what counts and the map are made of."""
+    treaty = model.treaties[slug]
+    stmt = select(models.Country).where(
+        models.Country.historical.is_(False) | models.Country.iso3.in_(list(treaty.spans))
+    )
+    if where is not None:
+        stmt = stmt.where(where)
+    countries = session.scalars(stmt.order_by(models.Country.iso3)).all()
+    rows = [(c, treaty.spans_of(c.iso3).status(as_of)) for c in countries]
+    return rows, treaty.action_sources | {treaty.source}
+
+
+#: The years a timeline can cover.
+TIMELINE_YEARS = (1945, 2100)
+
+
+def timeline(
+    model: ReadModel, treaty: models.Treaty, first: date | None, last: date | None, today: date
+) -> tuple[list[TimelinePoint], set[str]]:
+    """States parties, states not yet bound, signatories, withdrawn states at each year end
+    (today for this year) that falls between `first` and `last`, inclusive."""
+    spans = model.treaties[treaty.slug]
+    start = max(first.year if first else (treaty.adopted_on or today).year, TIMELINE_YEARS[0])
+    end = min(last.year if last else today.year, TIMELINE_YEARS[1])
+    points = []
+    for year in range(start, end + 1):
+        on = min(date(year, 12, 31), today)
+        if (first and on < first) or (last and on > last):
+            continue
+        counts = Counter(s.kind_on(on) for s in spans.spans.values())
+        points.append(
+            TimelinePoint(
+                year=year,
+                as_of=on,
+                states_parties=counts[StatusKind.state_party]
+                + counts[StatusKind.withdrawal_pending],
+                pending_entry_into_force=counts[StatusKind.pending_entry_into_force],
+                signatories=counts[StatusKind.signatory],
+                withdrawn=counts[StatusKind.withdrawn],
+            )
+        )
+    return points, spans.action_sources | {treaty.source}

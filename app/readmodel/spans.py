@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from app.schemas import Status
 from app.status import SourcedAction, TreatyRule, entry_into_force, record_as_at, status_on
 from app.vocab import JOINING_ACTIONS
 
@@ -34,13 +35,14 @@ def change_days(rule: TreatyRule, actions: Sequence[SourcedAction]) -> list[date
 class Spans:
     """One state's statuses toward one treaty, each from the day it starts, by `status_on`."""
 
-    __slots__ = ("starts", "statuses")
+    __slots__ = ("models", "starts", "statuses")
 
     def __init__(self, rule: TreatyRule, actions: Sequence[SourcedAction]) -> None:
         self.starts = [date.min, *(d for d in change_days(rule, actions) if d > date.min)]
+        self.models = [status_on(rule, actions, day) for day in self.starts]
         self.statuses: list[StatusJson] = []
-        for day in self.starts:
-            status = status_on(rule, actions, day).model_dump(mode="json")
+        for model in self.models:
+            status = model.model_dump(mode="json")
             del status["as_of"]
             self.statuses.append(status)
 
@@ -48,6 +50,11 @@ class Spans:
         """The status on `day`, as `status_on` derives it, in the API's JSON form."""
         found = self.statuses[bisect_right(self.starts, day) - 1]
         return {"status": found["status"], "as_of": day.isoformat(), **found}
+
+    def status(self, day: date) -> Status:
+        """The status on `day` as `status_on` returns it."""
+        found = self.models[bisect_right(self.starts, day) - 1]
+        return found.model_copy(update={"as_of": day})
 
     def kind_on(self, day: date) -> str:
         """Only the status word on `day`."""

@@ -266,7 +266,7 @@ def render(
             }
         )
     every_voter = set().union(*linked.values()) if linked else set()
-    for slug in linked:  # as statuses_on_vote_dates: every voter's actions toward each treaty
+    for slug in linked:  # the sources of every voter's actions toward each treaty on the page
         treaty_model = treaties[slug]
         sources.add(treaty_model.source)
         for iso3 in every_voter:

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from app import respond
 from app.clock import Today
 from app.queries import counts, regions, treaties
-from app.routers.params import AsOf, DbSession, RegionFilter, SubregionFilter, TreatyKey
+from app.readmodel import answers
+from app.routers.params import AsOf, DbSession, Model, RegionFilter, SubregionFilter, TreatyKey
 from app.schemas import TreatyCounts
 
 router = APIRouter(prefix="/v1/treaties", tags=["treaties"])
@@ -29,6 +30,7 @@ By = Annotated[
 def get_counts(
     treaty: TreatyKey,
     session: DbSession,
+    model: Model,
     today: Today,
     as_of: AsOf = None,
     by: By = None,
@@ -38,4 +40,6 @@ def get_counts(
     """How many countries have each status toward a treaty on a date, in all and by region."""
     found = treaties.resolve_treaty(session, treaty)
     where = regions.region_filter(session, region, subregion)
-    return respond.one(counts.treaty_counts(session, found, as_of or today, by, where))
+    on = as_of or today
+    rows, used = answers.statuses_on(session, model, found.slug, on, where)
+    return respond.one(counts.treaty_counts(session, found, on, rows, used, by, where is not None))

@@ -13,7 +13,8 @@ from app.clock import Today
 from app.embeds import badge, timechart, worldmap
 from app.queries import countries, treaties
 from app.queries.common import list_sources
-from app.routers.params import AsOf, CountryKey, DbSession, Since, TreatyKey, Until
+from app.readmodel import answers
+from app.routers.params import AsOf, CountryKey, DbSession, Model, Since, TreatyKey, Until
 from app.vocab import StatusKind
 
 router = APIRouter(tags=["embeds"])
@@ -62,6 +63,7 @@ SVG_DOC: dict[int | str, dict[str, Any]] = {
 def treaty_map(
     treaty: TreatyKey,
     session: DbSession,
+    model: Model,
     today: Today,
     as_of: AsOf = None,
     width: Width = worldmap.DEFAULT_WIDTH,
@@ -69,7 +71,7 @@ def treaty_map(
     """A world map of every state's status toward a treaty on a date, as SVG."""
     found = treaties.resolve_treaty(session, treaty)
     on = as_of or today
-    rows, used = treaties.statuses_on(session, found, on)
+    rows, used = answers.statuses_on(session, model, found.slug, on)
     placed = [(country, status.status) for country, status in rows]
     body = worldmap.render(found.short_name, placed, on, list_sources(session, used), width)
     return SVGResponse(body)
@@ -79,6 +81,7 @@ def treaty_map(
 def treaty_timeline_chart(
     treaty: TreatyKey,
     session: DbSession,
+    model: Model,
     today: Today,
     since: Since = None,
     until: Until = None,
@@ -86,7 +89,7 @@ def treaty_timeline_chart(
 ) -> Response:
     """A chart of a treaty's states parties and signatories per year, as SVG."""
     found = treaties.resolve_treaty(session, treaty)
-    points, used = treaties.timeline(session, found, since, until, today)
+    points, used = answers.timeline(model, found, since, until, today)
     sources = list_sources(session, used)
     return SVGResponse(timechart.render(found.short_name, points, sources, width))
 

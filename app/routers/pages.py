@@ -13,7 +13,8 @@ from app.embeds import badge, oembed, pages, worldmap
 from app.errors import ProblemError, problem_responses
 from app.queries import countries, profile, treaties
 from app.queries.common import list_sources
-from app.routers.params import AsOf, CountryKey, DbSession, TreatyKey
+from app.readmodel import answers
+from app.routers.params import AsOf, CountryKey, DbSession, Model, TreatyKey
 
 router = APIRouter(tags=["embeds"])
 
@@ -26,11 +27,13 @@ STATIC_FILES = {
 
 
 @router.get("/embed/treaties/{treaty}/map", response_class=HTMLResponse, include_in_schema=False)
-def embed_map(treaty: TreatyKey, session: DbSession, today: Today, as_of: AsOf = None) -> str:
+def embed_map(
+    treaty: TreatyKey, session: DbSession, model: Model, today: Today, as_of: AsOf = None
+) -> str:
     """A frameable page: a treaty's world map on a date, with a date form."""
     found = treaties.resolve_treaty(session, treaty)
     on = as_of or today
-    rows, used = treaties.statuses_on(session, found, on)
+    rows, used = answers.statuses_on(session, model, found.slug, on)
     placed = [(country, status.status) for country, status in rows]
     picture = worldmap.render(found.short_name, placed, on, list_sources(session, used))
     return pages.map_page(found.slug, found.short_name, on, picture)

@@ -85,6 +85,7 @@ def get_timeline(
     request: Request,
     treaty: TreatyKey,
     session: DbSession,
+    model: Model,
     listing: Listing,
     today: Today,
     since: Since = None,
@@ -92,7 +93,7 @@ def get_timeline(
 ) -> Response:
     """States parties, states not yet bound, signatories and withdrawn states at each year end."""
     found = treaties.resolve_treaty(session, treaty)
-    items, used = treaties.timeline(session, found, since, until, today)
+    items, used = answers.timeline(model, found, since, until, today)
     cited = list_sources(session, used)
 
     def fetch(window: Window) -> respond.Fetched:
