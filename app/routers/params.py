@@ -169,6 +169,13 @@ Since = Annotated[StartBound | None, bound_query("from")]
 Until = Annotated[EndBound | None, bound_query("to")]
 
 
+def words_schema(vocabulary: type[E]) -> WithJsonSchema:
+    """The OpenAPI form of a word list: an array of the vocabulary's words, repeats allowed
+    (the same word twice means it once)."""
+    items = {"$ref": f"#/components/schemas/{vocabulary.__name__}"}
+    return WithJsonSchema({"type": "array", "items": items})
+
+
 def word_set(vocabulary: type[E], description: str, example: str) -> Any:
     """A query parameter holding some words of `vocabulary`, comma-separated or repeated."""
     return Query(
@@ -178,22 +185,22 @@ def word_set(vocabulary: type[E], description: str, example: str) -> Any:
 
 
 StatusList = Annotated[
-    set[StatusKind] | None,
+    Annotated[set[StatusKind], words_schema(StatusKind)] | None,
     BeforeValidator(_words(StatusKind)),
     word_set(StatusKind, "Statuses to keep.", "state_party"),
 ]
 VoteList = Annotated[
-    set[VoteKind] | None,
+    Annotated[set[VoteKind], words_schema(VoteKind)] | None,
     BeforeValidator(_words(VoteKind)),
     word_set(VoteKind, "Votes to keep.", "yes"),
 ]
 EventKinds = Annotated[
-    set[EventKind] | None,
+    Annotated[set[EventKind], words_schema(EventKind)] | None,
     BeforeValidator(_words(EventKind)),
     word_set(EventKind, "Event kinds to keep.", "entry_into_force"),
 ]
 HitKinds = Annotated[
-    set[HitKind] | None,
+    Annotated[set[HitKind], words_schema(HitKind)] | None,
     BeforeValidator(_words(HitKind)),
     word_set(HitKind, "Kinds of hit.", "citation"),
 ]
