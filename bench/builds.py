@@ -189,10 +189,25 @@ def build_sqlite(key: str, db: Path, votes: Path, rows: int, reuse: bool) -> str
 def build_postgres(
     key: str, name: str, votes: Path, rows: int, reuse: bool, admin_url: str = ADMIN_URL
 ) -> str:
-    """Ours on the PostgreSQL database `name` (created afresh unless reused); its URL."""
+    """Ours on the PostgreSQL database `name` (created afresh unless reused); its URL.
+
+    Ends with VACUUM ANALYZE, as autovacuum would do soon after an import: without it (and
+    autovacuum is off on some servers) the planner has no statistics on the new rows.
+    """
     keep = reuse and reusable(key, votes) is not None and pg_exists(name, admin_url)
     url = pg_url(name, admin_url) if keep else pg_fresh(name, admin_url)
     build_ours(key, url, votes, rows, keep)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        autovacuum = conn.execute(text("SHOW autovacuum")).scalar()
+        started = time.perf_counter()
+        conn.execute(text("VACUUM (ANALYZE)"))
+    engine.dispose()
+    print(
+        f"  {key}: VACUUM (ANALYZE) in {time.perf_counter() - started:.1f} s "
+        f"(autovacuum is {autovacuum} on this server)",
+        flush=True,
+    )
     return url
 
 

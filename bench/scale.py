@@ -175,7 +175,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--questions", default=",".join(QUESTION_KEYS), help="comma-separated")
     parser.add_argument("--reuse", action="store_true", help="keep the file and databases")
-    parser.add_argument("--quiet-wait", type=float, default=300)
+    parser.add_argument("--quiet-wait", type=float, default=120)
     args = parser.parse_args()
     wanted = [q for q in args.questions.split(",") if q]
     if unknown := [q for q in wanted if q not in QUESTION_KEYS]:
