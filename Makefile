@@ -10,7 +10,8 @@ REFDATA ?= ../shared/refdata
 UNTC_PAGES := $(wildcard $(REFDATA)/raw/untc_status_2026-02-03/*.html.gz)
 UNDL_VOTES := $(wildcard $(REFDATA)/undl/ga_voting_mine_cluster.csv)
 
-.PHONY: run test lint dockerlint check migrate load public-record bench-read bench-import clean
+.PHONY: run test lint dockerlint check migrate load public-record bench-read bench-import \
+	bench-cold bench-scale bench-soak clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,16 @@ bench-read: venv
 
 bench-import: venv
 	$(BIN)/python bench/import.py
+
+# bench-cold, bench-scale and bench-soak take options: make bench-cold BENCH_ARGS='--reuse'
+bench-cold: venv
+	$(BIN)/python bench/cold.py $(BENCH_ARGS)
+
+bench-scale: venv
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
+
+bench-soak: venv
+	$(BIN)/python bench/soak.py $(BENCH_ARGS)
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
