@@ -44,7 +44,10 @@ def source_rank(source: Any, official: Collection[str] | None = None) -> Any:
 
 def primary_vote(official: Collection[str] | None = None) -> ColumnElement[bool]:
     """True for the one vote row shown for its (resolution, country): the UN record's where
-    it has one, else the first source by id; the others appear under it."""
+    it has one, else the first source by id; the others appear under it.
+
+    Given `official` (the ids of the UN-record sources), a row of the first of them by id is
+    shown without looking further: no other row can rank before it."""
     other = aliased(models.Vote)
     vote = models.Vote
 
@@ -55,6 +58,9 @@ def primary_vote(official: Collection[str] | None = None) -> ColumnElement[bool]
         rank(other.source) < rank(vote.source),
         and_(rank(other.source) == rank(vote.source), other.source < vote.source),
     )
-    return ~exists().where(
+    unbeaten = ~exists().where(
         other.resolution == vote.resolution, other.country == vote.country, preferred
     )
+    if official:
+        return or_(vote.source == min(official), unbeaten)
+    return unbeaten
