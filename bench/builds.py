@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -273,6 +275,12 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) ->
 
 
 def serve(cmd: list[str | Path], env: dict[str, str], ready: str) -> subprocess.Popen[bytes]:
+    """Start a server and wait until `ready` answers 200; refuse a port already in use (the
+    readiness check would be answered by that other server)."""
+    port = urlsplit(ready).port
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port or 80)) == 0:
+            raise SystemExit(f"port {port} is in use: is another benchmark running?")
     proc = subprocess.Popen(
         [str(c) for c in cmd],
         env=env,
