@@ -10,8 +10,9 @@ the draft, committee report and meeting (`A/73/PV.45` -> `A/173/PV.45`). The cou
 rewritten symbols are printed, and the copies' resolution symbols are checked to be disjoint.
 
 Then builds the PostgreSQL database `bench_scale` (migrate, load, import untc, import undl
---all of the 10x file), reporting rows/s and the peak RSS of the import, and the 1x database
-`bench_cold` the same way (kept from bench/cold.py with --reuse). Each is served by one uvicorn
+--all of the 10x file), reporting rows/s and the peak RSS of the import, and a 1x database
+the same way (`bench_scale_1x`; with --reuse, bench/cold.py's `bench_cold` when it built one,
+so a run never drops the database bench/cold.py may be using). Each is served by one uvicorn
 worker with the response cache off and asked the questions of bench/cold.py with the same wrk
 setup; prints p50 at 10x next to 1x, and their ratio (target: within 1.5x).
 """
@@ -33,7 +34,9 @@ from builds import (
     WORK,
     build_postgres,
     import_line,
+    pg_exists,
     read_marker,
+    reusable,
     serve_ours,
     stop,
     write_marker,
@@ -192,7 +195,10 @@ def main() -> None:
     votes = ten_x_file(args.reuse)
     lap("10x file")
     print("building the PostgreSQL databases …", flush=True)
-    urls = {"1x": build_postgres("cold-postgresql", "bench_cold", VOTES, VOTE_ROWS, args.reuse)}
+    one_x = ("scale-postgresql-1x", "bench_scale_1x")
+    if args.reuse and reusable("cold-postgresql", VOTES) and pg_exists("bench_cold"):
+        one_x = ("cold-postgresql", "bench_cold")
+    urls = {"1x": build_postgres(*one_x, VOTES, VOTE_ROWS, args.reuse)}
     lap("1x database")
     urls["10x"] = build_postgres(
         "scale-postgresql", "bench_scale", votes, VOTE_ROWS * COPIES, args.reuse
@@ -222,7 +228,7 @@ def main() -> None:
 
     built = read_marker()
     print("\nimport undl --all into PostgreSQL (one process reading, one writing):")
-    for size, key in (("1x", "cold-postgresql"), ("10x", "scale-postgresql")):
+    for size, key in (("1x", one_x[0]), ("10x", "scale-postgresql")):
         print(f"  {size:>3}: {import_line(built[key])}")
     print(
         f"\nuncached reads on PostgreSQL, 1x and {COPIES}x votes: wrk 1 thread, "
