@@ -140,7 +140,13 @@ def build_ours(key: str, url: str, votes: Path, rows: int, reuse: bool) -> dict[
     python = sys.executable
     entry = reusable(key, votes)
     if reuse and entry is not None:
-        timed([python, "-m", "app", "migrate"], env)  # a newer migration, if any
+        try:
+            timed([python, "-m", "app", "migrate"], env)  # a newer migration, if any
+        except SystemExit as exc:
+            raise SystemExit(
+                f"{key}: the kept database cannot be migrated by this checkout (built by "
+                f"another, newer one?); run without --reuse to rebuild it.\n{exc}"
+            ) from None
         print(f"  {key}: reusing the database built {entry['built_at']}", flush=True)
         return entry
     print(f"  {key}: building from {votes.name} …", flush=True)

@@ -11,10 +11,10 @@ rewritten symbols are printed, and the copies' resolution symbols are checked to
 
 Then builds the PostgreSQL database `bench_scale` (migrate, load, import untc, import undl
 --all of the 10x file), reporting rows/s and the peak RSS of the import, and a 1x database
-the same way (`bench_scale_1x`; with --reuse, bench/cold.py's `bench_cold` when it built one,
-so a run never drops the database bench/cold.py may be using). Each is served by one uvicorn
-worker with the response cache off and asked the questions of bench/cold.py with the same wrk
-setup; prints p50 at 10x next to 1x, and their ratio (target: within 1.5x).
+the same way (`bench_scale_1x`; with --reuse and none built yet, bench/cold.py's `bench_cold`
+if it built one: a run never drops the database bench/cold.py may be using). Each is served by
+one uvicorn worker with the response cache off and asked the questions of bench/cold.py with
+the same wrk setup; prints p50 at 10x next to 1x, and their ratio (target: within 1.5x).
 """
 
 from __future__ import annotations
@@ -196,7 +196,9 @@ def main() -> None:
     lap("10x file")
     print("building the PostgreSQL databases …", flush=True)
     one_x = ("scale-postgresql-1x", "bench_scale_1x")
-    if args.reuse and reusable("cold-postgresql", VOTES) and pg_exists("bench_cold"):
+    own = reusable(one_x[0], VOTES) is not None and pg_exists(one_x[1])
+    cold = reusable("cold-postgresql", VOTES) is not None and pg_exists("bench_cold")
+    if args.reuse and cold and not own:
         one_x = ("cold-postgresql", "bench_cold")
     urls = {"1x": build_postgres(*one_x, VOTES, VOTE_ROWS, args.reuse)}
     lap("1x database")
