@@ -124,10 +124,14 @@ def pg_fresh(name: str, admin_url: str = ADMIN_URL) -> str:
     return pg_url(name, admin_url)
 
 
-def reusable(key: str, votes: Path) -> dict[str, Any] | None:
-    """The marker entry of a database built before from `votes`, if any."""
+def reusable(key: str, votes: Path, url: str | None = None) -> dict[str, Any] | None:
+    """The marker entry of a database built before from `votes` (at `url`), if any."""
     entry: dict[str, Any] | None = read_marker().get(key)
-    return entry if entry is not None and entry.get("votes") == str(votes) else None
+    if entry is None or entry.get("votes") != str(votes):
+        return None
+    if url is not None and make_url(entry["url"]).database != make_url(url).database:
+        return None
+    return entry
 
 
 def build_ours(key: str, url: str, votes: Path, rows: int, reuse: bool) -> dict[str, Any]:
@@ -138,7 +142,7 @@ def build_ours(key: str, url: str, votes: Path, rows: int, reuse: bool) -> dict[
     """
     env = app_env(url)
     python = sys.executable
-    entry = reusable(key, votes)
+    entry = reusable(key, votes, url)
     if reuse and entry is not None:
         try:
             timed([python, "-m", "app", "migrate"], env)  # a newer migration, if any
@@ -185,7 +189,7 @@ def import_line(entry: dict[str, Any]) -> str:
 def build_sqlite(key: str, db: Path, votes: Path, rows: int, reuse: bool) -> str:
     """Ours on a SQLite file under var/bench/; its URL."""
     url = f"sqlite:///{db}"
-    keep = reuse and db.exists() and reusable(key, votes) is not None
+    keep = reuse and db.exists() and reusable(key, votes, url) is not None
     if not keep:
         for leftover in db.parent.glob(db.name + "*"):
             leftover.unlink()
@@ -202,8 +206,10 @@ def build_postgres(
     Ends with VACUUM ANALYZE, as autovacuum would do soon after an import: without it (and
     autovacuum is off on some servers) the planner has no statistics on the new rows.
     """
-    keep = reuse and reusable(key, votes) is not None and pg_exists(name, admin_url)
-    url = pg_url(name, admin_url) if keep else pg_fresh(name, admin_url)
+    url = pg_url(name, admin_url)
+    keep = reuse and reusable(key, votes, url) is not None and pg_exists(name, admin_url)
+    if not keep:
+        pg_fresh(name, admin_url)
     build_ours(key, url, votes, rows, keep)
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:

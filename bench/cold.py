@@ -6,9 +6,10 @@
 Both sides hold every UN General Assembly vote (../shared/refdata/undl/ga_voting_1946-2026.csv.gz,
 848,241 rows). Ours: `migrate`, `load`, `import untc` of the seven UNTC pages and
 `import undl --all`, into a SQLite file under var/bench/cold/ and into the PostgreSQL database
-`bench_cold`; served by ONE uvicorn worker with RESPONSE_CACHE_ENTRIES=0, so every request runs
-its queries. Peer: Datasette 0.65 in immutable mode on the same votes and the UNTC participation
-table, inserted with sqlite-utils and indexed (a virtual environment under var/bench/).
+`bench_cold` (`--pg-database`: another name, e.g. for a second checkout); served by ONE uvicorn
+worker with RESPONSE_CACHE_ENTRIES=0, so every request runs its queries. Peer: Datasette 0.65
+in immutable mode on the same votes and the UNTC participation table, inserted with
+sqlite-utils and indexed (a virtual environment under var/bench/).
 
 wrk (1 thread, 32 connections) draws every request's page size, date or symbol at random in a
 Lua script, so no two consecutive requests need be the same URL; every pattern is first checked
@@ -252,6 +253,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--questions", default=",".join(QUESTION_KEYS), help="comma-separated")
     parser.add_argument("--reuse", action="store_true", help="keep databases built before")
+    parser.add_argument(
+        "--pg-database", default="bench_cold", help="PostgreSQL database to build and serve"
+    )
     parser.add_argument("--also-cached", action="store_true", help="also ours with its cache on")
     parser.add_argument(
         "--quiet-wait", type=float, default=120, help="seconds to wait for an idle machine"
@@ -278,7 +282,7 @@ def main() -> None:
         )
     if "postgresql" in engines:
         urls["postgresql"] = build_postgres(
-            "cold-postgresql", "bench_cold", VOTES, VOTE_ROWS, args.reuse
+            "cold-postgresql", args.pg_database, VOTES, VOTE_ROWS, args.reuse
         )
     peer_db = build_peer(WORK / "cold" / "peer.db", args.reuse)
 

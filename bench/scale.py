@@ -35,6 +35,7 @@ from builds import (
     build_postgres,
     import_line,
     pg_exists,
+    pg_url,
     read_marker,
     reusable,
     serve_ours,
@@ -197,7 +198,8 @@ def main() -> None:
     print("building the PostgreSQL databases …", flush=True)
     one_x = ("scale-postgresql-1x", "bench_scale_1x")
     own = reusable(one_x[0], VOTES) is not None and pg_exists(one_x[1])
-    cold = reusable("cold-postgresql", VOTES) is not None and pg_exists("bench_cold")
+    cold = reusable("cold-postgresql", VOTES, pg_url("bench_cold")) is not None
+    cold = cold and pg_exists("bench_cold")
     if args.reuse and cold and not own:
         one_x = ("cold-postgresql", "bench_cold")
     urls = {"1x": build_postgres(*one_x, VOTES, VOTE_ROWS, args.reuse)}
