@@ -53,7 +53,7 @@ from builds import (
 )
 from wrkmix import Choice, DayRange, IntRange, Pattern, Result, check, run_wrk, wait_quiet
 
-OURS_PORT, PEER_PORT = 8721, 8722
+PORT = 8721  # ours; Datasette on the next one
 ENGINES = {"sqlite": "ours SQLite", "postgresql": "ours PostgreSQL"}
 SLOW_P99_MS, MIN_RATIO, BUSY_CORES = 50.0, 3.0, 0.25
 MBT_DAYS = DayRange(date(1997, 12, 3), date(2026, 2, 3))
@@ -256,6 +256,7 @@ def main() -> None:
     parser.add_argument(
         "--pg-database", default="bench_cold", help="PostgreSQL database to build and serve"
     )
+    parser.add_argument("--port", type=int, default=PORT, help="ours; Datasette on the next")
     parser.add_argument("--also-cached", action="store_true", help="also ours with its cache on")
     parser.add_argument(
         "--quiet-wait", type=float, default=120, help="seconds to wait for an idle machine"
@@ -286,7 +287,7 @@ def main() -> None:
         )
     peer_db = build_peer(WORK / "cold" / "peer.db", args.reuse)
 
-    ours_base = f"http://127.0.0.1:{OURS_PORT}"
+    ours_base = f"http://127.0.0.1:{args.port}"
     columns: dict[str, list[Result | None]] = {}
     cached: dict[str, list[Result]] = {}
     symbols: list[str] = []
@@ -295,7 +296,7 @@ def main() -> None:
         if engine not in urls:
             continue
         print(f"{ENGINES[engine]}, one worker, response cache off:", flush=True)
-        server = serve_ours(urls[engine], OURS_PORT, cache=0)
+        server = serve_ours(urls[engine], args.port, cache=0)
         try:
             symbols = symbols or treaty_symbols(ours_base)
             chosen = [q for q in questions(symbols, peer_db) if q.key in wanted]
@@ -312,7 +313,7 @@ def main() -> None:
             stop(server)
         if args.also_cached:
             print(f"{ENGINES[engine]}, one worker, response cache on (1024):", flush=True)
-            server = serve_ours(urls[engine], OURS_PORT, cache=1024)
+            server = serve_ours(urls[engine], args.port, cache=1024)
             try:
                 patterns = [fixed(q.ours) for q in chosen]
                 cached[ENGINES[engine]] = measure(
@@ -328,9 +329,9 @@ def main() -> None:
     for label in ENGINES.values():
         columns.setdefault(label, [None] * len(chosen))
     print("Datasette 0.65, immutable:", flush=True)
-    server = serve_peer(peer_db, PEER_PORT)
+    server = serve_peer(peer_db, args.port + 1)
     try:
-        peer_base = f"http://127.0.0.1:{PEER_PORT}"
+        peer_base = f"http://127.0.0.1:{args.port + 1}"
         columns["Datasette"] = list(
             measure(
                 peer_base,
@@ -344,18 +345,21 @@ def main() -> None:
     finally:
         stop(server)
 
-    commit = subprocess.run(
-        ["git", "log", "-1", "--format=%h", "--", "app", "migrations"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    commit = " ".join(
+        subprocess.run(
+            ["git", "log", "-1", "--format=%h", *paths],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        for paths in ([], ["--", "app", "migrations"])
+    )
     print(
         f"\nuncached reads, {len(symbols)} treaty-linked symbols: wrk 1 thread, "
         f"{args.connections} connections, {args.duration} s per question after 2 s warm-up; "
-        f"ours 1 worker, RESPONSE_CACHE_ENTRIES=0 (app/ as of commit {commit}); Datasette 0.65 -i; "
-        f"{os.cpu_count()} cores\n"
+        f"ours 1 worker, RESPONSE_CACHE_ENTRIES=0 (commit, last change to app/: {commit}); "
+        f"Datasette 0.65 -i; {os.cpu_count()} cores\n"
     )
     print_table([q.label for q in chosen], columns)
     rows = [

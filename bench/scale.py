@@ -44,7 +44,7 @@ from builds import (
 )
 from cold import (
     BUSY_CORES,
-    OURS_PORT,
+    PORT,
     QUESTION_KEYS,
     cell,
     measure,
@@ -180,6 +180,7 @@ def main() -> None:
     parser.add_argument("--questions", default=",".join(QUESTION_KEYS), help="comma-separated")
     parser.add_argument("--reuse", action="store_true", help="keep the file and databases")
     parser.add_argument("--quiet-wait", type=float, default=120)
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
     wanted = [q for q in args.questions.split(",") if q]
     if unknown := [q for q in wanted if q not in QUESTION_KEYS]:
@@ -209,12 +210,12 @@ def main() -> None:
     )
     lap("10x database")
 
-    base = f"http://127.0.0.1:{OURS_PORT}"
+    base = f"http://127.0.0.1:{args.port}"
     results: dict[str, list[Result]] = {}
     symbols: list[str] = []
     for size, url in urls.items():
         print(f"ours PostgreSQL {size}, one worker, response cache off:", flush=True)
-        server = serve_ours(url, OURS_PORT, cache=0)
+        server = serve_ours(url, args.port, cache=0)
         try:
             symbols = symbols or treaty_symbols(base)  # the 1x symbols, in both
             chosen = [q for q in questions(symbols) if q.key in wanted]

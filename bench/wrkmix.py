@@ -223,7 +223,8 @@ class CpuMeter:
     """Where the machine's CPU went between start() and stop().
 
     PostgreSQL's share includes the parallel workers it started and reaped in between (seen
-    in the postmaster's children time), which no snapshot of the processes would catch.
+    in the postmaster's children time), which no snapshot of the processes would catch; it is
+    every PostgreSQL process on the machine, whichever database it serves.
     """
 
     def __init__(self, server: int | None) -> None:
