@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -122,10 +124,14 @@ def pg_fresh(name: str, admin_url: str = ADMIN_URL) -> str:
     return pg_url(name, admin_url)
 
 
-def reusable(key: str, votes: Path) -> dict[str, Any] | None:
-    """The marker entry of a database built before from `votes`, if any."""
+def reusable(key: str, votes: Path, url: str | None = None) -> dict[str, Any] | None:
+    """The marker entry of a database built before from `votes` (at `url`), if any."""
     entry: dict[str, Any] | None = read_marker().get(key)
-    return entry if entry is not None and entry.get("votes") == str(votes) else None
+    if entry is None or entry.get("votes") != str(votes):
+        return None
+    if url is not None and make_url(entry["url"]).database != make_url(url).database:
+        return None
+    return entry
 
 
 def build_ours(key: str, url: str, votes: Path, rows: int, reuse: bool) -> dict[str, Any]:
@@ -136,9 +142,15 @@ def build_ours(key: str, url: str, votes: Path, rows: int, reuse: bool) -> dict[
     """
     env = app_env(url)
     python = sys.executable
-    entry = reusable(key, votes)
+    entry = reusable(key, votes, url)
     if reuse and entry is not None:
-        timed([python, "-m", "app", "migrate"], env)  # a newer migration, if any
+        try:
+            timed([python, "-m", "app", "migrate"], env)  # a newer migration, if any
+        except SystemExit as exc:
+            raise SystemExit(
+                f"{key}: the kept database cannot be migrated by this checkout (built by "
+                f"another, newer one?); run without --reuse to rebuild it.\n{exc}"
+            ) from None
         print(f"  {key}: reusing the database built {entry['built_at']}", flush=True)
         return entry
     print(f"  {key}: building from {votes.name} …", flush=True)
@@ -177,7 +189,7 @@ def import_line(entry: dict[str, Any]) -> str:
 def build_sqlite(key: str, db: Path, votes: Path, rows: int, reuse: bool) -> str:
     """Ours on a SQLite file under var/bench/; its URL."""
     url = f"sqlite:///{db}"
-    keep = reuse and db.exists() and reusable(key, votes) is not None
+    keep = reuse and db.exists() and reusable(key, votes, url) is not None
     if not keep:
         for leftover in db.parent.glob(db.name + "*"):
             leftover.unlink()
@@ -194,8 +206,10 @@ def build_postgres(
     Ends with VACUUM ANALYZE, as autovacuum would do soon after an import: without it (and
     autovacuum is off on some servers) the planner has no statistics on the new rows.
     """
-    keep = reuse and reusable(key, votes) is not None and pg_exists(name, admin_url)
-    url = pg_url(name, admin_url) if keep else pg_fresh(name, admin_url)
+    url = pg_url(name, admin_url)
+    keep = reuse and reusable(key, votes, url) is not None and pg_exists(name, admin_url)
+    if not keep:
+        pg_fresh(name, admin_url)
     build_ours(key, url, votes, rows, keep)
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
@@ -273,6 +287,12 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) ->
 
 
 def serve(cmd: list[str | Path], env: dict[str, str], ready: str) -> subprocess.Popen[bytes]:
+    """Start a server and wait until `ready` answers 200; refuse a port already in use (the
+    readiness check would be answered by that other server)."""
+    port = urlsplit(ready).port
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port or 80)) == 0:
+            raise SystemExit(f"port {port} is in use: is another benchmark running?")
     proc = subprocess.Popen(
         [str(c) for c in cmd],
         env=env,

@@ -10,10 +10,11 @@ the draft, committee report and meeting (`A/73/PV.45` -> `A/173/PV.45`). The cou
 rewritten symbols are printed, and the copies' resolution symbols are checked to be disjoint.
 
 Then builds the PostgreSQL database `bench_scale` (migrate, load, import untc, import undl
---all of the 10x file), reporting rows/s and the peak RSS of the import, and the 1x database
-`bench_cold` the same way (kept from bench/cold.py with --reuse). Each is served by one uvicorn
-worker with the response cache off and asked the questions of bench/cold.py with the same wrk
-setup; prints p50 at 10x next to 1x, and their ratio (target: within 1.5x).
+--all of the 10x file), reporting rows/s and the peak RSS of the import, and a 1x database
+the same way (`bench_scale_1x`; with --reuse and none built yet, bench/cold.py's `bench_cold`
+if it built one: a run never drops the database bench/cold.py may be using). Each is served by
+one uvicorn worker with the response cache off and asked the questions of bench/cold.py with
+the same wrk setup; prints p50 at 10x next to 1x, and their ratio (target: within 1.5x).
 """
 
 from __future__ import annotations
@@ -33,14 +34,17 @@ from builds import (
     WORK,
     build_postgres,
     import_line,
+    pg_exists,
+    pg_url,
     read_marker,
+    reusable,
     serve_ours,
     stop,
     write_marker,
 )
 from cold import (
     BUSY_CORES,
-    OURS_PORT,
+    PORT,
     QUESTION_KEYS,
     cell,
     measure,
@@ -176,6 +180,7 @@ def main() -> None:
     parser.add_argument("--questions", default=",".join(QUESTION_KEYS), help="comma-separated")
     parser.add_argument("--reuse", action="store_true", help="keep the file and databases")
     parser.add_argument("--quiet-wait", type=float, default=120)
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
     wanted = [q for q in args.questions.split(",") if q]
     if unknown := [q for q in wanted if q not in QUESTION_KEYS]:
@@ -192,19 +197,25 @@ def main() -> None:
     votes = ten_x_file(args.reuse)
     lap("10x file")
     print("building the PostgreSQL databases …", flush=True)
-    urls = {"1x": build_postgres("cold-postgresql", "bench_cold", VOTES, VOTE_ROWS, args.reuse)}
+    one_x = ("scale-postgresql-1x", "bench_scale_1x")
+    own = reusable(one_x[0], VOTES) is not None and pg_exists(one_x[1])
+    cold = reusable("cold-postgresql", VOTES, pg_url("bench_cold")) is not None
+    cold = cold and pg_exists("bench_cold")
+    if args.reuse and cold and not own:
+        one_x = ("cold-postgresql", "bench_cold")
+    urls = {"1x": build_postgres(*one_x, VOTES, VOTE_ROWS, args.reuse)}
     lap("1x database")
     urls["10x"] = build_postgres(
         "scale-postgresql", "bench_scale", votes, VOTE_ROWS * COPIES, args.reuse
     )
     lap("10x database")
 
-    base = f"http://127.0.0.1:{OURS_PORT}"
+    base = f"http://127.0.0.1:{args.port}"
     results: dict[str, list[Result]] = {}
     symbols: list[str] = []
     for size, url in urls.items():
         print(f"ours PostgreSQL {size}, one worker, response cache off:", flush=True)
-        server = serve_ours(url, OURS_PORT, cache=0)
+        server = serve_ours(url, args.port, cache=0)
         try:
             symbols = symbols or treaty_symbols(base)  # the 1x symbols, in both
             chosen = [q for q in questions(symbols) if q.key in wanted]
@@ -222,7 +233,7 @@ def main() -> None:
 
     built = read_marker()
     print("\nimport undl --all into PostgreSQL (one process reading, one writing):")
-    for size, key in (("1x", "cold-postgresql"), ("10x", "scale-postgresql")):
+    for size, key in (("1x", one_x[0]), ("10x", "scale-postgresql")):
         print(f"  {size:>3}: {import_line(built[key])}")
     print(
         f"\nuncached reads on PostgreSQL, 1x and {COPIES}x votes: wrk 1 thread, "
