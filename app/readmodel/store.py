@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -40,7 +39,6 @@ class ModelStore:
                 with self.sessions() as session:
                     model = build(session, version)
                 self.model = model
-                gc.freeze()  # the model lives until the next version: not walked by the collector
             return model
 
 
