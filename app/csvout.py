@@ -55,7 +55,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):  # a nested record already in its JSON form
         ident = value.get("id")
         return str(ident) if ident is not None else orjson.dumps(value).decode()
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "; ".join(_cell(v) for v in value)
     return str(value)
 

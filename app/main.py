@@ -6,7 +6,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
@@ -67,11 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Countries' status toward the Mine Ban Treaty, the CCM and the CCW, their UNGA "
         "votes, stockpiles and practices, each fact with its source and footnotes.",
         lifespan=lifespan,
-        dependencies=[
-            Depends(reject_unknown_params),
-            Depends(reject_nul),
-            Depends(limit_writes),
-        ],
+        dependencies=[Depends(admit)],
     )
     app.state.settings = settings
     app.state.clock = Clock(settings.test_clock_file)
@@ -124,6 +120,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TrustedHostMiddleware, hosts=settings.trusted_hosts)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     return app
+
+
+async def admit(request: Request) -> None:
+    """App-wide dependency, one for the three checks every request passes (a dependency each
+    would cost its own resolution): unknown and NUL-bearing parameters, the write limit."""
+    await reject_unknown_params(request)
+    await reject_nul(request)
+    await limit_writes(request)
 
 
 def document(route: APIRoute) -> None:

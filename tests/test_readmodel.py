@@ -154,6 +154,63 @@ def test_the_model_follows_a_write_at_once(client: TestClient, session: Session)
     ]
 
 
+def test_a_vote_shows_its_resolution_as_the_model_holds_it_after_a_write(
+    client: TestClient, session: Session
+) -> None:
+    url = "/v1/resolutions/A/RES/73/61/votes?limit=1"
+    first = client.get(url).json()["data"][0]["resolution"]
+    resolution = session.get_one(models.Resolution, "A/RES/73/61")
+    assert first == {
+        "symbol": "A/RES/73/61",
+        "date": resolution.date.isoformat(),
+        "title": resolution.title,
+        "treaty": "mbt",
+        "source": resolution.source,
+    }
+    resolution.title = "Retitled in a test"
+    session.flush()
+    dataversion.bump(session)
+    assert client.get(url).json()["data"][0]["resolution"]["title"] == "Retitled in a test"
+
+
+def test_a_resolution_written_after_the_model_was_read_is_shown_from_the_database(
+    client: TestClient, session: Session, connection: Connection
+) -> None:
+    url = "/v1/countries/USA/votes?from=2099-01-01"
+    assert client.get(url).json()["data"] == []
+    source = session.scalars(select(models.Vote.source).where(models.Vote.country == "USA")).first()
+    assert source is not None
+    session.add(
+        models.Resolution(
+            symbol="A/RES/99/1",
+            session=99,
+            date=date(2099, 1, 2),
+            title="A resolution the model has not read",
+            treaty="ccm",
+            source=source,
+        )
+    )
+    session.flush()
+    session.add(models.Vote(resolution="A/RES/99/1", country="USA", vote="no", source=source))
+    session.flush()  # no version bump: the model of the version read stays the one held
+    with count_queries(connection) as statements:
+        body = client.get(url + "&limit=10").json()  # another URL: the version is the same
+    assert [(v["resolution"], v["vote"], v["status"]) for v in body["data"]] == [
+        (
+            {
+                "symbol": "A/RES/99/1",
+                "date": "2099-01-02",
+                "title": "A resolution the model has not read",
+                "treaty": "ccm",
+                "source": source,
+            },
+            "no",
+            "not_party",
+        )
+    ]
+    assert len([s for s in statements if "resolutions" in s]) == 1, statements
+
+
 def _plans(connection: Connection, statements: list[tuple[str, Any]]) -> list[str]:
     """The query plan of each statement, one text per statement."""
     plans = []

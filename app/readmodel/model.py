@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from app import models
@@ -64,6 +64,8 @@ class ReadModel:
     bulk: frozenset[str]
     others: dict[tuple[str, str], list[OtherVote]]
     citations: dict[tuple[str, str], list[dict[str, Any]]]
+    resolutions: dict[str, dict[str, Any]]
+    vote_citations: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -78,6 +80,13 @@ class ReadModel:
     def cited(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
         """The citations of a vote or resolution, by source and footnote number."""
         return self.citations.get((record_type, record_id), [])
+
+    def __post_init__(self) -> None:
+        """Vote citations also by (symbol, country, source), as a page of votes looks them up."""
+        for (record_type, record_id), cited in self.citations.items():
+            parts = record_id.split("|")
+            if record_type == "vote" and len(parts) == 3:
+                self.vote_citations[(parts[0], parts[1], parts[2])] = cited
 
     def remember(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         """A value derived once for this data version (made on first use)."""
@@ -138,6 +147,7 @@ def build(session: Session, version: int) -> ReadModel:
         bulk=frozenset(bulk),
         others=_other_votes(session, set(sources) - bulk),
         citations=_citations(session),
+        resolutions=resolution_refs(session.connection(), None),
     )
 
 
@@ -153,6 +163,25 @@ def _treaty(session: Session, treaty: models.Treaty) -> TreatyModel:
         sources_of={iso3: {a.source for a in actions} for iso3, actions in grouped.items()},
         none=Spans(rule, []),
     )
+
+
+def resolution_refs(conn: Connection, symbols: Collection[str] | None) -> dict[str, dict[str, Any]]:
+    """`ResolutionRef` JSON of every resolution (or of `symbols`), by symbol: the facts shown
+    beside each vote, so that a page of votes need not join the resolutions."""
+    r = models.Resolution
+    stmt = select(r.symbol, r.date, r.title, r.treaty, r.source)
+    if symbols is not None:
+        stmt = stmt.where(r.symbol.in_(sorted(symbols)))
+    return {
+        symbol: {
+            "symbol": symbol,
+            "date": day.isoformat(),
+            "title": title,
+            "treaty": treaty,
+            "source": source,
+        }
+        for symbol, day, title, treaty, source in conn.execute(stmt)
+    }
 
 
 def _other_votes(session: Session, curated: set[str]) -> dict[tuple[str, str], list[OtherVote]]:

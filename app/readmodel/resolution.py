@@ -48,7 +48,7 @@ def detail(conn: Connection, model: ReadModel, symbol: str, key: str) -> dict[st
             {
                 "source": o.source,
                 "vote": str(o.vote),
-                "citations": model.cited("vote", f"{symbol}|{iso3}|{o.source}"),
+                "citations": model.vote_citations.get((symbol, iso3, o.source), []),
             }
             for o in rest
         ]

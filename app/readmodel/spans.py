@@ -35,7 +35,7 @@ def change_days(rule: TreatyRule, actions: Sequence[SourcedAction]) -> list[date
 class Spans:
     """One state's statuses toward one treaty, each from the day it starts, by `status_on`."""
 
-    __slots__ = ("models", "starts", "statuses")
+    __slots__ = ("kinds", "models", "starts", "statuses", "text_starts")
 
     def __init__(self, rule: TreatyRule, actions: Sequence[SourcedAction]) -> None:
         self.starts = [date.min, *(d for d in change_days(rule, actions) if d > date.min)]
@@ -45,6 +45,8 @@ class Spans:
             status = model.model_dump(mode="json")
             del status["as_of"]
             self.statuses.append(status)
+        self.kinds = [str(s["status"]) for s in self.statuses]
+        self.text_starts = [d.isoformat() for d in self.starts]  # ISO text sorts as dates do
 
     def on(self, day: date) -> StatusJson:
         """The status on `day`, as `status_on` derives it, in the API's JSON form."""
@@ -56,6 +58,8 @@ class Spans:
         found = self.models[bisect_right(self.starts, day) - 1]
         return found.model_copy(update={"as_of": day})
 
-    def kind_on(self, day: date) -> str:
-        """Only the status word on `day`."""
-        return str(self.statuses[bisect_right(self.starts, day) - 1]["status"])
+    def kind_on(self, day: date | str) -> str:
+        """Only the status word on `day` (a date, or its ISO text as SQLite returns it)."""
+        if isinstance(day, str):
+            return self.kinds[bisect_right(self.text_starts, day) - 1]
+        return self.kinds[bisect_right(self.starts, day) - 1]

@@ -22,22 +22,13 @@ from app import models
 from app.paging import Window
 from app.queries.votes import primary_vote, vote_filter
 from app.readmodel import rawsql
-from app.readmodel.model import OtherVote, ReadModel
+from app.readmodel.model import OtherVote, ReadModel, resolution_refs
 from app.vocab import VoteKind
 
 V, R, C = models.Vote, models.Resolution, models.Country
-#: The columns of a vote row, in order (see the indexes below).
-COLUMNS = (
-    V.resolution,
-    V.country,
-    V.source,
-    V.vote,
-    V.source_code,
-    V.note,
-    R.title,
-    R.treaty,
-    R.source.label("resolution_source"),
-)
+#: The columns of a vote row, in order (see the indexes below); the resolution's facts come
+#: from the read model (`ReadModel.resolutions`), not from a join.
+COLUMNS = (V.resolution, V.country, V.source, V.vote, V.source_code, V.note)
 #: Sort keys: a country's history (date, symbol, source), every vote (date, symbol, country).
 HISTORY = (date, str, str)
 ALL = (date, str, str)
@@ -58,7 +49,9 @@ def statement(
 ) -> Select[Any]:
     """The votes shown, one per member and resolution (the UN record where there is one),
     filtered; `linked`: only on resolutions tied to a treaty."""
-    stmt: Select[Any] = select(*COLUMNS).join(R, R.symbol == V.resolution)  # type: ignore[assignment]
+    stmt: Select[Any] = select(*COLUMNS)  # type: ignore[assignment]
+    if treaty is not None or linked:
+        stmt = stmt.join(R, R.symbol == V.resolution)
     stmt = vote_filter(stmt.where(primary_vote(model.official)), treaty, since, until, vote)
     if country is not None:
         stmt = stmt.where(V.country == country)
@@ -74,7 +67,7 @@ def statement(
 
 
 #: Indexes of a vote row: the selected columns, then the sort key (date, symbol, last).
-RES, CTY, SRC, VOTE, CODE, NOTE, TITLE, TREATY, RSRC, DATE = range(10)
+RES, CTY, SRC, VOTE, CODE, NOTE, DATE = range(7)
 
 
 def page(
@@ -95,7 +88,7 @@ def page(
         last = V.source if filters.get("country") is not None else V.country
         stmt = statement(model, **filters)
         rows, cursor = window.select(conn, stmt, [V.date, V.resolution, last])
-    out, sources = render(model, rows, hidden_imports(conn, model, rows))
+    out, sources = render(model, rows, hidden_imports(conn, model, rows), refs(conn, model, rows))
     return out, cursor, sources
 
 
@@ -153,9 +146,10 @@ def _shaped(
     after: bool,
 ) -> Select[Any]:
     """The statement of one shape of `_fast_rows`, values left as bind parameters."""
-    stmt: Select[Any] = select(*COLUMNS).join(R, R.symbol == V.resolution)  # type: ignore[assignment]
+    stmt: Select[Any] = select(*COLUMNS)  # type: ignore[assignment]
     stmt = stmt.where(primary_vote(model.official))
     if treaty:
+        stmt = stmt.join(R, R.symbol == V.resolution)
         stmt = stmt.where(R.treaty == bindparam("treaty", None, type_=String))
     if since:
         stmt = stmt.where(V.date >= bindparam("since", None, type_=Date))
@@ -181,7 +175,15 @@ def linked(conn: Connection, model: ReadModel, iso3: str) -> tuple[list[dict[str
     """A country's every vote on a resolution tied to a treaty, by date (the profile's)."""
     stmt = statement(model, country=iso3, linked=True).add_columns(V.date)
     rows = conn.execute(stmt.order_by(V.date, V.resolution, V.source)).all()
-    return render(model, rows, hidden_imports(conn, model, rows))
+    return render(model, rows, hidden_imports(conn, model, rows), refs(conn, model, rows))
+
+
+def refs(conn: Connection, model: ReadModel, rows: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """The `ResolutionRef` JSON of the rows' resolutions: the read model's, and those of any
+    resolution written after the model was read (a statement only then)."""
+    held = model.resolutions
+    missing = {r[RES] for r in rows if r[RES] not in held}
+    return {**held, **resolution_refs(conn, missing)} if missing else held
 
 
 def hidden_imports(
@@ -210,61 +212,66 @@ def render(
     model: ReadModel,
     rows: Iterable[Sequence[Any]],
     hidden: dict[tuple[str, str], list[OtherVote]] | None = None,
+    resolutions: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """Vote rows as `VoteOut` JSON, with the voter's status on the vote date, the other
-    sources' records and the footnotes; and the ids of every source used."""
+    sources' records and the footnotes; and the ids of every source used.
+
+    Rows share their resolution's JSON object (`resolutions`, by default the read model's);
+    a vote without other records shares the empty lists (orjson writes each in full).
+    """
     out: list[dict[str, Any]] = []
     sources: set[str] = set()
     linked: dict[str, set[str]] = {}
-    others, cited, voters, treaties = model.others, model.citations, model.voters, model.treaties
+    facts = model.resolutions if resolutions is None else resolutions
+    used: set[str] = set()
+    others, cited, voters = model.others, model.vote_citations, model.voters
+    treaties = model.treaties
+    none: tuple[()] = ()
     for row in rows:
         symbol, iso3, source, vote = row[RES], row[CTY], row[SRC], str(row[VOTE])
-        day: date | str = row[DATE]
-        if isinstance(day, str):  # SQLite's text, as read on the driver's cursor
-            text, day = day, date.fromisoformat(day)
-        else:
-            text = day.isoformat()
-        treaty = row[TREATY]
+        day: date | str = row[DATE]  # SQLite's ISO text, as read on the driver's cursor
+        resolution = facts[symbol]
+        used.add(symbol)
+        treaty = resolution["treaty"]
         status = None
         if treaty is not None:
             status = treaties[treaty].spans_of(iso3).kind_on(day)
             linked.setdefault(treaty, set()).add(iso3)
         key = (symbol, iso3)
-        recorded = others.get(key, ())
-        if hidden and key in hidden:
-            recorded = sorted([*recorded, *hidden[key]], key=lambda o: o.source)
-        also = [
-            {
-                "source": o.source,
-                "vote": o.vote,
-                "citations": cited.get(("vote", f"{symbol}|{iso3}|{o.source}"), []),
-            }
-            for o in recorded
-            if o.source != source
-        ]
+        also: Sequence[dict[str, Any]] = none
+        conflicts: Sequence[dict[str, Any]] = none
+        if key in others or (hidden and key in hidden):
+            recorded = others.get(key, [])
+            if hidden and key in hidden:
+                recorded = sorted([*recorded, *hidden[key]], key=lambda o: o.source)
+            also = [
+                {
+                    "source": o.source,
+                    "vote": o.vote,
+                    "citations": cited.get((symbol, iso3, o.source), none),
+                }
+                for o in recorded
+                if o.source != source
+            ]
+            conflicts = [o for o in also if o["vote"] != vote]
+            sources.update(str(o["source"]) for o in also)
         sources.add(source)
-        sources.add(row[RSRC])
-        sources.update(str(o["source"]) for o in also)
         out.append(
             {
                 "country": voters[iso3],
-                "resolution": {
-                    "symbol": symbol,
-                    "date": text,
-                    "title": row[TITLE],
-                    "treaty": treaty,
-                    "source": row[RSRC],
-                },
+                "resolution": resolution,
                 "vote": vote,
                 "source_code": row[CODE],
                 "note": row[NOTE],
                 "source": source,
                 "status": status,
-                "citations": cited.get(("vote", f"{symbol}|{iso3}|{source}"), []),
+                "citations": cited.get((symbol, iso3, source), none),
                 "also_recorded": also,
-                "conflicts": [o for o in also if o["vote"] != vote],
+                "conflicts": conflicts,
             }
         )
+    sources.update(facts[symbol]["source"] for symbol in used)
     every_voter = set().union(*linked.values()) if linked else set()
     for slug in linked:  # the sources of every voter's actions toward each treaty on the page
         treaty_model = treaties[slug]
