@@ -60,9 +60,10 @@ async def list_resolution_votes(
 ) -> Response:
     """A resolution's votes, one row per member by country, as JSON pages or CSV."""
     wanted = resolutions.normalize_symbol(symbol)
-    with reading(request) as conn:
-        if not resolutions.exists(conn, wanted):
-            raise NotFoundError("resolution", symbol, "symbol", [])
+    if wanted not in model.resolutions:  # or written after the model was read
+        with reading(request) as conn:
+            if not resolutions.exists(conn, wanted):
+                raise NotFoundError("resolution", symbol, "symbol", [])
 
     def fetch(window: Window) -> respond.Fetched:
         with reading(request) as conn:
