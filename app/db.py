@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -83,6 +83,19 @@ def fetch_raw(conn: Connection, sql: str, args: Any) -> list[tuple[Any, ...]]:
             cursor.close()
     except dbapi.Error as exc:
         raise DBAPIError(sql, args, exc) from exc
+
+
+def refresh_statistics(engine: Engine, *tables: str) -> None:
+    """PostgreSQL: ANALYZE `tables` after a bulk write, so that the planner knows their new
+    size at once (autovacuum may be off, or not come round for a while; without statistics a
+    page of votes once took 300 ms instead of 20). SQLite plans by its indexes and keeps no
+    statistics unless asked: nothing is done there."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        for table in tables:
+            conn.execute(text(f"ANALYZE {conn.dialect.identifier_preparer.quote(table)}"))
+        conn.commit()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 
 from app import models
 from app.config import PROJECT_ROOT
@@ -75,6 +75,43 @@ def test_stdin_then_again(loaded: str) -> None:
     assert "votes         0 inserted 0 updated 6 unchanged" in second.stdout.decode()
     assert second.stdout.decode().splitlines()[-1] == "already up to date"
     assert imported(loaded) == 6
+
+
+def analyses(url: str) -> dict[str, int]:
+    """PostgreSQL: how many times each vote table was analysed by hand (ANALYZE); SQLite:
+    the tables with planner statistics (none unless something ran ANALYZE)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                rows = conn.execute(
+                    text(
+                        "SELECT relname, analyze_count FROM pg_stat_user_tables"
+                        " WHERE relname IN ('votes', 'resolutions')"
+                    )
+                )
+            else:
+                rows = conn.execute(
+                    text("SELECT name, 1 FROM sqlite_master WHERE name LIKE 'sqlite_stat%'")
+                )
+            return {str(name): int(count) for name, count in rows}
+    finally:
+        engine.dispose()
+
+
+def test_an_import_that_writes_gives_the_planner_fresh_statistics(loaded: str) -> None:
+    postgres = loaded.startswith("postgresql")
+    before = analyses(loaded)
+    assert run_stdin(loaded, csv_2026().encode(), "--dry-run").returncode == 0
+    assert analyses(loaded) == before  # a dry run writes nothing, statistics included
+    assert run_stdin(loaded, csv_2026().encode()).returncode == 0
+    after = analyses(loaded)
+    if postgres:
+        assert after == {t: before.get(t, 0) + 1 for t in ("votes", "resolutions")}
+    else:
+        assert after == before == {}  # SQLite plans by its indexes: nothing to refresh
+    assert run_stdin(loaded, csv_2026().encode()).returncode == 0  # already up to date
+    assert analyses(loaded) == after
 
 
 def test_gzip_on_stdin_and_from_a_file_with_all(loaded: str, tmp_path: Path) -> None:

@@ -231,7 +231,7 @@ def import_file(settings: Settings, path: str, args: argparse.Namespace, failed:
 
     The line is `failed: <problem>` on stderr, and the database is left as it was.
     """
-    from app.db import make_engine, make_sessionmaker
+    from app.db import make_engine, make_sessionmaker, refresh_statistics
 
     engine = make_engine(settings)
     bar = _Bar(path) if sys.stderr.isatty() else None
@@ -250,6 +250,8 @@ def import_file(settings: Settings, path: str, args: argparse.Namespace, failed:
                 session.rollback()
             else:
                 session.commit()
+        if report.changed and not args.dry_run:
+            refresh_statistics(engine, "votes", "resolutions")
     finally:
         if bar is not None:
             bar.close()
