@@ -63,9 +63,10 @@ class ReadModel:
     official: frozenset[str]
     bulk: frozenset[str]
     others: dict[tuple[str, str], list[OtherVote]]
-    citations: dict[tuple[str, str], list[dict[str, Any]]]
+    #: Citations of each vote, by (symbol, country, source), and of each resolution, by symbol.
+    vote_citations: dict[tuple[str, str, str], list[dict[str, Any]]]
+    resolution_citations: dict[str, list[dict[str, Any]]]
     resolutions: dict[str, dict[str, Any]]
-    vote_citations: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -76,17 +77,6 @@ class ReadModel:
     def source_list(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         """Sources by id, each with its number of footnotes (as `list_sources` gives them)."""
         return [self.sources[i] for i in sorted(set(ids)) if i in self.sources]
-
-    def cited(self, record_type: str, record_id: str) -> list[dict[str, Any]]:
-        """The citations of a vote or resolution, by source and footnote number."""
-        return self.citations.get((record_type, record_id), [])
-
-    def __post_init__(self) -> None:
-        """Vote citations also by (symbol, country, source), as a page of votes looks them up."""
-        for (record_type, record_id), cited in self.citations.items():
-            parts = record_id.split("|")
-            if record_type == "vote" and len(parts) == 3:
-                self.vote_citations[(parts[0], parts[1], parts[2])] = cited
 
     def remember(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         """A value derived once for this data version (made on first use)."""
@@ -120,6 +110,7 @@ def build(session: Session, version: int) -> ReadModel:
         if not c.historical:
             current.append(c.iso3)
     treaties = {t.slug: _treaty(session, t) for t in session.scalars(select(models.Treaty))}
+    vote_citations, resolution_citations = _citations(session)
     counts = dict(
         session.execute(
             select(models.Citation.source, func.count()).group_by(models.Citation.source)
@@ -146,7 +137,8 @@ def build(session: Session, version: int) -> ReadModel:
         official=frozenset(official),
         bulk=frozenset(bulk),
         others=_other_votes(session, set(sources) - bulk),
-        citations=_citations(session),
+        vote_citations=vote_citations,
+        resolution_citations=resolution_citations,
         resolutions=resolution_refs(session.connection(), None),
     )
 
@@ -203,8 +195,11 @@ def _other_votes(session: Session, curated: set[str]) -> dict[tuple[str, str], l
     return dict(found)
 
 
-def _citations(session: Session) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """The citations of every vote and resolution (by source and footnote number)."""
+def _citations(
+    session: Session,
+) -> tuple[dict[tuple[str, str, str], list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """The citations of every vote, by (symbol, country, source), and of every resolution, by
+    symbol (each list by source and footnote number)."""
     link = models.CitationLink
     rows = session.execute(
         select(link.record_type, link.record_id, models.Citation)
@@ -212,9 +207,12 @@ def _citations(session: Session) -> dict[tuple[str, str], list[dict[str, Any]]]:
         .where(link.record_type.in_(CITED))
         .order_by(models.Citation.source, models.Citation.number)
     )
-    found: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    votes: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    resolutions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record_type, record_id, citation in rows:
-        found[(record_type, record_id)].append(
-            Citation.model_validate(citation).model_dump(mode="json")
-        )
-    return dict(found)
+        cited = Citation.model_validate(citation).model_dump(mode="json")
+        if record_type == "resolution":
+            resolutions[record_id].append(cited)
+        elif len(key := record_id.split("|")) == 3:  # a vote's id: symbol|country|source
+            votes[(key[0], key[1], key[2])].append(cited)
+    return dict(votes), dict(resolutions)

@@ -75,7 +75,7 @@ def detail(conn: Connection, model: ReadModel, symbol: str, key: str) -> dict[st
         votes, lambda v: (regions[v["country"]]["region"], regions[v["country"]]["region_code"])
     )
     base = ResolutionOut.model_validate(
-        {**found, "citations": model.cited("resolution", symbol)}
+        {**found, "citations": model.resolution_citations.get(symbol, [])}
     ).model_dump(mode="json")
     return {
         **base,

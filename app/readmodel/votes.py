@@ -211,19 +211,18 @@ def hidden_imports(
 def render(
     model: ReadModel,
     rows: Iterable[Sequence[Any]],
-    hidden: dict[tuple[str, str], list[OtherVote]] | None = None,
-    resolutions: dict[str, dict[str, Any]] | None = None,
+    hidden: dict[tuple[str, str], list[OtherVote]],
+    resolutions: dict[str, dict[str, Any]],
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """Vote rows as `VoteOut` JSON, with the voter's status on the vote date, the other
     sources' records and the footnotes; and the ids of every source used.
 
-    Rows share their resolution's JSON object (`resolutions`, by default the read model's);
+    Rows share their resolution's JSON object (`resolutions`, as `refs` gives them);
     a vote without other records shares the empty lists (orjson writes each in full).
     """
     out: list[dict[str, Any]] = []
     sources: set[str] = set()
     linked: dict[str, set[str]] = {}
-    facts = model.resolutions if resolutions is None else resolutions
     used: set[str] = set()
     others, cited, voters = model.others, model.vote_citations, model.voters
     treaties = model.treaties
@@ -231,7 +230,7 @@ def render(
     for row in rows:
         symbol, iso3, source, vote = row[RES], row[CTY], row[SRC], str(row[VOTE])
         day: date | str = row[DATE]  # SQLite's ISO text, as read on the driver's cursor
-        resolution = facts[symbol]
+        resolution = resolutions[symbol]
         used.add(symbol)
         treaty = resolution["treaty"]
         status = None
@@ -271,7 +270,7 @@ def render(
                 "conflicts": conflicts,
             }
         )
-    sources.update(facts[symbol]["source"] for symbol in used)
+    sources.update(resolutions[symbol]["source"] for symbol in used)
     every_voter = set().union(*linked.values()) if linked else set()
     for slug in linked:  # the sources of every voter's actions toward each treaty on the page
         treaty_model = treaties[slug]
