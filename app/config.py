@@ -58,7 +58,10 @@ class Settings(BaseSettings):
         default=5, ge=1, description="Seconds to wait for a PostgreSQL connection before a 503."
     )
     db_pool_size: int = Field(
-        default=10, ge=1, description="PostgreSQL connections kept open per process."
+        default=10,
+        ge=1,
+        description="PostgreSQL connections kept open per process (and up to as many again for "
+        "the hot reads awaited on the event loop).",
     )
     db_max_overflow: int = Field(
         default=20, ge=0, description="Extra PostgreSQL connections a process may open at peaks."

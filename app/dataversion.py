@@ -115,7 +115,12 @@ async def read_version(reader: Callable[[], int]) -> int:
     """The version for a request: inline on a held connection, else connecting in a thread.
 
     A connect to a slow or dead database then never blocks the event loop (and /healthz).
+    A reader that reads on the event loop itself (`aread`: PostgreSQL's, app/readmodel/pgreads)
+    is awaited.
     """
+    aread = getattr(reader, "aread", None)
+    if aread is not None:
+        return int(await aread())
     if isinstance(reader, VersionReader):
         value = reader.held()
         if value is not None:

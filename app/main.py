@@ -22,6 +22,7 @@ from app.hosts import TrustedHostMiddleware
 from app.limits import WRITE_METHODS, BodyLimitMiddleware, RateLimiter, limit_writes
 from app.observability import Metrics, ObservabilityMiddleware
 from app.paging import Page
+from app.readmodel.pgreads import AsyncReads, AsyncVersionReader
 from app.readmodel.store import ModelStore
 from app.respond import reject_nul, reject_unknown_params
 from app.routers import (
@@ -47,7 +48,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings)
     sessions = make_sessionmaker(engine)
 
-    version_reader = dataversion.VersionReader(engine, settings.data_version_ttl)
+    version_reader: dataversion.VersionReader | AsyncVersionReader
+    if engine.dialect.name == "postgresql":  # read on the event loop, without blocking it
+        reads = AsyncReads(
+            settings.database_url, settings.db_pool_size, settings.db_connect_timeout
+        )
+        version_reader = AsyncVersionReader(reads, settings.data_version_ttl)
+    else:
+        version_reader = dataversion.VersionReader(engine, settings.data_version_ttl)
     metrics = Metrics(engine)
 
     @asynccontextmanager

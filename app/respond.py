@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import orjson
 from fastapi import Query, Request
@@ -32,6 +32,14 @@ Row = BaseModel | dict[str, Any]
 Fetched = tuple[Sequence[Row], str | None, Sequence[SourceOut | dict[str, Any]]]
 #: How a list endpoint reads one slice of its list: rows, next cursor, sources.
 Fetch = Callable[[Window], Fetched]
+
+
+class Pages(Protocol):
+    """A list read both ways: a page awaited on the event loop (`fetch`), or a slice inline."""
+
+    def __call__(self, window: Window) -> Fetched: ...
+
+    async def fetch(self, window: Window) -> Fetched: ...
 
 
 class ListParams:
@@ -150,6 +158,20 @@ def listed(
         )
     items, cursor, sources = fetch(params.window(*types))
     return page(request, params, schema, items, cursor, sources, coverage)
+
+
+async def alisted(
+    request: Request,
+    params: ListParams,
+    schema: type[BaseModel],
+    pages: Pages,
+    types: Sequence[type],
+) -> Response:
+    """`listed`, with a page's statement awaited (a whole CSV is read as `listed` reads it)."""
+    if params.limit is None and wants_csv(request, params.format):
+        return listed(request, params, schema, pages, types)
+    items, cursor, sources = await pages.fetch(params.window(*types))
+    return page(request, params, schema, items, cursor, sources)
 
 
 def _every_row(

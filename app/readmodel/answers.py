@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection
 from datetime import date
@@ -30,16 +31,32 @@ def members(
     """One row per country (every current country, and any other with actions) on `on`, as
     `Member` JSON, and the sources (the treaty's, its actions', M49's)."""
     treaty = model.treaties[slug]
+    day = on.isoformat()
     rows = []
-    for iso3 in sorted({*model.current, *treaty.spans}):
+    for iso3, starts, templates in model.remember(("members", slug), lambda: _members(model, slug)):
         if keep is not None and iso3 not in keep:
             continue
-        status = treaty.spans_of(iso3).on(on)
-        if statuses and status["status"] not in statuses:
+        template = templates[bisect_right(starts, on) - 1]
+        if statuses and template["status"] not in statuses:
             continue
-        rows.append({**model.member_keys[iso3], **status})
+        row = template.copy()
+        row["as_of"] = day
+        rows.append(row)
     used = treaty.action_sources | {treaty.source, M49_SOURCE}
     return rows, model.source_list(used)
+
+
+def _members(model: ReadModel, slug: str) -> list[tuple[str, list[date], list[dict[str, Any]]]]:
+    """Each country's `Member` rows toward a treaty, one per span, all but the date: made once
+    per data version (a row is then a copy, not a merge of the country's and status's JSON)."""
+    treaty = model.treaties[slug]
+    out = []
+    for iso3 in sorted({*model.current, *treaty.spans}):
+        spans = treaty.spans_of(iso3)
+        keys = model.member_keys[iso3]
+        templates = [{**keys, "status": s["status"], "as_of": None, **s} for s in spans.statuses]
+        out.append((iso3, spans.starts, templates))
+    return out
 
 
 def status_detail(

@@ -60,8 +60,12 @@ def _literal(stmt: Select[Any]) -> Select[Any]:
 
 def run(conn: Connection, prepared: Prepared, values: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The rows of a prepared statement for `values`, as the driver returns them."""
+    return fetch_raw(conn, prepared.sql, arguments(prepared, values))
+
+
+def arguments(prepared: Prepared, values: dict[str, Any]) -> Any:
+    """The driver's arguments of a prepared statement for `values` (with its constants)."""
     params = {**prepared.constants, **values}
     if prepared.text_dates:
         params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
-    args: Any = params if prepared.order is None else tuple(params[n] for n in prepared.order)
-    return fetch_raw(conn, prepared.sql, args)
+    return params if prepared.order is None else tuple(params[n] for n in prepared.order)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, Select, String, bindparam, select
+from sqlalchemy import Dialect, Select, String, bindparam, select
 
 from app import models
 from app.errors import NotFoundError
@@ -17,23 +17,26 @@ from app.readmodel.model import ReadModel
 from app.schemas import ResolutionOut
 from app.vocab import StatusKind, VoteKind
 
+if TYPE_CHECKING:
+    from app.readmodel.store import Reads
+
 V, R = models.Vote, models.Resolution
 STATUS_ORDER = {kind.value: i for i, kind in enumerate(StatusKind)}
 
 
-def detail(conn: Connection, model: ReadModel, symbol: str, key: str) -> dict[str, Any]:
+async def detail(reads: Reads, model: ReadModel, symbol: str, key: str) -> dict[str, Any]:
     """`ResolutionDetail` JSON of the resolution `symbol` (normalized; `key` as asked)."""
     own, votes_sql = model.remember(
-        ("resolution", conn.dialect.name), lambda: _prepared(conn, model)
+        ("resolution", reads.dialect.name), lambda: _prepared(reads.dialect, model)
     )
-    rows_of_own = rawsql.run(conn, own, {"symbol": symbol})
+    rows_of_own = await reads.rows(own, {"symbol": symbol})
     if not rows_of_own:
         raise NotFoundError("resolution", key, "symbol", [])
     found: dict[str, Any] = dict(zip(OWN, rows_of_own[0], strict=True))
     if isinstance(found["date"], str):  # SQLite's text
         found["date"] = date.fromisoformat(found["date"])
     day: date = found["date"]
-    rows = [VoteRow(*r) for r in rawsql.run(conn, votes_sql, {"symbol": symbol})]
+    rows = [VoteRow(*r) for r in await reads.rows(votes_sql, {"symbol": symbol})]
     by_country: dict[str, list[Any]] = {}
     for row in rows:  # the first row of each country is its UN record where there is one
         by_country.setdefault(row.country, []).append(row)
@@ -109,7 +112,7 @@ class VoteRow(NamedTuple):
     source: str
 
 
-def _prepared(conn: Connection, model: ReadModel) -> tuple[rawsql.Prepared, rawsql.Prepared]:
+def _prepared(dialect: Dialect, model: ReadModel) -> tuple[rawsql.Prepared, rawsql.Prepared]:
     """The two statements of the detail, compiled once per data version and dialect."""
     symbol = bindparam("symbol", None, type_=String)
     own = select(*(getattr(R, f) for f in OWN)).where(R.symbol == symbol)
@@ -118,7 +121,7 @@ def _prepared(conn: Connection, model: ReadModel) -> tuple[rawsql.Prepared, raws
         .where(V.resolution == symbol)
         .order_by(V.country, source_rank(V.source, model.official), V.source)
     )
-    return rawsql.prepare(own, conn.dialect), rawsql.prepare(votes, conn.dialect)
+    return rawsql.prepare(own, dialect), rawsql.prepare(votes, dialect)
 
 
 def _grouped(

@@ -6,14 +6,17 @@ import asyncio
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from app.dataversion import read_version
+from app.readmodel import rawsql
 from app.readmodel.model import ReadModel, build
+from app.readmodel.pgreads import AsyncReads, Rows
 
 
 class ModelStore:
@@ -81,6 +84,28 @@ def reading(request: Request) -> Iterator[Connection]:
     except DBAPIError:
         reader.close()
         raise
+
+
+class Reads:
+    """How a request's hot reads reach the database: awaited on the event loop on PostgreSQL
+    (app/readmodel/pgreads), run inline on the held connection on SQLite; `connection` for
+    the rare statements around them (run inline)."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.dialect: Dialect = request.app.state.engine.dialect
+        self.reads: AsyncReads | None = getattr(request.app.state.version_reader, "reads", None)
+
+    async def rows(self, prepared: rawsql.Prepared, values: dict[str, Any]) -> Rows:
+        """The rows of a prepared statement for `values`, as the driver returns them."""
+        if self.reads is not None:
+            return await self.reads.rows(prepared.sql, rawsql.arguments(prepared, values))
+        with reading(self.request) as conn:
+            return rawsql.run(conn, prepared, values)
+
+    def connection(self) -> AbstractContextManager[Connection]:
+        """A connection for a statement run inline (see `reading`)."""
+        return reading(self.request)
 
 
 def _on_event_loop() -> bool:

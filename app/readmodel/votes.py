@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
+    Dialect,
     Integer,
     Select,
     String,
@@ -23,7 +25,11 @@ from app.paging import Window
 from app.queries.votes import primary_vote, vote_filter
 from app.readmodel import rawsql
 from app.readmodel.model import OtherVote, ReadModel, resolution_refs
+from app.respond import Fetched
 from app.vocab import VoteKind
+
+if TYPE_CHECKING:
+    from app.readmodel.store import Reads
 
 V, R, C = models.Vote, models.Resolution, models.Country
 #: The columns of a vote row, in order (see the indexes below); the resolution's facts come
@@ -32,6 +38,8 @@ COLUMNS = (V.resolution, V.country, V.source, V.vote, V.source_code, V.note)
 #: Sort keys: a country's history (date, symbol, source), every vote (date, symbol, country).
 HISTORY = (date, str, str)
 ALL = (date, str, str)
+#: Opens the connection of a statement the read model cannot spare (rarely needed).
+Connect = Callable[[], AbstractContextManager[Connection]]
 
 
 def statement(
@@ -76,24 +84,67 @@ def page(
     """One page of the votes `statement` selects, and the ids of their sources: a country's
     history by date, symbol and source, else by date, symbol and country. One statement; the
     rest comes from the read model. A country's or a resolution's votes run a statement
-    compiled once (`_fast_rows`)."""
-    if (
-        filters.get("where") is None
-        and filters.get("countries") is None
-        and (filters.get("country") is not None or filters.get("symbol") is not None)
-    ):
-        fast = _fast_rows(conn, model, window, **filters)
-        rows, cursor = window.cut(fast, lambda r: (r[DATE], r[DATE + 1], r[DATE + 2]))
+    compiled once (`fast`)."""
+    if is_fast(filters):
+        rows, cursor = _cut(window, rawsql.run(conn, *fast(conn.dialect, model, window, **filters)))
     else:
         last = V.source if filters.get("country") is not None else V.country
         stmt = statement(model, **filters)
         rows, cursor = window.select(conn, stmt, [V.date, V.resolution, last])
-    out, sources = render(model, rows, hidden_imports(conn, model, rows), refs(conn, model, rows))
+    out, sources = _rendered(lambda: nullcontext(conn), model, rows)
     return out, cursor, sources
 
 
-def _fast_rows(
-    conn: Connection,
+async def apage(
+    reads: Reads, model: ReadModel, window: Window, **filters: Any
+) -> tuple[list[dict[str, Any]], str | None, set[str]]:
+    """`page` of one country's or one resolution's votes (`is_fast`), its statement awaited
+    (on PostgreSQL, the event loop serves other requests meanwhile)."""
+    rows, cursor = _cut(window, await reads.rows(*fast(reads.dialect, model, window, **filters)))
+    out, sources = _rendered(reads.connection, model, rows)
+    return out, cursor, sources
+
+
+class Pages:
+    """One country's or one resolution's votes (`is_fast`) as `respond.alisted` reads them:
+    a page awaited (`fetch`), a whole CSV slice by slice inline or in threads (`__call__`)."""
+
+    def __init__(self, reads: Reads, model: ReadModel, **filters: Any) -> None:
+        self.reads, self.model, self.filters = reads, model, filters
+
+    def __call__(self, window: Window) -> Fetched:
+        with self.reads.connection() as conn:
+            items, cursor, used = page(conn, self.model, window, **self.filters)
+        return items, cursor, self.model.source_list(used)
+
+    async def fetch(self, window: Window) -> Fetched:
+        """One page of the votes, its statement awaited."""
+        items, cursor, used = await apage(self.reads, self.model, window, **self.filters)
+        return items, cursor, self.model.source_list(used)
+
+
+def is_fast(filters: dict[str, Any]) -> bool:
+    """Whether `filters` ask for one country's or one resolution's votes (`fast`)."""
+    return (
+        filters.get("where") is None
+        and filters.get("countries") is None
+        and (filters.get("country") is not None or filters.get("symbol") is not None)
+    )
+
+
+def _cut(window: Window, rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], str | None]:
+    return window.cut(rows, lambda r: (r[DATE], r[DATE + 1], r[DATE + 2]))
+
+
+def _rendered(
+    connect: Connect, model: ReadModel, rows: Sequence[Any]
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """`render` of `rows`, with what the model does not hold read on `connect` (rarely)."""
+    return render(model, rows, hidden_imports(connect, model, rows), refs(connect, model, rows))
+
+
+def fast(
+    dialect: Dialect,
     model: ReadModel,
     window: Window,
     *,
@@ -104,12 +155,13 @@ def _fast_rows(
     until: date | None = None,
     vote: set[VoteKind] | None = None,
     **_: Any,
-) -> list[tuple[Any, ...]]:
-    """Up to `limit` + 1 rows of one country's or one resolution's votes from the cursor on."""
+) -> tuple[rawsql.Prepared, dict[str, Any]]:
+    """The statement (compiled once per shape) and values of up to `limit` + 1 rows of one
+    country's or one resolution's votes from the cursor on."""
     votes = tuple(sorted(v.value for v in vote or ()))
     key = (
         "votes",
-        conn.dialect.name,
+        dialect.name,
         country is not None,
         treaty is not None,
         since is not None,
@@ -120,9 +172,7 @@ def _fast_rows(
     shape = (country is not None, treaty is not None, since is not None, until is not None)
     prepared = model.remember(
         key,
-        lambda: rawsql.prepare(
-            _shaped(model, *shape, votes, window.after is not None), conn.dialect
-        ),
+        lambda: rawsql.prepare(_shaped(model, *shape, votes, window.after is not None), dialect),
     )
     values: dict[str, Any] = {
         "key": country if country is not None else symbol,
@@ -133,7 +183,7 @@ def _fast_rows(
     }
     if window.after is not None:
         values |= dict(zip(("a0", "a1", "a2"), window.after, strict=True))
-    return rawsql.run(conn, prepared, values)
+    return prepared, values
 
 
 def _shaped(
@@ -145,7 +195,7 @@ def _shaped(
     votes: tuple[str, ...],
     after: bool,
 ) -> Select[Any]:
-    """The statement of one shape of `_fast_rows`, values left as bind parameters."""
+    """The statement of one shape of `fast`, values left as bind parameters."""
     stmt: Select[Any] = select(*COLUMNS)  # type: ignore[assignment]
     stmt = stmt.where(primary_vote(model.official))
     if treaty:
@@ -175,19 +225,22 @@ def linked(conn: Connection, model: ReadModel, iso3: str) -> tuple[list[dict[str
     """A country's every vote on a resolution tied to a treaty, by date (the profile's)."""
     stmt = statement(model, country=iso3, linked=True).add_columns(V.date)
     rows = conn.execute(stmt.order_by(V.date, V.resolution, V.source)).all()
-    return render(model, rows, hidden_imports(conn, model, rows), refs(conn, model, rows))
+    return _rendered(lambda: nullcontext(conn), model, rows)
 
 
-def refs(conn: Connection, model: ReadModel, rows: Sequence[Any]) -> dict[str, dict[str, Any]]:
+def refs(connect: Connect, model: ReadModel, rows: Sequence[Any]) -> dict[str, dict[str, Any]]:
     """The `ResolutionRef` JSON of the rows' resolutions: the read model's, and those of any
     resolution written after the model was read (a statement only then)."""
     held = model.resolutions
     missing = {r[RES] for r in rows if r[RES] not in held}
-    return {**held, **resolution_refs(conn, missing)} if missing else held
+    if not missing:
+        return held
+    with connect() as conn:
+        return {**held, **resolution_refs(conn, missing)}
 
 
 def hidden_imports(
-    conn: Connection, model: ReadModel, rows: Sequence[Any]
+    connect: Connect, model: ReadModel, rows: Sequence[Any]
 ) -> dict[tuple[str, str], list[OtherVote]]:
     """The imported rows behind rows shown from another UN-record source (one ranked before
     the import by id): the read model holds only the non-imported rows. Usually none, and
@@ -196,11 +249,12 @@ def hidden_imports(
     found: dict[tuple[str, str], list[OtherVote]] = {}
     if not keys or not model.bulk:
         return found
-    extra = conn.execute(
-        select(V.resolution, V.country, V.source, V.vote)
-        .where(tuple_(V.resolution, V.country).in_(keys), V.source.in_(sorted(model.bulk)))
-        .order_by(V.source)
-    )
+    with connect() as conn:
+        extra = conn.execute(
+            select(V.resolution, V.country, V.source, V.vote)
+            .where(tuple_(V.resolution, V.country).in_(keys), V.source.in_(sorted(model.bulk)))
+            .order_by(V.source)
+        ).all()
     for row in extra:
         found.setdefault((row.resolution, row.country), []).append(
             OtherVote(row.source, str(row.vote))

@@ -14,7 +14,7 @@ from app.queries import countries, profile, regions, sources, treaties
 from app.queries.common import list_sources
 from app.readmodel import answers, lookup
 from app.readmodel import votes as readvotes
-from app.readmodel.store import reading
+from app.readmodel.store import Reads
 from app.routers.params import (
     AsOf,
     CountryKey,
@@ -183,15 +183,10 @@ async def list_votes(
     """A country's UNGA vote history, oldest first."""
     iso3 = lookup.country(request, model, country)
     slug = lookup.treaty(request, model, treaty) if treaty else None
-
-    def fetch(window: Window) -> respond.Fetched:
-        with reading(request) as conn:
-            items, cursor, used = readvotes.page(
-                conn, model, window, country=iso3, treaty=slug, since=since, until=until, vote=vote
-            )
-        return items, cursor, model.source_list(used)
-
-    return respond.listed(request, listing, VoteOut, fetch, readvotes.HISTORY)
+    pages = readvotes.Pages(
+        Reads(request), model, country=iso3, treaty=slug, since=since, until=until, vote=vote
+    )
+    return await respond.alisted(request, listing, VoteOut, pages, readvotes.HISTORY)
 
 
 @router.get("/{country}/stockpiles", response_model=CoveredPage[StockpileOut])

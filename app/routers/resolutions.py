@@ -10,11 +10,11 @@ from fastapi.responses import Response
 
 from app import respond
 from app.errors import NotFoundError
-from app.paging import Page, Window
+from app.paging import Page
 from app.queries import resolutions, treaties
 from app.readmodel import resolution as readresolution
 from app.readmodel import votes as readvotes
-from app.readmodel.store import reading
+from app.readmodel.store import Reads, reading
 from app.routers.params import DbSession, Listing, Model, TreatyFilter
 from app.routers.records import record_link
 from app.schemas import ResolutionDetail, ResolutionOut, VoteOut
@@ -65,12 +65,8 @@ async def list_resolution_votes(
             if not resolutions.exists(conn, wanted):
                 raise NotFoundError("resolution", symbol, "symbol", [])
 
-    def fetch(window: Window) -> respond.Fetched:
-        with reading(request) as conn:
-            items, cursor, used = readvotes.page(conn, model, window, symbol=wanted)
-        return items, cursor, model.source_list(used)
-
-    return respond.listed(request, listing, VoteOut, fetch, readvotes.ALL)
+    pages = readvotes.Pages(Reads(request), model, symbol=wanted)
+    return await respond.alisted(request, listing, VoteOut, pages, readvotes.ALL)
 
 
 @router.get(
@@ -81,5 +77,4 @@ async def list_resolution_votes(
 async def get_resolution(request: Request, symbol: SymbolKey, model: Model) -> Response:
     """A resolution: official and counted totals, and every vote with the voter's treaty status."""
     wanted = resolutions.normalize_symbol(symbol)
-    with reading(request) as conn:
-        return respond.one(readresolution.detail(conn, model, wanted, symbol))
+    return respond.one(await readresolution.detail(Reads(request), model, wanted, symbol))
