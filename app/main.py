@@ -51,7 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     version_reader: dataversion.VersionReader | AsyncVersionReader
     if engine.dialect.name == "postgresql":  # read on the event loop, without blocking it
         reads = AsyncReads(
-            settings.database_url, settings.db_pool_size, settings.db_connect_timeout
+            settings.database_url,
+            settings.db_pool_size,
+            settings.db_connect_timeout,
+            echo=settings.echo_sql,
         )
         version_reader = AsyncVersionReader(reads, settings.data_version_ttl)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -164,3 +165,14 @@ def test_an_unreachable_server_fails_fast_after_the_first_try() -> None:
             await reads.rows("SELECT 1", None)
 
     asyncio.run(scenario())
+
+
+def test_echo_sql_logs_the_awaited_statements(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    needs_postgresql(database_url)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine.Engine")
+    reads = AsyncReads(database_url, size=1, timeout=2, echo=True)
+    assert asyncio.run(reads.rows("SELECT 2 + %s", (3,))) == [(5,)]
+    reads.close()
+    assert [r.getMessage() for r in caplog.records] == ["SELECT 2 + %s\n[awaited] (3,)"]

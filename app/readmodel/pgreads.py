@@ -11,6 +11,7 @@ the server works. SQLite needs none of this (it answers in-process, without wait
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any
 
@@ -23,6 +24,7 @@ from app.dataversion import KEY, READ_SQL
 from app.errors import DatabaseUnavailableError
 
 Rows = list[tuple[Any, ...]]
+ECHO = logging.getLogger("sqlalchemy.engine.Engine")
 
 
 class AsyncReads:
@@ -35,10 +37,12 @@ class AsyncReads:
     started again) they are dropped and new ones opened.
     """
 
-    def __init__(self, url: str, size: int, timeout: int, cooldown: float = 1.0) -> None:
+    def __init__(
+        self, url: str, size: int, timeout: int, cooldown: float = 1.0, echo: bool = False
+    ) -> None:
         plain = make_url(url).set(drivername="postgresql")
         self.conninfo = plain.render_as_string(hide_password=False)
-        self.size, self.timeout, self.cooldown = size, timeout, cooldown
+        self.size, self.timeout, self.cooldown, self.echo = size, timeout, cooldown, echo
         self.idle: list[psycopg.AsyncConnection[Any]] = []
         self.loop: asyncio.AbstractEventLoop | None = None
         self.slots = asyncio.Semaphore(size)
@@ -47,6 +51,8 @@ class AsyncReads:
     async def rows(self, sql: str, args: Any) -> Rows:
         """The rows of `sql` (psycopg's `%(name)s` or `%s` parameters) for `args`."""
         self._on_this_loop()
+        if self.echo:  # ECHO_SQL, as the engine logs its own statements
+            ECHO.info("%s\n[awaited] %r", sql, args)
         async with self.slots:
             if self.idle:
                 conn = self.idle.pop()

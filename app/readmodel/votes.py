@@ -74,7 +74,8 @@ def statement(
     return stmt
 
 
-#: Indexes of a vote row: the selected columns, then the sort key (date, symbol, last).
+#: Indexes of a vote row: the selected columns, then the date (`statement` pages add the symbol
+#: and the last sort key after it).
 RES, CTY, SRC, VOTE, CODE, NOTE, DATE = range(7)
 
 
@@ -86,7 +87,8 @@ def page(
     rest comes from the read model. A country's or a resolution's votes run a statement
     compiled once (`fast`)."""
     if is_fast(filters):
-        rows, cursor = _cut(window, rawsql.run(conn, *fast(conn.dialect, model, window, **filters)))
+        found = rawsql.run(conn, *fast(conn.dialect, model, window, **filters))
+        rows, cursor = _cut(window, found, filters.get("country") is not None)
     else:
         last = V.source if filters.get("country") is not None else V.country
         stmt = statement(model, **filters)
@@ -100,7 +102,8 @@ async def apage(
 ) -> tuple[list[dict[str, Any]], str | None, set[str]]:
     """`page` of one country's or one resolution's votes (`is_fast`), its statement awaited
     (on PostgreSQL, the event loop serves other requests meanwhile)."""
-    rows, cursor = _cut(window, await reads.rows(*fast(reads.dialect, model, window, **filters)))
+    found = await reads.rows(*fast(reads.dialect, model, window, **filters))
+    rows, cursor = _cut(window, found, filters.get("country") is not None)
     out, sources = _rendered(reads.connection, model, rows)
     return out, cursor, sources
 
@@ -132,8 +135,13 @@ def is_fast(filters: dict[str, Any]) -> bool:
     )
 
 
-def _cut(window: Window, rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], str | None]:
-    return window.cut(rows, lambda r: (r[DATE], r[DATE + 1], r[DATE + 2]))
+def _cut(
+    window: Window, rows: list[tuple[Any, ...]], by_country: bool
+) -> tuple[list[tuple[Any, ...]], str | None]:
+    """The page of `fast` rows, and the cursor after it: (date, symbol, source) of a country's
+    votes, (date, symbol, country) of a resolution's."""
+    last = SRC if by_country else CTY
+    return window.cut(rows, lambda r: (r[DATE], r[RES], r[last]))
 
 
 def _rendered(
@@ -210,7 +218,7 @@ def _shaped(
     mine = V.country if by_country else V.resolution
     last = V.source if by_country else V.country
     order = (V.date, V.resolution, last)
-    stmt = stmt.where(mine == bindparam("key", None, type_=String)).add_columns(*order)
+    stmt = stmt.where(mine == bindparam("key", None, type_=String)).add_columns(V.date)
     if after:
         after_key = (
             bindparam("a0", None, type_=Date),
