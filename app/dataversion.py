@@ -118,12 +118,12 @@ async def read_version(reader: Callable[[], int]) -> int:
     A reader that reads on the event loop itself (`aread`: PostgreSQL's, app/readmodel/pgreads)
     is awaited.
     """
-    aread = getattr(reader, "aread", None)
-    if aread is not None:
-        return int(await aread())
     if isinstance(reader, VersionReader):
         value = reader.held()
         if value is not None:
             return value
         return await anyio.to_thread.run_sync(reader.reconnect)
+    aread = getattr(reader, "aread", None)
+    if aread is not None:
+        return int(await aread())
     return reader()
