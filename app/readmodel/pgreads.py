@@ -1,8 +1,8 @@
 """PostgreSQL's hot reads awaited on the event loop, so that it serves other requests meanwhile.
 
 A blocking driver call stops the whole process while the server answers: under load the
-process then sat idle for half its time (two round trips a request, the data version and
-the page), and a request queued behind those waits had a p99 of 200 to 300 ms. Here each read
+process then waited for about half its time (two round trips a request, the data version
+and the page), and the vote pages had a p99 of 180 to 500 ms behind those waits. Here each read
 runs on one of a few autocommit connections of psycopg's own asyncio API: no pool checkout,
 no transaction, no SQLAlchemy on the way, and the loop runs other requests' Python code while
 the server works. SQLite needs none of this (it answers in-process, without waiting).
