@@ -17,6 +17,7 @@ from app.importers.m49 import SOURCE_ID as M49_SOURCE
 from app.queries.profile import treaty_status_detail
 from app.readmodel import store
 from app.readmodel.model import ReadModel
+from app.readmodel.spans import dated
 from app.schemas import Status, TimelinePoint
 from app.vocab import StatusKind
 
@@ -54,7 +55,7 @@ def _members(model: ReadModel, slug: str) -> list[tuple[str, list[date], list[di
     for iso3 in sorted({*model.current, *treaty.spans}):
         spans = treaty.spans_of(iso3)
         keys = model.member_keys[iso3]
-        templates = [{**keys, "status": s["status"], "as_of": None, **s} for s in spans.statuses]
+        templates = [{**keys, **dated(s, None)} for s in spans.statuses]
         out.append((iso3, spans.starts, templates))
     return out
 

@@ -16,7 +16,7 @@ from app import models
 from app.queries.common import pick
 from app.queries.treaties import actions_by_country, rule_of
 from app.readmodel.spans import Spans, StatusJson
-from app.schemas import Citation, MemberKey, SourceOut, VoterRef
+from app.schemas import Citation, MemberKey, ResolutionRef, SourceOut, VoterRef
 from app.status import TreatyRule
 from app.vocab import SourceKind
 
@@ -161,19 +161,19 @@ def resolution_refs(conn: Connection, symbols: Collection[str] | None) -> dict[s
     """`ResolutionRef` JSON of every resolution (or of `symbols`), by symbol: the facts shown
     beside each vote, so that a page of votes need not join the resolutions."""
     r = models.Resolution
-    stmt = select(r.symbol, r.date, r.title, r.treaty, r.source)
+    stmt = select(*(getattr(r, f) for f in REF))
     if symbols is not None:
         stmt = stmt.where(r.symbol.in_(sorted(symbols)))
-    return {
-        symbol: {
-            "symbol": symbol,
-            "date": day.isoformat(),
-            "title": title,
-            "treaty": treaty,
-            "source": source,
-        }
-        for symbol, day, title, treaty, source in conn.execute(stmt)
-    }
+    refs = {}
+    for row in conn.execute(stmt):
+        ref = dict(zip(REF, row, strict=True))
+        ref["date"] = ref["date"].isoformat()
+        refs[ref["symbol"]] = ref
+    return refs
+
+
+#: The resolution columns shown beside a vote (`ResolutionRef`), in order.
+REF = tuple(ResolutionRef.model_fields)
 
 
 def _other_votes(session: Session, curated: set[str]) -> dict[tuple[str, str], list[OtherVote]]:

@@ -32,6 +32,11 @@ def change_days(rule: TreatyRule, actions: Sequence[SourcedAction]) -> list[date
     return sorted(days)
 
 
+def dated(status: StatusJson, day: str | None) -> StatusJson:
+    """A span's status JSON as the API writes it on `day` (`as_of` second, after `status`)."""
+    return {"status": status["status"], "as_of": day, **status}
+
+
 class Spans:
     """One state's statuses toward one treaty, each from the day it starts, by `status_on`."""
 
@@ -50,8 +55,7 @@ class Spans:
 
     def on(self, day: date) -> StatusJson:
         """The status on `day`, as `status_on` derives it, in the API's JSON form."""
-        found = self.statuses[bisect_right(self.starts, day) - 1]
-        return {"status": found["status"], "as_of": day.isoformat(), **found}
+        return dated(self.statuses[bisect_right(self.starts, day) - 1], day.isoformat())
 
     def status(self, day: date) -> Status:
         """The status on `day` as `status_on` returns it."""
