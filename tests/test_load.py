@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, MetaData, select
+from sqlalchemy import Connection, MetaData, String, func, select
 from sqlalchemy.orm import Session
 
 from app import dataversion, models
 from app.importers.yamlfile import DataFileError
 from app.models import Base
 from app.public.load import load
+from app.schemas import NAME_LENGTH
 from tests.conftest import DATA_DIR
 
 MBP = "monitor-kgz-mine-ban-policy-2019"
@@ -352,3 +353,39 @@ def test_a_manifest_that_is_not_utf8_is_named(session: Session, data_copy: Path)
     assert str(caught.value).startswith(
         f"{manifest}: unreadable manifest: 'utf-8' codec can't decode byte 0xff in position 0"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("Korea " * 34, r"String should have at most 200 characters"),
+        ("K & " * 50, r"folded, the name has 299 characters; at most 200"),
+    ],
+)
+def test_a_country_name_longer_than_its_column_is_named(
+    session: Session, data_copy: Path, name: str, problem: str
+) -> None:
+    column = models.CountryName.__table__.c
+    types = [column.name.type, column.folded.type]
+    assert [t.length for t in types if isinstance(t, String)] == [NAME_LENGTH, NAME_LENGTH]
+    assert NAME_LENGTH == 200
+    edit(data_copy / "reference" / "country_names.yaml", "Republic of Korea", name.strip())
+    names = select(func.count()).select_from(models.CountryName)
+    before = session.scalar(names)
+    with pytest.raises(
+        DataFileError, match=r"reference/country_names\.yaml:\d+:\d+: .*" + problem
+    ) as caught:
+        load(session, data_copy)
+    assert [p.file for p in caught.value.problems] == ["reference/country_names.yaml"]
+    assert session.scalar(names) == before
+
+
+def test_a_country_name_kind_longer_than_its_column_is_named(
+    session: Session, data_copy: Path
+) -> None:
+    edit(data_copy / "reference" / "country_names.yaml", "kind: alias}", f"kind: {'a' * 21}}}")
+    with pytest.raises(
+        DataFileError,
+        match=r"reference/country_names\.yaml:\d+:\d+: .*String should have at most 20 characters",
+    ):
+        load(session, data_copy)
