@@ -145,18 +145,10 @@ class SourceOut(SourceFields):
 # --- countries and treaties ----------------------------------------------------------------
 
 
-#: The longest country name, and folded name, the database keeps (`country_names`).
-NAME_LENGTH = 200
-
-
 def _foldable(name: str) -> str:
-    """A country name is looked up folded, so it must keep a letter or digit when folded, and
-    fit its column folded too (folding can lengthen it: "&" becomes "and")."""
-    folded = fold(name)
-    if not folded:
+    """A country name is looked up folded, so it must keep a letter or digit when folded."""
+    if not fold(name):
         raise ValueError("a name needs a letter or digit")
-    if len(folded) > NAME_LENGTH:
-        raise ValueError(f"folded, the name has {len(folded)} characters; at most {NAME_LENGTH}")
     return name
 
 
@@ -164,10 +156,8 @@ class CountryNameFields(Schema):
     """Another name a country is known by (UN spelling, historical or short name)."""
 
     country: Iso3
-    name: Annotated[Text, StringConstraints(max_length=NAME_LENGTH), AfterValidator(_foldable)]
-    kind: Annotated[str, StringConstraints(max_length=20)] = Field(
-        "alias", description="official, common, un, historical or alias."
-    )
+    name: Annotated[Text, AfterValidator(_foldable)]
+    kind: str = Field("alias", description="official, common, un, historical or alias.")
 
 
 class CountryNamesFile(Schema):

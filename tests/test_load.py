@@ -15,7 +15,6 @@ from app import dataversion, models
 from app.importers.yamlfile import DataFileError
 from app.models import Base
 from app.public.load import load
-from app.schemas import NAME_LENGTH
 from tests.conftest import DATA_DIR
 
 MBP = "monitor-kgz-mine-ban-policy-2019"
@@ -359,7 +358,7 @@ def test_a_manifest_that_is_not_utf8_is_named(session: Session, data_copy: Path)
     ("name", "problem"),
     [
         ("Korea " * 34, r"String should have at most 200 characters"),
-        ("K & " * 50, r"folded, the name has 299 characters; at most 200"),
+        ("K & " * 50, r"String should have at most 200 characters"),  # 299 folded
     ],
 )
 def test_a_country_name_longer_than_its_column_is_named(
@@ -367,8 +366,7 @@ def test_a_country_name_longer_than_its_column_is_named(
 ) -> None:
     column = models.CountryName.__table__.c
     types = [column.name.type, column.folded.type]
-    assert [t.length for t in types if isinstance(t, String)] == [NAME_LENGTH, NAME_LENGTH]
-    assert NAME_LENGTH == 200
+    assert [t.length for t in types if isinstance(t, String)] == [200, 200]
     edit(data_copy / "reference" / "country_names.yaml", "Republic of Korea", name.strip())
     names = select(func.count()).select_from(models.CountryName)
     before = session.scalar(names)
@@ -387,5 +385,22 @@ def test_a_country_name_kind_longer_than_its_column_is_named(
     with pytest.raises(
         DataFileError,
         match=r"reference/country_names\.yaml:\d+:\d+: .*String should have at most 20 characters",
+    ):
+        load(session, data_copy)
+
+
+def test_any_record_value_longer_than_its_column_is_named(
+    session: Session, data_copy: Path
+) -> None:
+    edit(
+        data_copy / "countries" / "kgz.yaml",
+        "    holder: State Border Guard Service",
+        f"    holder: {'State Border Guard Service ' * 8}",
+    )
+    with pytest.raises(
+        DataFileError,
+        match=r"countries/kgz\.yaml:307:13: record stockpiles\[1\] "
+        r"\(kgz-stockpile-border-guard-2010\): field 'stockpiles\.holder': "
+        r"String should have at most 200 characters",
     ):
         load(session, data_copy)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import dataversion, history, models
+from app import dataversion, history, models, records
 from app.importers import m49
 from app.importers.sync import (
     RECORD_LISTS,
@@ -158,9 +158,15 @@ class _Checker:
     def fail(self, file: str, loc: Loc, message: str) -> None:
         self.problems.append(self.cur.docs[file].problem(loc, message))
 
-    def refs(self, file: str, loc: Loc, record: Any) -> None:
+    def refs(self, file: str, loc: Loc, record: Any, kind: str | None = None) -> None:
+        """The record's references that point at nothing and, given its `kind`, the values
+        its table cannot hold (as the API refuses them: `records.Kind.misfits`)."""
         for where, message in reference_problems(record, self):
             self.fail(file, (*loc, *where), message)
+        if kind is not None:
+            for field, message in records.BY_NAME[kind].misfits(record.model_dump()):
+                where = tuple(int(p) if p.isdigit() else p for p in field.split("."))
+                self.fail(file, (*loc, *where), message)
 
     def unique(self, file: str, key: str, items: list[Any], attr: str) -> None:
         seen = Counter(getattr(item, attr) for item in items)
@@ -172,11 +178,11 @@ class _Checker:
         cur = self.cur
         self.unique("sources.yaml", "sources", cur.sources.sources, "id")
         for i, src in enumerate(cur.sources.sources):
-            self.refs("sources.yaml", ("sources", i), src)
+            self.refs("sources.yaml", ("sources", i), src, "source")
         self.unique("treaties.yaml", "treaties", cur.treaties.treaties, "slug")
         owners: dict[str, str] = {}
         for i, tr in enumerate(cur.treaties.treaties):
-            self.refs("treaties.yaml", ("treaties", i), tr)
+            self.refs("treaties.yaml", ("treaties", i), tr, "treaty")
             for j, alias in enumerate(tr.aliases):
                 if fold(alias) in owners:
                     where = ("treaties", i, "aliases", j)
@@ -185,7 +191,7 @@ class _Checker:
                 owners[fold(alias)] = tr.slug
         self.unique("resolutions.yaml", "resolutions", cur.resolutions.resolutions, "symbol")
         for i, res in enumerate(cur.resolutions.resolutions):
-            self.refs("resolutions.yaml", ("resolutions", i), res)
+            self.refs("resolutions.yaml", ("resolutions", i), res, "resolution")
         self._check_reference_files()
         for file, country_file in self._country_files():
             self._check_country_file(file, country_file)
@@ -211,7 +217,7 @@ class _Checker:
             if name
         }
         for i, entry in enumerate(self.cur.names.names):
-            self.refs(file, ("names", i), entry)
+            self.refs(file, ("names", i), entry, "country_name")
             owner = taken.setdefault(fold(entry.name), entry.country)
             if owner != entry.country:
                 self.fail(file, ("names", i, "name"), f"{entry.name!r} already names {owner}")
@@ -223,11 +229,11 @@ class _Checker:
     def _check_country_file(self, file: str, cf: CountryFile) -> None:
         self.refs(file, (), cf)
         for key in RECORD_LISTS:
-            records = getattr(cf, key)
+            items = getattr(cf, key)
             if key != "votes":
-                self.unique(file, key, records, "id")
-            for i, rec in enumerate(records):
-                self.refs(file, (key, i), rec)
+                self.unique(file, key, items, "id")
+            for i, rec in enumerate(items):
+                self.refs(file, (key, i), rec, RECORD_LISTS[key])
 
 
 class Public(Protocol):
