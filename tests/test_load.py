@@ -404,3 +404,15 @@ def test_any_record_value_longer_than_its_column_is_named(
         r"String should have at most 200 characters",
     ):
         load(session, data_copy)
+
+
+def test_a_footnote_value_longer_than_its_column_is_named(
+    session: Session, data_copy: Path
+) -> None:
+    edit(data_copy / "sources.yaml", "        place: Geneva", f"        place: {'Geneva ' * 30}")
+    with pytest.raises(
+        DataFileError,
+        match=r"sources\.yaml:\d+:\d+: .*field 'sources\.citations\.place': "
+        r"String should have at most 200 characters",
+    ):
+        load(session, data_copy)

@@ -179,6 +179,8 @@ class _Checker:
         self.unique("sources.yaml", "sources", cur.sources.sources, "id")
         for i, src in enumerate(cur.sources.sources):
             self.refs("sources.yaml", ("sources", i), src, "source")
+            for j, cited in enumerate(src.citations):
+                self.refs("sources.yaml", ("sources", i, "citations", j), cited, "citation")
         self.unique("treaties.yaml", "treaties", cur.treaties.treaties, "slug")
         owners: dict[str, str] = {}
         for i, tr in enumerate(cur.treaties.treaties):
