@@ -93,6 +93,10 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
 
     configure_logging(settings.log_level)
     options = {"host": host, "port": port, "access_log": False, "timeout_graceful_shutdown": 30}
+    # The standard library's event loop, not uvloop: it serves the ready connections in turn.
+    # Under load uvloop leaves a few of them waiting many turns (one worker, 32 connections,
+    # 1.3 ms a request: p50 44 ms either way, p99 46 ms here and 345 ms with uvloop).
+    options["loop"] = "asyncio"
     # uvicorn finishes the requests in flight on SIGTERM, then raises the signal again with
     # the handler found at start: exiting 0 there tells a supervisor the stop was clean.
     signal.signal(signal.SIGTERM, _stopped)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -133,6 +134,29 @@ def serving(url: str) -> Iterator[str]:
 def served(scratch_url: str) -> Iterator[str]:
     with serving(scratch_url) as base:
         yield base
+
+
+def test_serve_runs_on_the_standard_event_loop(served: str) -> None:
+    """uvloop (installed with uvicorn's standard extras) left a few connections waiting many
+    turns under load; the server runs on asyncio's own loop and never loads it."""
+    assert importlib.util.find_spec("uvloop") is not None
+    port = served.rsplit(":", 1)[1].encode()
+    pids = [
+        int(cmdline.parent.name)
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline")
+        if [b"serve", b"--port", port] == _read_args(cmdline)[-3:]
+    ]
+    assert len(pids) == 1, pids
+    maps = Path(f"/proc/{pids[0]}/maps").read_text()
+    assert "httptools" in maps  # the standard extras' parser is loaded
+    assert "uvloop" not in maps
+
+
+def _read_args(cmdline: Path) -> list[bytes]:
+    try:
+        return cmdline.read_bytes().rstrip(b"\0").split(b"\0")
+    except OSError:  # the process ended meanwhile
+        return []
 
 
 def test_serve_answers_over_real_http(served: str) -> None:
