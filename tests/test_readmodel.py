@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
+from contextlib import nullcontext
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +20,7 @@ from app.paging import Page
 from app.queries.treaties import actions_by_country, rule_of
 from app.readmodel.model import build
 from app.readmodel.spans import Spans, change_days
+from app.readmodel.store import ModelStore
 from app.schemas import Member, ResolutionDetail, TreatyStatusDetail, VoteOut
 from app.status import status_on
 from app.vocab import ActionKind
@@ -280,3 +284,25 @@ def test_status_detail_matches_the_full_path(client: TestClient, session: Sessio
         session, "POL", session.get_one(models.Treaty, "mbt"), date(2026, 2, 19)
     )
     assert lean == json.loads(full.model_dump_json())
+
+
+def test_a_replaced_model_is_freed_at_once_though_frozen(session: Session) -> None:
+    """The model just built is frozen out of the cyclic collector's way; the one a new data
+    version replaces must still be freed, by reference counting alone (it holds no cycle)."""
+    store = ModelStore(lambda: nullcontext(session))
+    gc.collect()
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        first = weakref.ref(store.of(1))
+        model_size = gc.get_freeze_count() - before
+        assert model_size > 1000  # the model itself was frozen
+        assert first() is not None
+        store.of(2)
+        assert first() is None  # freed when replaced, without a collection
+        after_one = gc.get_freeze_count()
+        for version in (3, 4, 5):
+            store.of(version)
+        assert gc.get_freeze_count() - after_one < model_size / 10
+    finally:
+        gc.unfreeze()
