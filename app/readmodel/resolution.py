@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Dialect, Select, String, bindparam, select
 
 from app import models
 from app.errors import NotFoundError
-from app.queries.votes import source_rank
 from app.readmodel import rawsql
 from app.readmodel.model import ReadModel
 from app.schemas import ResolutionOut
@@ -27,7 +25,7 @@ STATUS_ORDER = {kind.value: i for i, kind in enumerate(StatusKind)}
 async def detail(reads: Reads, model: ReadModel, symbol: str, key: str) -> dict[str, Any]:
     """`ResolutionDetail` JSON of the resolution `symbol` (normalized; `key` as asked)."""
     own, votes_sql = model.remember(
-        ("resolution", reads.dialect.name), lambda: _prepared(reads.dialect, model)
+        ("resolution", reads.dialect.name), lambda: _prepared(reads.dialect)
     )
     rows_of_own = await reads.rows(own, {"symbol": symbol})
     if not rows_of_own:
@@ -36,46 +34,63 @@ async def detail(reads: Reads, model: ReadModel, symbol: str, key: str) -> dict[
     if isinstance(found["date"], str):  # SQLite's text
         found["date"] = date.fromisoformat(found["date"])
     day: date = found["date"]
-    rows = [VoteRow(*r) for r in await reads.rows(votes_sql, {"symbol": symbol})]
+    rows = await reads.rows(votes_sql, {"symbol": symbol})
     by_country: dict[str, list[Any]] = {}
-    for row in rows:  # the first row of each country is its UN record where there is one
-        by_country.setdefault(row.country, []).append(row)
-    sources = {found["source"]} | {r.source for r in rows}
+    for row in rows:  # by country, then source
+        by_country.setdefault(row[COUNTRY], []).append(row)
+    un_records = model.official
+    for group in by_country.values():  # a UN record first (stable: then by source, as read)
+        if len(group) > 1:
+            group.sort(key=lambda r: r[SOURCE] not in un_records)
+    sources = {found["source"]} | {r[SOURCE] for r in rows}
     treaty = model.treaties.get(found["treaty"]) if found["treaty"] is not None else None
     if treaty is not None:
         sources |= treaty.action_sources | {treaty.source}
     votes = []
+    tally = _zero()
+    by_status: dict[Any, dict[str, int]] = {}  # by status (None: no treaty)
+    by_region: dict[tuple[str | None, str | None], dict[str, int]] = {}
+    none: tuple[()] = ()  # shared by the votes without other records (written as [])
     for iso3, (first, *rest) in by_country.items():
-        vote = str(first.vote)
-        also = [
-            {
-                "source": o.source,
-                "vote": str(o.vote),
-                "citations": model.vote_citations.get((symbol, iso3, o.source), []),
-            }
-            for o in rest
-        ]
+        vote = str(first[VOTE])
+        also: Sequence[dict[str, Any]] = none
+        conflicts: Sequence[dict[str, Any]] = none
+        if rest:
+            also = [
+                {
+                    "source": o[SOURCE],
+                    "vote": str(o[VOTE]),
+                    "citations": model.vote_citations.get((symbol, iso3, o[SOURCE]), []),
+                }
+                for o in rest
+            ]
+            conflicts = [o for o in also if o["vote"] != vote]
+        status = treaty.spans_of(iso3).kind_on(day) if treaty else None
         votes.append(
             {
                 "country": iso3,
                 "name": model.voters[iso3]["name"],
                 "vote": vote,
-                "source_code": first.source_code,
-                "source": first.source,
-                "status": treaty.spans_of(iso3).kind_on(day) if treaty else None,
+                "source_code": first[CODE],
+                "source": first[SOURCE],
+                "status": status,
                 "also_recorded": also,
-                "conflicts": [o for o in also if o["vote"] != vote],
+                "conflicts": conflicts,
             }
         )
-    tally = _tally(votes)
+        keys = model.member_keys[iso3]
+        region = (keys["region"], keys["region_code"])
+        for counted in (
+            tally,
+            by_status.get(status) or by_status.setdefault(status, _zero()),
+            by_region.get(region) or by_region.setdefault(region, _zero()),
+        ):
+            if vote in counted:
+                counted[vote] += 1
+            counted["members"] += 1
     official = (found["total_yes"], found["total_no"], found["total_abstain"])
     matches = (
         None if None in official else official == (tally["yes"], tally["no"], tally["abstain"])
-    )
-    by_status = _grouped(votes, lambda v: v["status"])
-    regions = {iso3: model.member_keys[iso3] for iso3 in by_country}
-    by_region = _grouped(
-        votes, lambda v: (regions[v["country"]]["region"], regions[v["country"]]["region_code"])
     )
     base = ResolutionOut.model_validate(
         {**found, "citations": model.resolution_citations.get(symbol, [])}
@@ -103,44 +118,22 @@ async def detail(reads: Reads, model: ReadModel, symbol: str, key: str) -> dict[
 OWN = tuple(f for f in ResolutionOut.model_fields if f != "citations")
 
 
-class VoteRow(NamedTuple):
-    """A vote on the resolution, as the detail reads it."""
-
-    country: str
-    vote: str
-    source_code: str | None
-    source: str
+#: Indexes of a row of the detail's votes statement.
+COUNTRY, VOTE, CODE, SOURCE = range(4)
 
 
-def _prepared(dialect: Dialect, model: ReadModel) -> tuple[rawsql.Prepared, rawsql.Prepared]:
+def _prepared(dialect: Dialect) -> tuple[rawsql.Prepared, rawsql.Prepared]:
     """The two statements of the detail, compiled once per data version and dialect."""
     symbol = bindparam("symbol", None, type_=String)
     own = select(*(getattr(R, f) for f in OWN)).where(R.symbol == symbol)
     votes: Select[Any] = (
         select(V.country, V.vote, V.source_code, V.source)  # type: ignore[assignment]
         .where(V.resolution == symbol)
-        .order_by(V.country, source_rank(V.source, model.official), V.source)
+        .order_by(V.resolution, V.country, V.source)  # the primary key's order: no sort
     )
     return rawsql.prepare(own, dialect), rawsql.prepare(votes, dialect)
 
 
-def _grouped(
-    votes: list[dict[str, Any]], key: Callable[[dict[str, Any]], Hashable]
-) -> dict[Any, dict[str, int]]:
-    """Counted totals of each group of votes."""
-    groups: dict[Any, list[dict[str, Any]]] = {}
-    for v in votes:
-        groups.setdefault(key(v), []).append(v)
-    return {k: _tally(vs) for k, vs in groups.items()}
-
-
-def _tally(votes: list[dict[str, Any]]) -> dict[str, int]:
-    """Counted totals, one vote per country (the one listed: the UN record where there is one)."""
-    counts = Counter(v["vote"] for v in votes)
-    return {
-        "yes": counts[VoteKind.yes.value],
-        "no": counts[VoteKind.no.value],
-        "abstain": counts[VoteKind.abstain.value],
-        "non_voting": counts[VoteKind.non_voting.value],
-        "members": len(votes),
-    }
+def _zero() -> dict[str, int]:
+    """Counted totals before any vote: one per vote kind, then the members counted."""
+    return {**dict.fromkeys((k.value for k in VoteKind), 0), "members": 0}

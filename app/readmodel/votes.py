@@ -226,7 +226,10 @@ def _shaped(
             bindparam("a2", None, type_=String),
         )
         stmt = stmt.where(tuple_(*order) > tuple_(*after_key))
-    return stmt.order_by(*order).limit(bindparam("n", None, type_=Integer))
+    # a resolution's votes all bear its date (`models.follow_dates`): by country is by date,
+    # symbol and country, and the primary key's order (no sort; the read stops at the limit)
+    sort = order if by_country else (V.resolution, V.country)
+    return stmt.order_by(*sort).limit(bindparam("n", None, type_=Integer))
 
 
 def linked(conn: Connection, model: ReadModel, iso3: str) -> tuple[list[dict[str, Any]], set[str]]:
