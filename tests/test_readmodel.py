@@ -270,9 +270,9 @@ def test_hot_vote_reads_never_scan_the_votes_table(
         assert not any(
             line.strip(" |`-").startswith(("SCAN votes", "SCAN v ")) for line in plan.splitlines()
         ), plan
-        if "/countries/" in second:  # a country's history is read in order, not sorted
-            assert "TEMP B-TREE" not in plan, plan
-            assert "Sort" not in plan, plan
+        # a country's history, a resolution's votes (and its detail) are read in order
+        assert "TEMP B-TREE" not in plan, plan
+        assert "Sort" not in plan, plan
 
 
 def test_status_detail_matches_the_full_path(client: TestClient, session: Session) -> None:
