@@ -256,9 +256,12 @@ def hidden_imports(
     """The imported rows behind rows shown from another UN-record source (one ranked before
     the import by id): the read model holds only the non-imported rows. Usually none, and
     then no statement is run."""
-    keys = [(r[RES], r[CTY]) for r in rows if r[SRC] in model.official and r[SRC] not in model.bulk]
     found: dict[tuple[str, str], list[OtherVote]] = {}
-    if not keys or not model.bulk:
+    curated = model.official - model.bulk  # the UN-record sources not imported
+    if not curated or not model.bulk:
+        return found
+    keys = [(r[RES], r[CTY]) for r in rows if r[SRC] in curated]
+    if not keys:
         return found
     with connect() as conn:
         extra = conn.execute(
@@ -287,7 +290,8 @@ def render(
     """
     out: list[dict[str, Any]] = []
     sources: set[str] = set()
-    linked: dict[str, set[str]] = {}
+    linked: set[str] = set()  # the treaties of the page's resolutions
+    every_voter: set[str] = set()  # the voters on those
     used: set[str] = set()
     others, cited, voters = model.others, model.vote_citations, model.voters
     treaties = model.treaties
@@ -301,7 +305,8 @@ def render(
         status = None
         if treaty is not None:
             status = treaties[treaty].spans_of(iso3).kind_on(day)
-            linked.setdefault(treaty, set()).add(iso3)
+            linked.add(treaty)
+            every_voter.add(iso3)
         key = (symbol, iso3)
         also: Sequence[dict[str, Any]] = none
         conflicts: Sequence[dict[str, Any]] = none
@@ -336,7 +341,6 @@ def render(
             }
         )
     sources.update(resolutions[symbol]["source"] for symbol in used)
-    every_voter = set().union(*linked.values()) if linked else set()
     for slug in linked:  # the sources of every voter's actions toward each treaty on the page
         treaty_model = treaties[slug]
         sources.add(treaty_model.source)
