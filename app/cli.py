@@ -109,8 +109,8 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
 
 
 def event_loop(settings: Settings) -> str:
-    """uvicorn's event loop for the database: asyncio's own on SQLite, else uvloop (`auto`:
-    where installed, as uvicorn's standard extras do).
+    """uvicorn's event loop (`EVENT_LOOP`); `auto` is asyncio's own on SQLite, else uvloop
+    (uvicorn's `auto`: where installed, as uvicorn's standard extras do).
 
     On SQLite a request runs from start to end without waiting, and under load uvloop left
     a few connections waiting many turns: with one worker, 32 connections and 1.3 ms a
@@ -120,6 +120,8 @@ def event_loop(settings: Settings) -> str:
     """
     from sqlalchemy import make_url
 
+    if settings.event_loop != "auto":
+        return settings.event_loop
     return "asyncio" if make_url(settings.database_url).get_backend_name() == "sqlite" else "auto"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +68,12 @@ class Settings(BaseSettings):
         default=20, ge=0, description="Extra PostgreSQL connections a process may open at peaks."
     )
     log_level: str = Field(default="INFO", description="Level of the JSON request log.")
+    event_loop: Literal["auto", "asyncio", "uvloop"] = Field(
+        default="auto",
+        description="Event loop of `serve`. `auto`: asyncio's own on SQLite (busy connections "
+        "are served in turn), uvloop on PostgreSQL. `uvloop` on SQLite answers cached requests "
+        "about 10 % faster, with a much longer tail (p99) on uncached ones under load.",
+    )
     response_cache_entries: int = Field(
         default=1024, ge=0, description="Responses kept in memory per process (0 disables)."
     )

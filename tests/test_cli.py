@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from app import models
-from app.config import PROJECT_ROOT
+from app.cli import event_loop
+from app.config import PROJECT_ROOT, Settings
 from tests.conftest import DATA_DIR
 
 
@@ -150,6 +151,20 @@ def test_serve_picks_the_event_loop_of_its_database(served: str, scratch_url: st
     maps = Path(f"/proc/{pids[0]}/maps").read_text()
     assert "httptools" in maps  # the standard extras' parser is loaded
     assert ("uvloop" in maps) is scratch_url.startswith("postgresql")
+
+
+@pytest.mark.parametrize(
+    ("url", "setting", "loop"),
+    [
+        ("sqlite:///x.db", "auto", "asyncio"),
+        ("postgresql+psycopg://u@h/db", "auto", "auto"),
+        ("sqlite:///x.db", "uvloop", "uvloop"),
+        ("postgresql+psycopg://u@h/db", "asyncio", "asyncio"),
+    ],
+)
+def test_event_loop_setting(url: str, setting: str, loop: str) -> None:
+    settings = Settings(database_url=url, event_loop=setting)
+    assert event_loop(settings) == loop
 
 
 def _read_args(cmdline: Path) -> list[bytes]:
