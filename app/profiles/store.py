@@ -104,27 +104,29 @@ def ingest(
 ) -> list[tuple[ProfileResult, str, list[models.Draft]]]:
     """Store every profile in the text; the same text twice creates nothing new."""
     first = parse(raw)
+    results = [first, *first.sections]
+    found = [(result, result.country) for result in results if result.country is not None]
+    if len(found) < len(results):  # checked before anything is written
+        raise ProblemError(
+            422,
+            "Unreadable profile",
+            "the country could not be recognised",
+            kind="unreadable-profile",
+            parameter="text",
+        )
     out = []
     now = datetime.now(UTC)
     changed = False
-    for result in [first, *first.sections]:
-        if result.country is None:
-            raise ProblemError(
-                422,
-                "Unreadable profile",
-                "the country could not be recognised",
-                kind="unreadable-profile",
-                parameter="text",
-            )
+    for result, country in found:
         sid = source_id(result, raw)
         source = session.get(models.Source, sid)
         if source is None:
             source = models.Source(
                 id=sid,
-                title=result.title or f"{result.country}: profile",
+                title=result.title or f"{country}: profile",
                 publisher=PUBLISHER,
                 kind="monitor_profile",
-                country=result.country,
+                country=country,
                 origin="profile",
                 last_updated=_date(result.last_updated),
                 imported_at=now,
@@ -147,7 +149,7 @@ def ingest(
                         id=did,
                         source=sid,
                         kind=kind,
-                        payload=payload(kind, item, sid, result.country, rid, as_of),
+                        payload=payload(kind, item, sid, country, rid, as_of),
                         span_start=item.span[0],
                         span_end=item.span[1],
                         citations=list(item.citations),
