@@ -39,7 +39,7 @@ class Pages(Protocol):
 
     def __call__(self, window: Window) -> Fetched: ...
 
-    async def fetch(self, window: Window) -> Fetched: ...
+    async def fetch(self, window: Window, json: bool = False) -> Fetched: ...
 
 
 class ListParams:
@@ -168,9 +168,10 @@ async def alisted(
     types: Sequence[type],
 ) -> Response:
     """`listed`, with a page's statement awaited (a whole CSV is read as `listed` reads it)."""
-    if params.limit is None and wants_csv(request, params.format):
+    csv = wants_csv(request, params.format)
+    if params.limit is None and csv:
         return listed(request, params, schema, pages, types)
-    items, cursor, sources = await pages.fetch(params.window(*types))
+    items, cursor, sources = await pages.fetch(params.window(*types), not csv)
     return page(request, params, schema, items, cursor, sources)
 
 

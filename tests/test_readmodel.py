@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import json
 import weakref
 from contextlib import nullcontext
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
@@ -306,3 +309,33 @@ def test_a_replaced_model_is_freed_at_once_though_frozen(session: Session) -> No
         assert gc.get_freeze_count() - after_one < model_size / 10
     finally:
         gc.unfreeze()
+
+
+def test_the_models_json_bytes_are_its_voters_and_resolutions(session: Session) -> None:
+    """A JSON page of votes embeds the model's bytes of each voter and resolution: they must
+    be the very objects the model holds (one field list), and `noted` every resolution on
+    which a vote has another source's record or a footnote."""
+    model = build(session, 1)
+    assert model.voter_json.keys() == model.voters.keys()
+    assert model.resolution_json.keys() == model.resolutions.keys()
+    for iso3, voter in model.voters.items():
+        assert orjson.loads(orjson.dumps(model.voter_json[iso3])) == voter
+    for symbol, resolution in model.resolutions.items():
+        assert orjson.loads(orjson.dumps(model.resolution_json[symbol])) == resolution
+    assert model.noted == {s for s, _ in model.others} | {s for s, *_ in model.vote_citations}
+    assert "A/RES/73/61" in model.noted  # Kyrgyzstan's vote there has two records
+
+
+def test_a_json_page_and_a_csv_page_of_votes_show_the_same_voters(client: TestClient) -> None:
+    url = "/v1/resolutions/A/RES/73/61/votes?limit=200"
+    data = client.get(url).json()["data"]
+    rows = list(csv.DictReader(io.StringIO(client.get(url + "&format=csv").text)))
+    assert len(data) == len(rows) > 150
+    for vote, row in zip(data, rows, strict=True):
+        assert (vote["country"]["iso3"], vote["country"]["name"]) == (
+            row["country.iso3"],
+            row["country.name"],
+        )
+        assert vote["resolution"]["title"] == row["resolution.title"]
+    kgz = next(v for v in data if v["country"]["iso3"] == "KGZ")
+    assert [o["source"] for o in kgz["also_recorded"]] != []

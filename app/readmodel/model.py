@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
@@ -67,6 +68,12 @@ class ReadModel:
     vote_citations: dict[tuple[str, str, str], list[dict[str, Any]]]
     resolution_citations: dict[str, list[dict[str, Any]]]
     resolutions: dict[str, dict[str, Any]]
+    #: The resolutions on which some vote has another source's record or a footnote.
+    noted: frozenset[str]
+    #: The same voters and resolutions as JSON bytes, which a JSON page of votes embeds as
+    #: they are instead of writing the same object out again on every row.
+    voter_json: dict[str, orjson.Fragment] = field(default_factory=dict)
+    resolution_json: dict[str, orjson.Fragment] = field(default_factory=dict)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -126,6 +133,8 @@ def build(session: Session, version: int) -> ReadModel:
             official.add(src.id)
         if src.origin == "import":
             bulk.add(src.id)
+    resolutions = resolution_refs(session.connection(), None)
+    others = _other_votes(session, set(sources) - bulk)
     return ReadModel(
         version=version,
         countries=countries,
@@ -136,11 +145,19 @@ def build(session: Session, version: int) -> ReadModel:
         sources=sources,
         official=frozenset(official),
         bulk=frozenset(bulk),
-        others=_other_votes(session, set(sources) - bulk),
+        others=others,
         vote_citations=vote_citations,
         resolution_citations=resolution_citations,
-        resolutions=resolution_refs(session.connection(), None),
+        resolutions=resolutions,
+        noted=frozenset(symbol for symbol, *_ in [*others, *vote_citations]),
+        voter_json=fragments(voters),
+        resolution_json=fragments(resolutions),
     )
+
+
+def fragments(objects: dict[str, dict[str, Any]]) -> dict[str, orjson.Fragment]:
+    """Each object written once as JSON, to be embedded as it is (`orjson.Fragment`)."""
+    return {key: orjson.Fragment(orjson.dumps(value)) for key, value in objects.items()}
 
 
 def _treaty(session: Session, treaty: models.Treaty) -> TreatyModel:

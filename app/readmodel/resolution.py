@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -35,34 +36,38 @@ async def detail(reads: Reads, model: ReadModel, symbol: str, key: str) -> dict[
         found["date"] = date.fromisoformat(found["date"])
     day: date = found["date"]
     rows = await reads.rows(votes_sql, {"symbol": symbol})
-    by_country: dict[str, list[Any]] = {}
+    first: dict[str, Any] = {}  # the row shown for each country (by country, as read)
+    more: dict[str, list[Any]] = {}  # the countries with several records: all of them
     for row in rows:  # by country, then source
-        by_country.setdefault(row[COUNTRY], []).append(row)
+        iso3 = row[COUNTRY]
+        if iso3 in first:
+            more.setdefault(iso3, [first[iso3]]).append(row)
+        else:
+            first[iso3] = row
     un_records = model.official
-    for group in by_country.values():  # a UN record first (stable: then by source, as read)
-        if len(group) > 1:
-            group.sort(key=lambda r: r[SOURCE] not in un_records)
+    for iso3, group in more.items():  # a UN record first (stable: then by source, as read)
+        group.sort(key=lambda r: r[SOURCE] not in un_records)
+        first[iso3] = group[0]
     sources = {found["source"]} | {r[SOURCE] for r in rows}
     treaty = model.treaties.get(found["treaty"]) if found["treaty"] is not None else None
     if treaty is not None:
         sources |= treaty.action_sources | {treaty.source}
     votes = []
-    tally = _zero()
-    by_status: dict[Any, dict[str, int]] = {}  # by status (None: no treaty)
-    by_region: dict[tuple[str | None, str | None], dict[str, int]] = {}
+    regions = model.remember(("regions",), lambda: _regions(model))
+    counted: list[tuple[str, Any, tuple[str | None, str | None]]] = []
     none: tuple[()] = ()  # shared by the votes without other records (written as [])
-    for iso3, (first, *rest) in by_country.items():
-        vote = str(first[VOTE])
+    for iso3, shown in first.items():
+        vote = str(shown[VOTE])
         also: Sequence[dict[str, Any]] = none
         conflicts: Sequence[dict[str, Any]] = none
-        if rest:
+        if iso3 in more:
             also = [
                 {
                     "source": o[SOURCE],
                     "vote": str(o[VOTE]),
                     "citations": model.vote_citations.get((symbol, iso3, o[SOURCE]), []),
                 }
-                for o in rest
+                for o in more[iso3][1:]
             ]
             conflicts = [o for o in also if o["vote"] != vote]
         status = treaty.spans_of(iso3).kind_on(day) if treaty else None
@@ -71,23 +76,26 @@ async def detail(reads: Reads, model: ReadModel, symbol: str, key: str) -> dict[
                 "country": iso3,
                 "name": model.voters[iso3]["name"],
                 "vote": vote,
-                "source_code": first[CODE],
-                "source": first[SOURCE],
+                "source_code": shown[CODE],
+                "source": shown[SOURCE],
                 "status": status,
                 "also_recorded": also,
                 "conflicts": conflicts,
             }
         )
-        keys = model.member_keys[iso3]
-        region = (keys["region"], keys["region_code"])
-        for counted in (
+        counted.append((vote, status, regions[iso3]))
+    tally = _zero()
+    by_status: dict[Any, dict[str, int]] = {}  # by status (None: no treaty)
+    by_region: dict[tuple[str | None, str | None], dict[str, int]] = {}
+    for (vote, status, region), n in Counter(counted).items():
+        for totals in (
             tally,
             by_status.get(status) or by_status.setdefault(status, _zero()),
             by_region.get(region) or by_region.setdefault(region, _zero()),
         ):
-            if vote in counted:
-                counted[vote] += 1
-            counted["members"] += 1
+            if vote in totals:
+                totals[vote] += n
+            totals["members"] += n
     official = (found["total_yes"], found["total_no"], found["total_abstain"])
     matches = (
         None if None in official else official == (tally["yes"], tally["no"], tally["abstain"])
@@ -132,6 +140,11 @@ def _prepared(dialect: Dialect) -> tuple[rawsql.Prepared, rawsql.Prepared]:
         .order_by(V.resolution, V.country, V.source)  # the primary key's order: no sort
     )
     return rawsql.prepare(own, dialect), rawsql.prepare(votes, dialect)
+
+
+def _regions(model: ReadModel) -> dict[str, tuple[str | None, str | None]]:
+    """Each member's region (name and code), by which the detail counts the votes."""
+    return {iso3: (k["region"], k["region_code"]) for iso3, k in model.member_keys.items()}
 
 
 def _zero() -> dict[str, int]:

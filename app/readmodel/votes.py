@@ -98,13 +98,14 @@ def page(
 
 
 async def apage(
-    reads: Reads, model: ReadModel, window: Window, **filters: Any
+    reads: Reads, model: ReadModel, window: Window, json: bool, **filters: Any
 ) -> tuple[list[dict[str, Any]], str | None, set[str]]:
     """`page` of one country's or one resolution's votes (`is_fast`), its statement awaited
-    (on PostgreSQL, the event loop serves other requests meanwhile)."""
+    (on PostgreSQL, the event loop serves other requests meanwhile); `json`: rows only
+    written as JSON (see `render`)."""
     found = await reads.rows(*fast(reads.dialect, model, window, **filters))
     rows, cursor = _cut(window, found, filters.get("country") is not None)
-    out, sources = _rendered(reads.connection, model, rows)
+    out, sources = _rendered(reads.connection, model, rows, json)
     return out, cursor, sources
 
 
@@ -120,9 +121,9 @@ class Pages:
             items, cursor, used = page(conn, self.model, window, **self.filters)
         return items, cursor, self.model.source_list(used)
 
-    async def fetch(self, window: Window) -> Fetched:
-        """One page of the votes, its statement awaited."""
-        items, cursor, used = await apage(self.reads, self.model, window, **self.filters)
+    async def fetch(self, window: Window, json: bool = False) -> Fetched:
+        """One page of the votes, its statement awaited; `json`: for a JSON page only."""
+        items, cursor, used = await apage(self.reads, self.model, window, json, **self.filters)
         return items, cursor, self.model.source_list(used)
 
 
@@ -145,10 +146,11 @@ def _cut(
 
 
 def _rendered(
-    connect: Connect, model: ReadModel, rows: Sequence[Any]
+    connect: Connect, model: ReadModel, rows: Sequence[Any], json: bool = False
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """`render` of `rows`, with what the model does not hold read on `connect` (rarely)."""
-    return render(model, rows, hidden_imports(connect, model, rows), refs(connect, model, rows))
+    hidden = hidden_imports(connect, model, rows)
+    return render(model, rows, hidden, refs(connect, model, rows), json)
 
 
 def fast(
@@ -281,61 +283,69 @@ def render(
     rows: Iterable[Sequence[Any]],
     hidden: dict[tuple[str, str], list[OtherVote]],
     resolutions: dict[str, dict[str, Any]],
+    json: bool = False,
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """Vote rows as `VoteOut` JSON, with the voter's status on the vote date, the other
     sources' records and the footnotes; and the ids of every source used.
 
     Rows share their resolution's JSON object (`resolutions`, as `refs` gives them);
     a vote without other records shares the empty lists (orjson writes each in full).
+    `json`: rows that are only written as JSON embed the voter and the resolution as the
+    model's bytes (`ReadModel.voter_json`), which orjson copies instead of writing them again.
     """
     out: list[dict[str, Any]] = []
     sources: set[str] = set()
     linked: set[str] = set()  # the treaties of the page's resolutions
     every_voter: set[str] = set()  # the voters on those
     used: set[str] = set()
-    others, cited, voters = model.others, model.vote_citations, model.voters
+    others, cited, noted = model.others, model.vote_citations, model.noted
+    voters: dict[str, Any] = model.voter_json if json else model.voters
+    shown: dict[str, Any] = model.resolution_json if json else resolutions
     treaties = model.treaties
     none: tuple[()] = ()
     for row in rows:
         symbol, iso3, source, vote = row[RES], row[CTY], row[SRC], str(row[VOTE])
-        day: date | str = row[DATE]  # SQLite's ISO text, as read on the driver's cursor
         resolution = resolutions[symbol]
         used.add(symbol)
         treaty = resolution["treaty"]
         status = None
         if treaty is not None:
-            status = treaties[treaty].spans_of(iso3).kind_on(day)
+            # the date as the driver gives it (SQLite's ISO text, as read on its cursor)
+            status = treaties[treaty].spans_of(iso3).kind_on(row[DATE])
             linked.add(treaty)
             every_voter.add(iso3)
-        key = (symbol, iso3)
         also: Sequence[dict[str, Any]] = none
         conflicts: Sequence[dict[str, Any]] = none
-        if key in others or (hidden and key in hidden):
-            recorded = others.get(key, [])
-            if hidden and key in hidden:
-                recorded = sorted([*recorded, *hidden[key]], key=lambda o: o.source)
-            also = [
-                {
-                    "source": o.source,
-                    "vote": o.vote,
-                    "citations": cited.get((symbol, iso3, o.source), none),
-                }
-                for o in recorded
-                if o.source != source
-            ]
-            conflicts = [o for o in also if o["vote"] != vote]
-            sources.update(str(o["source"]) for o in also)
+        citations: Sequence[dict[str, Any]] = none
+        if symbol in noted or hidden:  # other records or footnotes: a few votes at most
+            key = (symbol, iso3)
+            citations = cited.get((symbol, iso3, source), none)
+            if key in others or key in hidden:
+                recorded = others.get(key, [])
+                if key in hidden:
+                    recorded = sorted([*recorded, *hidden[key]], key=lambda o: o.source)
+                also = [
+                    {
+                        "source": o.source,
+                        "vote": o.vote,
+                        "citations": cited.get((symbol, iso3, o.source), none),
+                    }
+                    for o in recorded
+                    if o.source != source
+                ]
+                conflicts = [o for o in also if o["vote"] != vote]
+                sources.update(str(o["source"]) for o in also)
         sources.add(source)
         out.append(
             {
                 "country": voters[iso3],
-                "resolution": resolution,
+                "resolution": shown.get(symbol) or resolution,
                 "vote": vote,
                 "source_code": row[CODE],
                 "note": row[NOTE],
                 "source": source,
                 "status": status,
-                "citations": cited.get((symbol, iso3, source), none),
+                "citations": citations,
                 "also_recorded": also,
                 "conflicts": conflicts,
             }
@@ -344,6 +354,6 @@ def render(
     for slug in linked:  # the sources of every voter's actions toward each treaty on the page
         treaty_model = treaties[slug]
         sources.add(treaty_model.source)
-        for iso3 in every_voter:
-            sources |= treaty_model.sources_of.get(iso3, set())
+        of = treaty_model.sources_of
+        sources.update(*[of[iso3] for iso3 in every_voter if iso3 in of])
     return out, sources
