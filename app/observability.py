@@ -184,20 +184,21 @@ class ObservabilityMiddleware:
             self.metrics.requests.labels(route, scope["method"], str(status)).inc()
             self.metrics.latency.labels(route).observe(elapsed)
             self.metrics.sample_pool()
-            log.info(
-                orjson.dumps(
-                    {
-                        "event": "request",
-                        "request_id": request_id,
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "route": route,
-                        "status": status,
-                        "ms": round(elapsed * 1000, 2),
-                        "client": (scope.get("client") or ("", 0))[0],
-                    }
-                ).decode()
-            )
+            if log.isEnabledFor(logging.INFO):  # the line is only written when it is logged
+                log.info(
+                    orjson.dumps(
+                        {
+                            "event": "request",
+                            "request_id": request_id,
+                            "method": scope["method"],
+                            "path": scope["path"],
+                            "route": route,
+                            "status": status,
+                            "ms": round(elapsed * 1000, 2),
+                            "client": (scope.get("client") or ("", 0))[0],
+                        }
+                    ).decode()
+                )
 
 
 def route_of(scope: Scope, routes: list[BaseRoute]) -> str:

@@ -19,8 +19,9 @@ from sqlalchemy import Connection, event, select, text
 from sqlalchemy.orm import Session
 
 from app import dataversion, models
-from app.paging import Page
+from app.paging import Page, Window
 from app.queries.treaties import actions_by_country, rule_of
+from app.readmodel import votes as readvotes
 from app.readmodel.model import build
 from app.readmodel.spans import Spans, change_days
 from app.readmodel.store import ModelStore
@@ -322,8 +323,9 @@ def test_the_models_json_bytes_are_its_voters_and_resolutions(session: Session) 
         assert orjson.loads(orjson.dumps(model.voter_json[iso3])) == voter
     for symbol, resolution in model.resolutions.items():
         assert orjson.loads(orjson.dumps(model.resolution_json[symbol])) == resolution
-    assert model.noted == {s for s, _ in model.others} | {s for s, *_ in model.vote_citations}
-    assert "A/RES/73/61" in model.noted  # Kyrgyzstan's vote there has two records
+    noted = {(symbol, iso3) for symbol, voters in model.noted.items() for iso3 in voters}
+    assert noted == set(model.others) | {(s, c) for s, c, _ in model.vote_citations}
+    assert "KGZ" in model.noted["A/RES/73/61"]  # Kyrgyzstan's vote there has two records
 
 
 def test_a_json_page_and_a_csv_page_of_votes_show_the_same_voters(client: TestClient) -> None:
@@ -339,3 +341,55 @@ def test_a_json_page_and_a_csv_page_of_votes_show_the_same_voters(client: TestCl
         assert vote["resolution"]["title"] == row["resolution.title"]
     kgz = next(v for v in data if v["country"]["iso3"] == "KGZ")
     assert [o["source"] for o in kgz["also_recorded"]] != []
+
+
+def test_every_states_status_on_a_day_is_the_spans(session: Session) -> None:
+    """`kinds_on` (what the vote pages look up) is each state's spans read on that day, the
+    day given as a date or as SQLite's ISO text, on every change day of every treaty."""
+    model = build(session, 1)
+    for slug, treaty in model.treaties.items():
+        days = {d for spans in treaty.spans.values() for d in spans.starts[1:]}
+        for day in sorted(days | {d - timedelta(days=1) for d in days}):
+            expected = {iso3: treaty.spans_of(iso3).kind_on(day) for iso3 in model.voters}
+            assert model.kinds_on(slug, day) == expected, (slug, day)
+            assert model.kinds_on(slug, day.isoformat()) == expected, (slug, day)
+    assert model.kinds_on("mbt", "2018-12-05")["USA"] == "not_party"
+    assert model.kinds_on("mbt", "2018-12-05")["FRA"] == "state_party"
+
+
+@pytest.mark.parametrize(
+    ("filters", "last"),
+    [
+        ({"symbol": "A/RES/73/61"}, models.Vote.country),
+        ({"country": "KGZ"}, models.Vote.source),
+        ({"country": "USA", "since": date(2000, 1, 1)}, models.Vote.source),
+    ],
+)
+def test_fast_pages_leave_out_constant_columns_and_read_the_same(
+    session: Session, filters: dict[str, Any], last: Any
+) -> None:
+    """A country's or a resolution's votes are read without the columns every row shares
+    (`_full` puts them back): the pages, cursors and sources are those of the general
+    statement, over two pages."""
+    model = build(session, 1)
+    conn = session.connection()
+    prepared, _ = readvotes.fast(conn.dialect, model, Window(5, None, readvotes.ALL), **filters)
+    selected = prepared.sql.split("FROM", 1)[0]
+    left_out = "votes.country" if "country" in filters else "votes.resolution"
+    assert left_out not in selected
+    assert "votes.vote" in selected
+    assert ("votes.date" in selected) == ("country" in filters)
+    cursor = None
+    for _ in range(2):
+        window = Window(7, cursor, readvotes.ALL)
+        fast = readvotes.page(conn, model, window, **filters)
+        rows, general_cursor = window.select(
+            conn,
+            readvotes.statement(model, **filters).add_columns(models.Vote.date),
+            [models.Vote.date, models.Vote.resolution, last],
+        )
+        general = readvotes.render(model, rows, {}, model.resolutions)
+        assert (fast[0], fast[1], fast[2]) == (general[0], general_cursor, general[1])
+        assert len(fast[0]) == 7
+        assert fast[1] is not None
+        cursor = fast[1]

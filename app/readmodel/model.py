@@ -68,8 +68,8 @@ class ReadModel:
     vote_citations: dict[tuple[str, str, str], list[dict[str, Any]]]
     resolution_citations: dict[str, list[dict[str, Any]]]
     resolutions: dict[str, dict[str, Any]]
-    #: The resolutions on which some vote has another source's record or a footnote.
-    noted: frozenset[str]
+    #: The voters who have another source's record or a footnote of their vote, by resolution.
+    noted: dict[str, frozenset[str]]
     #: The same voters and resolutions as JSON bytes, which a JSON page of votes embeds as
     #: they are instead of writing the same object out again on every row.
     voter_json: dict[str, orjson.Fragment] = field(default_factory=dict)
@@ -80,6 +80,17 @@ class ReadModel:
     def status(self, treaty: str, iso3: str, day: date) -> StatusJson:
         """A state's status toward a treaty on `day` (JSON form)."""
         return self.treaties[treaty].spans_of(iso3).on(day)
+
+    def kinds_on(self, treaty: str, day: date | str) -> dict[str, str]:
+        """Every state's status word toward a treaty on `day` (a date, or its ISO text as
+        SQLite returns it), by alpha-3: derived from the spans once per vote date and data
+        version, as every vote on the same day asks for it again."""
+        model = self.treaties[treaty]
+        kinds: dict[str, str] = self.remember(
+            ("kinds", treaty, day),
+            lambda: {iso3: model.spans_of(iso3).kind_on(day) for iso3 in self.voters},
+        )
+        return kinds
 
     def source_list(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         """Sources by id, each with its number of footnotes (as `list_sources` gives them)."""
@@ -149,10 +160,18 @@ def build(session: Session, version: int) -> ReadModel:
         vote_citations=vote_citations,
         resolution_citations=resolution_citations,
         resolutions=resolutions,
-        noted=frozenset(symbol for symbol, *_ in [*others, *vote_citations]),
+        noted=_noted([*others, *vote_citations]),
         voter_json=fragments(voters),
         resolution_json=fragments(resolutions),
     )
+
+
+def _noted(keys: Iterable[tuple[str, ...]]) -> dict[str, frozenset[str]]:
+    """The voters of the keys (symbol, country, ...) by resolution."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for symbol, iso3, *_ in keys:
+        found[symbol].add(iso3)
+    return {symbol: frozenset(voters) for symbol, voters in found.items()}
 
 
 def fragments(objects: dict[str, dict[str, Any]]) -> dict[str, orjson.Fragment]:

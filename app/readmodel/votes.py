@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -88,6 +88,7 @@ def page(
     compiled once (`fast`)."""
     if is_fast(filters):
         found = rawsql.run(conn, *fast(conn.dialect, model, window, **filters))
+        found = _full(conn.dialect, model, found, **filters)
         rows, cursor = _cut(window, found, filters.get("country") is not None)
     else:
         last = V.source if filters.get("country") is not None else V.country
@@ -104,6 +105,7 @@ async def apage(
     (on PostgreSQL, the event loop serves other requests meanwhile); `json`: rows only
     written as JSON (see `render`)."""
     found = await reads.rows(*fast(reads.dialect, model, window, **filters))
+    found = _full(reads.dialect, model, found, **filters)
     rows, cursor = _cut(window, found, filters.get("country") is not None)
     out, sources = _rendered(reads.connection, model, rows, json)
     return out, cursor, sources
@@ -167,19 +169,22 @@ def fast(
     **_: Any,
 ) -> tuple[rawsql.Prepared, dict[str, Any]]:
     """The statement (compiled once per shape) and values of up to `limit` + 1 rows of one
-    country's or one resolution's votes from the cursor on."""
+    country's or one resolution's votes from the cursor on, without the columns that are the
+    same on every row (see `_full`)."""
     votes = tuple(sorted(v.value for v in vote or ()))
+    known = symbol in model.resolutions
     key = (
         "votes",
         dialect.name,
         country is not None,
+        known,
         treaty is not None,
         since is not None,
         until is not None,
         votes,
         window.after is not None,
     )
-    shape = (country is not None, treaty is not None, since is not None, until is not None)
+    shape = (country is not None, known, treaty is not None, since is not None, until is not None)
     prepared = model.remember(
         key,
         lambda: rawsql.prepare(_shaped(model, *shape, votes, window.after is not None), dialect),
@@ -199,14 +204,21 @@ def fast(
 def _shaped(
     model: ReadModel,
     by_country: bool,
+    known: bool,
     treaty: bool,
     since: bool,
     until: bool,
     votes: tuple[str, ...],
     after: bool,
 ) -> Select[Any]:
-    """The statement of one shape of `fast`, values left as bind parameters."""
-    stmt: Select[Any] = select(*COLUMNS)  # type: ignore[assignment]
+    """The statement of one shape of `fast`, values left as bind parameters: a country's
+    votes without the country, those of a resolution the model knows without the resolution
+    and its date (`_full` puts them back)."""
+    if by_country:
+        shown = [c for c in COLUMNS if c is not V.country]
+    else:
+        shown = [c for c in COLUMNS if c is not V.resolution] if known else list(COLUMNS)
+    stmt: Select[Any] = select(*shown)  # type: ignore[assignment]
     stmt = stmt.where(primary_vote(model.official))
     if treaty:
         stmt = stmt.join(R, R.symbol == V.resolution)
@@ -220,7 +232,9 @@ def _shaped(
     mine = V.country if by_country else V.resolution
     last = V.source if by_country else V.country
     order = (V.date, V.resolution, last)
-    stmt = stmt.where(mine == bindparam("key", None, type_=String)).add_columns(V.date)
+    stmt = stmt.where(mine == bindparam("key", None, type_=String))
+    if by_country or not known:
+        stmt = stmt.add_columns(V.date)
     if after:
         after_key = (
             bindparam("a0", None, type_=Date),
@@ -232,6 +246,28 @@ def _shaped(
     # symbol and country, and the primary key's order (no sort; the read stops at the limit)
     sort = order if by_country else (V.resolution, V.country)
     return stmt.order_by(*sort).limit(bindparam("n", None, type_=Integer))
+
+
+def _full(
+    dialect: Dialect,
+    model: ReadModel,
+    rows: list[tuple[Any, ...]],
+    *,
+    country: str | None = None,
+    symbol: str | None = None,
+    **_: Any,
+) -> list[tuple[Any, ...]]:
+    """The rows of `fast` with every column (`COLUMNS`, then the date): the country asked
+    for, or the resolution and its date, which every one of its votes bears
+    (`models.follow_dates`), in the driver's form (SQLite's ISO text, else a date). Fewer
+    values to read from the driver costs less than these tuples."""
+    if country is not None:
+        return [(r[0], country, r[1], r[2], r[3], r[4], r[5]) for r in rows]
+    if symbol not in model.resolutions:
+        return rows
+    text: str = model.resolutions[symbol]["date"]
+    day = text if dialect.name == "sqlite" else date.fromisoformat(text)
+    return [(symbol, r[0], r[1], r[2], r[3], r[4], day) for r in rows]
 
 
 def linked(conn: Connection, model: ReadModel, iso3: str) -> tuple[list[dict[str, Any]], set[str]]:
@@ -280,7 +316,7 @@ def hidden_imports(
 
 def render(
     model: ReadModel,
-    rows: Iterable[Sequence[Any]],
+    rows: Sequence[Sequence[Any]],
     hidden: dict[tuple[str, str], list[OtherVote]],
     resolutions: dict[str, dict[str, Any]],
     json: bool = False,
@@ -294,30 +330,30 @@ def render(
     model's bytes (`ReadModel.voter_json`), which orjson copies instead of writing them again.
     """
     out: list[dict[str, Any]] = []
-    sources: set[str] = set()
-    linked: set[str] = set()  # the treaties of the page's resolutions
-    every_voter: set[str] = set()  # the voters on those
-    used: set[str] = set()
+    used = {row[RES] for row in rows}
+    linked = {t for s in used if (t := resolutions[s]["treaty"]) is not None}
+    sources = {row[SRC] for row in rows} | {resolutions[s]["source"] for s in used}
     others, cited, noted = model.others, model.vote_citations, model.noted
     voters: dict[str, Any] = model.voter_json if json else model.voters
     shown: dict[str, Any] = model.resolution_json if json else resolutions
-    treaties = model.treaties
     none: tuple[()] = ()
+    kinds: dict[str, str] = {}
+    on: tuple[Any, Any] = (None, None)  # the treaty and day of `kinds`
     for row in rows:
         symbol, iso3, source, vote = row[RES], row[CTY], row[SRC], str(row[VOTE])
         resolution = resolutions[symbol]
-        used.add(symbol)
         treaty = resolution["treaty"]
         status = None
         if treaty is not None:
             # the date as the driver gives it (SQLite's ISO text, as read on its cursor)
-            status = treaties[treaty].spans_of(iso3).kind_on(row[DATE])
-            linked.add(treaty)
-            every_voter.add(iso3)
+            if on != (treaty, row[DATE]):
+                on = (treaty, row[DATE])
+                kinds = model.kinds_on(*on)
+            status = kinds.get(iso3) or model.treaties[treaty].spans_of(iso3).kind_on(on[1])
         also: Sequence[dict[str, Any]] = none
         conflicts: Sequence[dict[str, Any]] = none
         citations: Sequence[dict[str, Any]] = none
-        if symbol in noted or hidden:  # other records or footnotes: a few votes at most
+        if iso3 in noted.get(symbol, none) or hidden:  # a few votes at most
             key = (symbol, iso3)
             citations = cited.get((symbol, iso3, source), none)
             if key in others or key in hidden:
@@ -335,7 +371,6 @@ def render(
                 ]
                 conflicts = [o for o in also if o["vote"] != vote]
                 sources.update(str(o["source"]) for o in also)
-        sources.add(source)
         out.append(
             {
                 "country": voters[iso3],
@@ -350,10 +385,11 @@ def render(
                 "conflicts": conflicts,
             }
         )
-    sources.update(resolutions[symbol]["source"] for symbol in used)
-    for slug in linked:  # the sources of every voter's actions toward each treaty on the page
-        treaty_model = treaties[slug]
-        sources.add(treaty_model.source)
-        of = treaty_model.sources_of
-        sources.update(*[of[iso3] for iso3 in every_voter if iso3 in of])
+    if linked:  # the sources of every voter's actions toward each treaty on the page
+        every_voter = {row[CTY] for row in rows if resolutions[row[RES]]["treaty"] is not None}
+        for slug in linked:
+            treaty_model = model.treaties[slug]
+            sources.add(treaty_model.source)
+            of = treaty_model.sources_of
+            sources.update(*[of[iso3] for iso3 in every_voter if iso3 in of])
     return out, sources
