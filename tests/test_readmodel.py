@@ -393,3 +393,28 @@ def test_fast_pages_leave_out_constant_columns_and_read_the_same(
         assert len(fast[0]) == 7
         assert fast[1] is not None
         cursor = fast[1]
+
+
+def test_a_resolutions_own_facts_are_read_once_per_data_version(
+    client: TestClient, session: Session, connection: Connection
+) -> None:
+    url = "/v1/resolutions/A/RES/73/61"
+    first = client.get("/v1/resolutions/73/61").json()  # another URL: no response cache
+    with count_queries(connection) as statements:
+        again = client.get(url).json()
+    assert again == first
+    assert len(statements) == 2, statements  # the data version, the votes
+    assert "FROM meta" in statements[0]
+    assert "FROM votes" in statements[1]
+    resolution = session.get_one(models.Resolution, "A/RES/73/61")
+    resolution.title = "Retitled in a test"
+    resolution.total_yes = 1
+    session.flush()
+    dataversion.bump(session)
+    changed = client.get(url).json()
+    assert (changed["title"], changed["total_yes"], changed["tally_matches"]) == (
+        "Retitled in a test",
+        1,
+        False,
+    )
+    assert changed["tally"] == first["tally"]

@@ -28,12 +28,13 @@ async def detail(reads: Reads, model: ReadModel, symbol: str, key: str) -> dict[
     own, votes_sql = model.remember(
         ("resolution", reads.dialect.name), lambda: _prepared(reads.dialect)
     )
-    rows_of_own = await reads.rows(own, {"symbol": symbol})
-    if not rows_of_own:
-        raise NotFoundError("resolution", key, "symbol", [])
-    found: dict[str, Any] = dict(zip(OWN, rows_of_own[0], strict=True))
-    if isinstance(found["date"], str):  # SQLite's text
-        found["date"] = date.fromisoformat(found["date"])
+    held = model.memo.get(("own", symbol))  # its own facts, read once per version
+    if held is None:
+        rows_of_own = await reads.rows(own, {"symbol": symbol})
+        if not rows_of_own:
+            raise NotFoundError("resolution", key, "symbol", [])
+        held = model.remember(("own", symbol), lambda: _own(model, symbol, rows_of_own[0]))
+    found, base = held
     day: date = found["date"]
     rows = await reads.rows(votes_sql, {"symbol": symbol})
     first: dict[str, Any] = {}  # the row shown for each country (by country, as read)
@@ -101,9 +102,6 @@ async def detail(reads: Reads, model: ReadModel, symbol: str, key: str) -> dict[
     matches = (
         None if None in official else official == (tally["yes"], tally["no"], tally["abstain"])
     )
-    base = ResolutionOut.model_validate(
-        {**found, "citations": model.resolution_citations.get(symbol, [])}
-    ).model_dump(mode="json")
     return {
         **base,
         "tally": tally,
@@ -141,6 +139,19 @@ def _prepared(dialect: Dialect) -> tuple[rawsql.Prepared, rawsql.Prepared]:
         .order_by(V.resolution, V.country, V.source)  # the primary key's order: no sort
     )
     return rawsql.prepare(own, dialect), rawsql.prepare(votes, dialect)
+
+
+def _own(
+    model: ReadModel, symbol: str, row: Sequence[Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A resolution's own columns (the date as a date) and its `ResolutionOut` JSON."""
+    found: dict[str, Any] = dict(zip(OWN, row, strict=True))
+    if isinstance(found["date"], str):  # SQLite's text
+        found["date"] = date.fromisoformat(found["date"])
+    base = ResolutionOut.model_validate(
+        {**found, "citations": model.resolution_citations.get(symbol, [])}
+    ).model_dump(mode="json")
+    return found, base
 
 
 def _regions(model: ReadModel) -> dict[str, tuple[str | None, str | None]]:
