@@ -357,6 +357,20 @@ def test_every_states_status_on_a_day_is_the_spans(session: Session) -> None:
     assert model.kinds_on("mbt", "2018-12-05")["FRA"] == "state_party"
 
 
+def test_a_state_the_status_table_does_not_hold_is_read_from_its_spans(session: Session) -> None:
+    """A voter written after the model was read is not in `kinds_on`'s table: its status
+    comes from its spans (none: a state without actions), and the table stays as it was."""
+    model = build(session, 1)
+    kinds = model.kinds_on("mbt", date(2018, 12, 5))
+    table = dict(kinds)
+    del kinds["FRA"]
+    assert kinds["FRA"] == "state_party"
+    assert kinds["ZZZ"] == model.treaties["mbt"].none.kind_on(date(2018, 12, 5)) == "not_party"
+    assert "FRA" not in kinds
+    assert "ZZZ" not in kinds
+    assert len(kinds) == len(table) - 1
+
+
 @pytest.mark.parametrize(
     ("filters", "last"),
     [

@@ -42,6 +42,18 @@ class TreatyModel:
         return self.spans.get(iso3, self.none)
 
 
+class Kinds(dict[str, str]):
+    """Status words toward one treaty on one day, by alpha-3, for every voter of the model; a
+    state it does not hold (written after the model was read) is read from its spans."""
+
+    def __init__(self, treaty: TreatyModel, day: date | str, voters: Iterable[str]) -> None:
+        super().__init__((iso3, treaty.spans_of(iso3).kind_on(day)) for iso3 in voters)
+        self.treaty, self.day = treaty, day
+
+    def __missing__(self, iso3: str) -> str:
+        return self.treaty.spans_of(iso3).kind_on(self.day)
+
+
 @dataclass
 class OtherVote:
     """A vote row of a source that is not an import."""
@@ -81,15 +93,12 @@ class ReadModel:
         """A state's status toward a treaty on `day` (JSON form)."""
         return self.treaties[treaty].spans_of(iso3).on(day)
 
-    def kinds_on(self, treaty: str, day: date | str) -> dict[str, str]:
+    def kinds_on(self, treaty: str, day: date | str) -> Kinds:
         """Every state's status word toward a treaty on `day` (a date, or its ISO text as
         SQLite returns it), by alpha-3: derived from the spans once per vote date and data
         version, as every vote on the same day asks for it again."""
         model = self.treaties[treaty]
-        kinds: dict[str, str] = self.remember(
-            ("kinds", treaty, day),
-            lambda: {iso3: model.spans_of(iso3).kind_on(day) for iso3 in self.voters},
-        )
+        kinds: Kinds = self.remember(("kinds", treaty, day), lambda: Kinds(model, day, self.voters))
         return kinds
 
     def source_list(self, ids: Iterable[str]) -> list[dict[str, Any]]:

@@ -55,7 +55,7 @@ async def detail(reads: Reads, model: ReadModel, symbol: str, key: str) -> dict[
         sources |= treaty.action_sources | {treaty.source}
     votes = []
     regions = model.remember(("regions",), lambda: _regions(model))
-    kinds = model.kinds_on(treaty.slug, day) if treaty is not None else {}
+    kinds = model.kinds_on(treaty.slug, day) if treaty is not None else None
     counted: list[tuple[str, Any, tuple[str | None, str | None]]] = []
     none: tuple[()] = ()  # shared by the votes without other records (written as [])
     for iso3, shown in first.items():
@@ -72,7 +72,7 @@ async def detail(reads: Reads, model: ReadModel, symbol: str, key: str) -> dict[
                 for o in more[iso3][1:]
             ]
             conflicts = [o for o in also if o["vote"] != vote]
-        status = (kinds.get(iso3) or treaty.spans_of(iso3).kind_on(day)) if treaty else None
+        status = kinds[iso3] if kinds is not None else None
         votes.append(
             {
                 "country": iso3,

@@ -337,7 +337,7 @@ def render(
     voters: dict[str, Any] = model.voter_json if json else model.voters
     shown: dict[str, Any] = model.resolution_json if json else resolutions
     none: tuple[()] = ()
-    kinds: dict[str, str] = {}
+    kinds: dict[str, str] = {}  # a `Kinds` once a row has a treaty
     on: tuple[Any, Any] = (None, None)  # the treaty and day of `kinds`
     for row in rows:
         symbol, iso3, source, vote = row[RES], row[CTY], row[SRC], str(row[VOTE])
@@ -349,7 +349,7 @@ def render(
             if on != (treaty, row[DATE]):
                 on = (treaty, row[DATE])
                 kinds = model.kinds_on(*on)
-            status = kinds.get(iso3) or model.treaties[treaty].spans_of(iso3).kind_on(on[1])
+            status = kinds[iso3]
         also: Sequence[dict[str, Any]] = none
         conflicts: Sequence[dict[str, Any]] = none
         citations: Sequence[dict[str, Any]] = none
