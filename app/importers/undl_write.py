@@ -181,10 +181,13 @@ class VoteStage:
                 ),
                 params,
             ).rowcount
-            insert_sql += (
-                " WHERE NOT EXISTS (SELECT 1 FROM votes v WHERE v.resolution = s.resolution "
-                "AND v.country = s.country AND v.source = :source)"
-            )
+            if self.postgres:  # an anti-join costs it less than ON CONFLICT's speculative inserts
+                insert_sql += (
+                    " WHERE NOT EXISTS (SELECT 1 FROM votes v WHERE v.resolution = s.resolution "
+                    "AND v.country = s.country AND v.source = :source)"
+                )
+            else:  # SQLite: the key's own check skips the votes held (no second lookup)
+                insert_sql += " WHERE true ON CONFLICT (resolution, country, source) DO NOTHING"
         if not self.held and self.rows >= BULK_ROWS:
             with without_checks(self.conn, VOTES):
                 inserted = self.conn.execute(text(insert_sql), params).rowcount
