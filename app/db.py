@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -112,14 +111,3 @@ def transaction(settings: Settings) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
-
-
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """FastAPI dependency: one session per request, closed afterwards.
-
-    Async so that opening it costs no thread hop: a Session connects on its first query,
-    which runs in the endpoint's thread.
-    """
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
-    with factory() as session:
-        yield session

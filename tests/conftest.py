@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 from app import dataversion
 from app.clock import Clock
 from app.config import PROJECT_ROOT, Settings
-from app.db import alembic_config, get_session, make_engine
+from app.db import alembic_config, make_engine
 from app.main import create_app
 from app.public.load import load
 from app.readmodel.store import ModelStore
+from app.routers.params import get_session
 
 SHARED = PROJECT_ROOT.parent / "shared"
 DATA_DIR = PROJECT_ROOT / "data"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Table, func, insert, inspect, select
+from sqlalchemy import Connection, Table, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from app.db import make_engine
 from app.importers import undl_write
 from app.importers.undl import UndlReport, import_votes
 from app.importers.undl_fields import UndlError, normalise_symbol, treaty_of
+from app.importers.undl_read import VoteRow
 from app.importers.undl_write import SOURCE_ID
 from tests.conftest import prepare
 from tests.test_load import dump
@@ -430,15 +432,51 @@ VOTE_KEYS = (
 )
 
 
+def bulk_writes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record each `without_checks` the import enters (with `keys`: whether it drops them)."""
+    entered: list[bool] = []
+    real = undl_write.without_checks
+
+    def spy(conn: Connection, table: Table, keys: bool = True) -> AbstractContextManager[None]:
+        entered.append(keys)
+        return real(conn, table, keys)
+
+    monkeypatch.setattr(undl_write, "without_checks", spy)
+    monkeypatch.setattr(undl_write, "BULK_ROWS", 1)
+    return entered
+
+
 def test_a_bulk_first_import_gives_the_same_rows_and_keeps_the_keys(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(undl_write, "BULK_ROWS", 1)
+    entered = bulk_writes(monkeypatch)
     path = str(write(tmp_path / "votes.csv", csv_2026()))
     assert counts(import_votes(session, path)) == ((2, 0, 0), (6, 0, 0))
     assert imported_votes(session) == BASE_VOTES
     assert votes_table_checks(session) == VOTE_KEYS
+    # PostgreSQL drops the keys too; SQLite only the indexes (it checks the keys at commit)
+    assert entered == [session.connection().dialect.name == "postgresql"]
     assert counts(import_votes(session, path)) == ((0, 0, 2), (0, 0, 6))
+    assert len(entered) == 1  # the same votes again: nothing new, the table keeps its checks
+
+
+def test_an_import_adding_more_votes_than_the_source_held_is_a_bulk_one_on_postgresql(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2 votes held, 8 in the file: at least 6 are new, so PostgreSQL drops the keys and
+    indexes to insert them; SQLite writes into the table as it stands (an upsert per vote)."""
+    entered = bulk_writes(monkeypatch)
+    path = str(write(tmp_path / "votes.csv", csv_2026()))
+    assert counts(import_votes(session, path, {"ccm"})) == ((1, 0, 0), (2, 0, 0))
+    postgres = session.connection().dialect.name == "postgresql"
+    assert entered == [postgres]
+    assert counts(import_votes(session, path, keep_all=True)) == ((2, 0, 1), (6, 0, 2))
+    assert entered == [postgres, True] if postgres else [False]
+    assert votes_table_checks(session) == VOTE_KEYS
+    assert imported_votes(session) == BASE_VOTES | {
+        ("A/RES/77/80", "KGZ", "yes", "Y"),
+        ("A/RES/77/80", "RUS", "yes", "Y"),
+    }
 
 
 def test_a_bad_reference_fails_when_the_bulk_keys_come_back(session: Session) -> None:
@@ -461,22 +499,33 @@ def test_a_bad_reference_fails_when_the_bulk_keys_come_back(session: Session) ->
     assert session.scalar(select(func.count()).where(models.Vote.country == "ZZZ")) == 0
 
 
-def test_a_dangling_reference_of_a_direct_first_import_is_refused_at_commit(
-    scratch_url: str,
+@pytest.mark.parametrize(
+    ("source", "row", "refused"),
+    [
+        ("untc-status-xxvi-5", ("A/RES/99/999", "KGZ", "yes", "Y", "2099-12-01"),
+         "votes.resolution 'A/RES/99/999'"),
+        (SOURCE_ID, ("A/RES/99/999", "KGZ", "yes", "Y", "2099-12-01"),
+         "votes.resolution 'A/RES/99/999'"),
+        (SOURCE_ID, ("A/RES/73/61", "ZZZ", "yes", "Y", "2018-12-05"), "votes.country 'ZZZ'"),
+    ],
+)  # fmt: skip
+def test_a_dangling_reference_written_straight_into_votes_is_refused(
+    scratch_url: str, source: str, row: VoteRow, refused: str
 ) -> None:
+    """SQLite defers the keys while the votes come before their resolutions, then checks the
+    votes written (a source's first import, indexes dropped, or one that holds 8,043)."""
     engine = make_engine(Settings(database_url=scratch_url))
     try:
         if engine.dialect.name != "sqlite":
-            pytest.skip("votes go straight into the table (keys checked at commit) on SQLite only")
+            pytest.skip("votes go straight into the table (keys checked after) on SQLite only")
         prepare(engine)
         with Session(engine) as session:
-            stage = undl_write.VoteStage(session, "untc-status-xxvi-5")  # holds no votes
-            assert stage.direct
-            stage.add([("A/RES/99/999", "KGZ", "yes", "Y", "2099-12-01")])  # no such resolution
-            assert counts_of(stage.merge({})) == (1, 0, 0)
-            with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
-                session.commit()
-        engine.dispose()  # the refused transaction ends with its connection
+            stage = undl_write.VoteStage(session, source)
+            assert (stage.direct, stage.held) == (True, 8043 if source == SOURCE_ID else 0)
+            stage.add([row])
+            with pytest.raises(IntegrityError) as caught:
+                stage.merge({})
+            assert str(caught.value.orig) == f"FOREIGN KEY constraint failed: {refused}"
         with engine.connect() as conn:
             # the public record's 8,043 votes and the 8 curated ones
             assert conn.scalar(select(func.count()).select_from(models.Vote)) == 8043 + 8

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from app import dataversion
 from app.auth import Scope, create_key
 from app.config import Settings
-from app.db import get_session
 from app.main import create_app
+from app.routers.params import get_session
 
 CASES_PER_OPERATION = 40
 STATEFUL_SCENARIOS = 100

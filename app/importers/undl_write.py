@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, ForeignKeyConstraint, Table, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
@@ -42,9 +44,10 @@ TALLY_NAMES = ("yes", "no", "abstain", "non_voting", "members")
 
 VOTES = models.Base.metadata.tables[models.Vote.__tablename__]
 
-#: On PostgreSQL, a first import of at least this many votes inserts them with the votes
-#: table's foreign keys and secondary indexes dropped, then rebuilds and re-validates them
-#: (on SQLite, a first import of any size drops and rebuilds the secondary indexes).
+#: On PostgreSQL, an import adding at least this many votes (and no fewer than the source
+#: held) inserts them with the votes table's foreign keys and secondary indexes dropped, then
+#: rebuilds and re-validates them (on SQLite, a first import of any size drops and rebuilds
+#: the secondary indexes).
 BULK_ROWS = 50_000
 
 
@@ -86,9 +89,11 @@ def mismatch(state: ResolutionState) -> Mismatch | None:
 
 
 class VoteStage:
-    """Where the vote batches stream to: a temporary table (COPY on PostgreSQL, executemany
-    on SQLite) merged into `votes` at the end; on SQLite a source's first import goes
-    straight into `votes`, its foreign keys checked at commit.
+    """Where the vote batches go. On SQLite, straight into `votes` as each batch arrives, so
+    writing overlaps reading: an upsert inserts a new vote and updates a held one that changed,
+    foreign keys checked at commit; a source's first import drops the secondary indexes and
+    rebuilds them in `merge`. On PostgreSQL, COPY into a temporary table merged into `votes`
+    at the end with two set-based statements.
 
     Votes are written with the date the file gives their resolution; `merge` then gives the
     votes of the resolutions in `dates` (see `write_resolutions`) the date stored instead."""
@@ -99,21 +104,21 @@ class VoteStage:
         self.postgres = self.conn.dialect.name == "postgresql"
         self.dbapi: Any = self.conn.connection.dbapi_connection
         self.rows = 0
-        self.held = (
-            self.conn.execute(
-                text("SELECT 1 FROM votes WHERE source = :source LIMIT 1"), {"source": source}
-            ).first()
-            is not None
-        )
-        self.direct = not self.postgres and not self.held
+        self.written = 0  # SQLite: votes inserted or updated so far
+        self.keys: dict[str, set[str]] = {"resolution": set(), "country": set()}  # SQLite
+        #: the votes the source holds before this import
+        self.held: int = self.conn.execute(
+            text("SELECT count(*) FROM votes WHERE source = :source"), {"source": source}
+        ).scalar_one()
+        self.direct = not self.postgres
         self.checks = ExitStack()
-        if not self.postgres:
-            self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
         if self.direct:
+            self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
             # resolutions are written after the file is read: SQLite checks the keys at commit
             # (and refuses it on a dangling reference), for the rest of this transaction
             self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-            self.checks.enter_context(without_checks(self.conn, VOTES, keys=False))
+            if not self.held:
+                self.checks.enter_context(without_checks(self.conn, VOTES, keys=False))
             return
         self.conn.execute(text("DROP TABLE IF EXISTS undl_stage"))
         self.conn.execute(
@@ -125,43 +130,76 @@ class VoteStage:
         )
 
     def add(self, batch: list[VoteRow]) -> None:
-        """Stage a batch of checked votes."""
+        """Stage (or, on SQLite, write) a batch of checked votes."""
         cursor = self.dbapi.cursor()
         try:
             if self.postgres:
                 with cursor.copy("COPY undl_stage FROM STDIN") as copy:
                     for row in batch:
                         copy.write_row(row)
-            elif self.direct:
-                cursor.executemany(
-                    "INSERT INTO votes (resolution, country, vote, source_code, date, source, "
-                    "version) VALUES (?, ?, ?, ?, ?, ?, 1)",
-                    [(*row, self.source) for row in batch],
-                )
             else:
-                cursor.executemany("INSERT INTO undl_stage VALUES (?, ?, ?, ?, ?)", batch)
+                cursor.executemany(UPSERT, [(*row, self.source) for row in batch])
+                self.written += cursor.rowcount
+                self.keys["resolution"].update(row[0] for row in batch)
+                self.keys["country"].update(row[1] for row in batch)
         finally:
             cursor.close()
         self.rows += len(batch)
 
     def merge(self, dates: Mapping[str, date]) -> Counts:
-        """Update changed votes of the source, insert new ones; drop the stage. Then the votes
-        of each resolution in `dates` (of any source) take its date.
+        """Finish the write (PostgreSQL: update changed votes of the source, insert new ones,
+        drop the stage); then the votes of each resolution in `dates` (of any source) take
+        its date.
 
         A vote is changed when its kind is: the same vote under another layout's code (`NV`
         for `X`) is the same content, and keeps the code first stored. Its date follows its
         resolution's and is no change of the vote.
 
-        A first import of BULK_ROWS votes or more on PostgreSQL goes through `without_checks`.
+        On PostgreSQL, an import that adds BULK_ROWS votes or more, and at least as many as the
+        source held, goes through `without_checks`: it is a first import in all but name.
         """
-        counts = self._merge()
+        counts = self._merge() if self.postgres else self._finish()
         models.follow_dates(self.conn, dates)
         return counts
 
+    def _finish(self) -> Counts:
+        self.checks.close()  # rebuild the indexes a first import dropped
+        self._check_keys()
+        inserted = self.written
+        if self.held:
+            inserted = (
+                self.conn.execute(
+                    text("SELECT count(*) FROM votes WHERE source = :source"),
+                    {"source": self.source},
+                ).scalar_one()
+                - self.held
+            )
+        return Counts(inserted, self.written - inserted, self.rows - self.written)
+
+    def _check_keys(self) -> None:
+        """Check the keys SQLite deferred (the votes came before their resolutions), then
+        check at once again for the rest of the transaction: a later write of the caller
+        that leaves a vote dangling fails there and then, not at commit.
+
+        Ending the deferral forgets what SQLite counted, so the keys of every vote written
+        here are checked first; one is missing: sqlalchemy's IntegrityError, naming it.
+        """
+        keys = {**self.keys, "source": {self.source}}
+        for fk in VOTES.foreign_keys:
+            wanted = keys[fk.parent.name]
+            found: set[str] = set()
+            for chunk in _chunks(sorted(wanted)):
+                found.update(
+                    self.conn.execute(select(fk.column).where(fk.column.in_(chunk))).scalars()
+                )
+            if missing := sorted(wanted - found):
+                problem = f"FOREIGN KEY constraint failed: votes.{fk.parent.name} {missing[0]!r}"
+                raise IntegrityError(
+                    "check of the votes' keys", None, sqlite3.IntegrityError(problem)
+                )
+        self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = OFF")
+
     def _merge(self) -> Counts:
-        if self.direct:
-            self.checks.close()  # rebuild the indexes
-            return Counts(self.rows, 0, 0)
         self.conn.execute(text("ANALYZE undl_stage"))
         params = {"source": self.source}
         insert_sql = (
@@ -181,20 +219,27 @@ class VoteStage:
                 ),
                 params,
             ).rowcount
-            if self.postgres:  # an anti-join costs it less than ON CONFLICT's speculative inserts
-                insert_sql += (
-                    " WHERE NOT EXISTS (SELECT 1 FROM votes v WHERE v.resolution = s.resolution "
-                    "AND v.country = s.country AND v.source = :source)"
-                )
-            else:  # SQLite: the key's own check skips the votes held (no second lookup)
-                insert_sql += " WHERE true ON CONFLICT (resolution, country, source) DO NOTHING"
-        if not self.held and self.rows >= BULK_ROWS:
+            insert_sql += (
+                " WHERE NOT EXISTS (SELECT 1 FROM votes v WHERE v.resolution = s.resolution "
+                "AND v.country = s.country AND v.source = :source)"
+            )
+        # at least rows - held of the staged votes are new
+        if self.rows - self.held >= max(BULK_ROWS, self.held):
             with without_checks(self.conn, VOTES):
                 inserted = self.conn.execute(text(insert_sql), params).rowcount
         else:
             inserted = self.conn.execute(text(insert_sql), params).rowcount
         self.conn.execute(text("DROP TABLE undl_stage"))
         return Counts(inserted, updated, self.rows - inserted - updated)
+
+
+#: SQLite: insert a vote, or update the held one when its kind changed (or it had no code).
+UPSERT = (
+    "INSERT INTO votes (resolution, country, vote, source_code, date, source, version) "
+    "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (resolution, country, source) DO UPDATE "
+    "SET vote = excluded.vote, source_code = excluded.source_code, version = votes.version + 1 "
+    "WHERE votes.vote <> excluded.vote OR votes.source_code IS NULL"
+)
 
 
 @contextmanager

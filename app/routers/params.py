@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Request
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import get_session
 from app.readmodel.model import ReadModel
 from app.readmodel.store import current
 from app.respond import ListParams, list_params
 from app.vocab import EventKind, HitKind, StatusKind, VoteKind
 
 E = TypeVar("E", bound=StrEnum)
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """FastAPI dependency: one session per request, closed afterwards.
+
+    Async so that opening it costs no thread hop: a Session connects on its first query,
+    which runs in the endpoint's thread.
+    """
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    with factory() as session:
+        yield session
+
 
 DbSession = Annotated[Session, Depends(get_session)]
 #: The read model of the data version the request reads (app/readmodel).

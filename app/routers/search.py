@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from app import respond, search
+from app import respond
 from app.errors import problem_responses
 from app.limits import rate_limited
 from app.paging import Page, Window, encode_cursor, invalid_cursor
 from app.queries.common import list_sources
+from app.queries.search import search
 from app.routers.params import DbSession, HitKinds, Listing
 from app.schemas import SearchHit
 
@@ -45,7 +46,7 @@ def search_text(
         offset = window.after[0] if window.after else 0
         if offset < 0:
             raise invalid_cursor()
-        hits, sources = search.search(session, q, kind, offset, window.limit + 1)
+        hits, sources = search(session, q, kind, offset, window.limit + 1)
         cursor = encode_cursor((offset + window.limit,)) if len(hits) > window.limit else None
         return hits[: window.limit], cursor, list_sources(session, sources)
 
