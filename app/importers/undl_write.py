@@ -91,8 +91,8 @@ def mismatch(state: ResolutionState) -> Mismatch | None:
 class VoteStage:
     """Where the vote batches go. On SQLite, straight into `votes` as each batch arrives, so
     writing overlaps reading: an upsert inserts a new vote and updates a held one that changed,
-    foreign keys checked at commit; a source's first import drops the secondary indexes and
-    rebuilds them in `merge`. On PostgreSQL, COPY into a temporary table merged into `votes`
+    its foreign keys deferred until `merge` checks them; a source's first import drops the
+    secondary indexes and rebuilds them in `merge`. On PostgreSQL, COPY into a temporary table merged into `votes`
     at the end with two set-based statements.
 
     Votes are written with the date the file gives their resolution; `merge` then gives the
@@ -114,8 +114,7 @@ class VoteStage:
         self.checks = ExitStack()
         if self.direct:
             self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
-            # resolutions are written after the file is read: SQLite checks the keys at commit
-            # (and refuses it on a dangling reference), for the rest of this transaction
+            # resolutions are written after the file is read: keys wait for `_check_keys`
             self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             if not self.held:
                 self.checks.enter_context(without_checks(self.conn, VOTES, keys=False))
