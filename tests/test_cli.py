@@ -92,6 +92,27 @@ def test_unknown_command_is_a_usage_error(scratch_url: str) -> None:
     assert "invalid choice: 'frobnicate'" in result.stderr
 
 
+#: The modules of `migrate`, `load`, `import` and `sync`.
+COMMAND_MODULES = (
+    "app.cli", "app.public.load", "app.importers.curated", "app.importers.undl",
+    "app.importers.undl_sync", "app.importers.untc", "app.importers.untc_sync",
+)  # fmt: skip
+
+
+def test_the_data_commands_start_without_the_web_stack() -> None:
+    """FastAPI, Starlette and uvicorn cost a command a third of a second to import; only
+    `serve` needs them."""
+    code = (
+        f"import importlib, sys; [importlib.import_module(m) for m in {COMMAND_MODULES!r}]; "
+        "web = {'fastapi', 'starlette', 'uvicorn'}; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & web))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
