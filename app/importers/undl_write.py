@@ -92,8 +92,8 @@ class VoteStage:
     """Where the vote batches go. On SQLite, straight into `votes` as each batch arrives, so
     writing overlaps reading: an upsert inserts a new vote and updates a held one that changed,
     its foreign keys deferred until `merge` checks them; a source's first import drops the
-    secondary indexes and rebuilds them in `merge`. On PostgreSQL, COPY into a temporary table merged into `votes`
-    at the end with two set-based statements.
+    secondary indexes and rebuilds them in `merge`. On PostgreSQL, COPY into a temporary
+    table merged into `votes` at the end with two set-based statements.
 
     Votes are written with the date the file gives their resolution; `merge` then gives the
     votes of the resolutions in `dates` (see `write_resolutions`) the date stored instead."""
