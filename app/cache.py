@@ -114,7 +114,7 @@ class CacheMiddleware:
             elif message["type"] == "http.response.body" and state["status"] == 200:
                 body = message.get("body", b"")
                 state["size"] = int(state["size"]) + len(body)
-                if int(state["size"]) <= self.max_body:
+                if self.max_entries and int(state["size"]) <= self.max_body:
                     chunks.append(body)
                     if not message.get("more_body", False):
                         self._store(key, (inner, b"".join(chunks)))

@@ -6,7 +6,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
@@ -19,12 +19,11 @@ from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.head import HeadMiddleware
 from app.hosts import TrustedHostMiddleware
-from app.limits import WRITE_METHODS, BodyLimitMiddleware, RateLimiter, limit_writes
+from app.limits import WRITE_METHODS, BodyLimitMiddleware, RateLimiter
 from app.observability import Metrics, ObservabilityMiddleware
 from app.paging import Page
 from app.readmodel.pgreads import AsyncReads, AsyncVersionReader
 from app.readmodel.store import ModelStore
-from app.respond import reject_nul, reject_unknown_params
 from app.routers import (
     changes,
     countries,
@@ -84,7 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Countries' status toward the Mine Ban Treaty, the CCM and the CCW, their UNGA "
         "votes, stockpiles and practices, each fact with its source and footnotes.",
         lifespan=lifespan,
-        dependencies=[Depends(admit)],
         openapi_tags=[{"name": tag} for tag in TAGS],
     )
     app.state.settings = settings
@@ -140,14 +138,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TrustedHostMiddleware, hosts=settings.trusted_hosts)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     return app
-
-
-async def admit(request: Request) -> None:
-    """App-wide dependency, one for the three checks every request passes (a dependency each
-    would cost its own resolution): unknown and NUL-bearing parameters, the write limit."""
-    await reject_unknown_params(request)
-    await reject_nul(request)
-    await limit_writes(request)
 
 
 def document(route: APIRoute) -> None:

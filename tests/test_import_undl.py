@@ -521,7 +521,7 @@ def test_a_dangling_reference_written_straight_into_votes_is_refused(
         prepare(engine)
         with Session(engine) as session:
             stage = undl_write.VoteStage(session, source)
-            assert (stage.direct, stage.held) == (True, 8043 if source == SOURCE_ID else 0)
+            assert (stage.postgres, stage.held) == (False, 8043 if source == SOURCE_ID else 0)
             stage.add([row])
             with pytest.raises(IntegrityError) as caught:
                 stage.merge({})

@@ -107,12 +107,9 @@ class VoteStage:
         self.written = 0  # SQLite: votes inserted or updated so far
         self.keys: dict[str, set[str]] = {"resolution": set(), "country": set()}  # SQLite
         #: the votes the source holds before this import
-        self.held: int = self.conn.execute(
-            text("SELECT count(*) FROM votes WHERE source = :source"), {"source": source}
-        ).scalar_one()
-        self.direct = not self.postgres
+        self.held = self._count()
         self.checks = ExitStack()
-        if self.direct:
+        if not self.postgres:  # SQLite writes each batch straight into votes
             self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
             # resolutions are written after the file is read: keys wait for `_check_keys`
             self.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
@@ -164,16 +161,15 @@ class VoteStage:
     def _finish(self) -> Counts:
         self.checks.close()  # rebuild the indexes a first import dropped
         self._check_keys()
-        inserted = self.written
-        if self.held:
-            inserted = (
-                self.conn.execute(
-                    text("SELECT count(*) FROM votes WHERE source = :source"),
-                    {"source": self.source},
-                ).scalar_one()
-                - self.held
-            )
+        inserted = self._count() - self.held if self.held else self.written
         return Counts(inserted, self.written - inserted, self.rows - self.written)
+
+    def _count(self) -> int:
+        """The votes the source holds now."""
+        found = self.conn.execute(
+            text("SELECT count(*) FROM votes WHERE source = :source"), {"source": self.source}
+        )
+        return int(found.scalar_one())
 
     def _check_keys(self) -> None:
         """Check the keys SQLite deferred (the votes came before their resolutions), then

@@ -159,6 +159,10 @@ def _regions(model: ReadModel) -> dict[str, tuple[str | None, str | None]]:
     return {iso3: (k["region"], k["region_code"]) for iso3, k in model.member_keys.items()}
 
 
+#: Counted totals before any vote: one per vote kind, then the members counted.
+ZERO = {**dict.fromkeys((k.value for k in VoteKind), 0), "members": 0}
+
+
 def _zero() -> dict[str, int]:
-    """Counted totals before any vote: one per vote kind, then the members counted."""
-    return {**dict.fromkeys((k.value for k in VoteKind), 0), "members": 0}
+    """A fresh `ZERO` to count into."""
+    return ZERO.copy()

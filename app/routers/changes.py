@@ -11,10 +11,11 @@ from fastapi.responses import Response, StreamingResponse
 from app import history
 from app.errors import ProblemError
 from app.respond import NDJSON, accepted
+from app.routers.lean import LeanRoute
 from app.routers.params import DbSession
 from app.writeschemas import ChangesPage
 
-router = APIRouter(prefix="/v1", tags=["changes"])
+router = APIRouter(prefix="/v1", tags=["changes"], route_class=LeanRoute)
 
 
 @router.get("/changes", response_model=ChangesPage)

@@ -15,6 +15,7 @@ from app.queries.common import list_sources
 from app.readmodel import answers, lookup
 from app.readmodel import votes as readvotes
 from app.readmodel.store import Reads
+from app.routers.lean import LeanRoute
 from app.routers.params import (
     AsOf,
     CountryKey,
@@ -41,7 +42,7 @@ from app.schemas import (
     VoteOut,
 )
 
-router = APIRouter(prefix="/v1/countries", tags=["countries"])
+router = APIRouter(prefix="/v1/countries", tags=["countries"], route_class=LeanRoute)
 
 
 @router.get("", response_model=Page[CountryListItem])

@@ -11,10 +11,11 @@ from app import respond
 from app.clock import Today
 from app.queries import counts, regions, treaties
 from app.readmodel import answers
+from app.routers.lean import LeanRoute
 from app.routers.params import AsOf, DbSession, Model, RegionFilter, SubregionFilter, TreatyKey
 from app.schemas import TreatyCounts
 
-router = APIRouter(prefix="/v1/treaties", tags=["treaties"])
+router = APIRouter(prefix="/v1/treaties", tags=["treaties"], route_class=LeanRoute)
 
 By = Annotated[
     Literal["region", "subregion"] | None,

@@ -14,10 +14,11 @@ from app.embeds import badge, timechart, worldmap
 from app.queries import countries, treaties
 from app.queries.common import list_sources
 from app.readmodel import answers
+from app.routers.lean import LeanRoute
 from app.routers.params import AsOf, CountryKey, DbSession, Model, Since, TreatyKey, Until
 from app.vocab import StatusKind
 
-router = APIRouter(tags=["embeds"])
+router = APIRouter(tags=["embeds"], route_class=LeanRoute)
 
 SVG = "image/svg+xml"
 

@@ -11,9 +11,10 @@ from sqlalchemy import text
 
 from app.errors import ProblemError, problem_responses
 from app.observability import database_metrics
+from app.routers.lean import LeanRoute
 from app.routers.params import DbSession
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], route_class=LeanRoute)
 
 
 @router.get("/healthz")

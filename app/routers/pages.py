@@ -14,9 +14,10 @@ from app.errors import ProblemError, problem_responses
 from app.queries import countries, profile, treaties
 from app.queries.common import list_sources
 from app.readmodel import answers
+from app.routers.lean import LeanRoute
 from app.routers.params import AsOf, CountryKey, DbSession, Model, TreatyKey
 
-router = APIRouter(tags=["embeds"])
+router = APIRouter(tags=["embeds"], route_class=LeanRoute)
 
 STATIC = Path(__file__).resolve().parent.parent / "embeds" / "static"
 #: The dashboard's own files, by name, with their media types.

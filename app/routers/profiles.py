@@ -16,10 +16,11 @@ from app.errors import ProblemError
 from app.paging import Page, Window
 from app.profiles import store
 from app.profiles.result import ProfileResult
+from app.routers.lean import LeanRoute
 from app.routers.params import DbSession, Listing
 from app.vocab import DraftStatus
 
-router = APIRouter(prefix="/v1", tags=["profiles"])
+router = APIRouter(prefix="/v1", tags=["profiles"], route_class=LeanRoute)
 Writer = Annotated[models.ApiKey, Depends(require(Scope.write))]
 DraftId = Annotated[
     str, Path(description="Draft id.", examples=["4e9e1bd8fce91423"], max_length=40)

@@ -14,10 +14,11 @@ from app import history, records, writes
 from app.auth import Scope, require
 from app.errors import ProblemError
 from app.models import ApiKey
+from app.routers.lean import LeanRoute
 from app.routers.params import DbSession
 from app.writeschemas import ChangeOut, HistoryPage, RecordOut
 
-router = APIRouter(prefix="/v1/records", tags=["writes"])
+router = APIRouter(prefix="/v1/records", tags=["writes"], route_class=LeanRoute)
 
 Writer = Annotated[ApiKey, Depends(require(Scope.write))]
 KindPath = Annotated[

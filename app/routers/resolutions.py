@@ -15,11 +15,12 @@ from app.queries import resolutions, treaties
 from app.readmodel import resolution as readresolution
 from app.readmodel import votes as readvotes
 from app.readmodel.store import Reads, reading
+from app.routers.lean import LeanRoute
 from app.routers.params import DbSession, Listing, Model, TreatyFilter
 from app.routers.records import record_link
 from app.schemas import ResolutionDetail, ResolutionOut, VoteOut
 
-router = APIRouter(prefix="/v1/resolutions", tags=["resolutions"])
+router = APIRouter(prefix="/v1/resolutions", tags=["resolutions"], route_class=LeanRoute)
 
 
 @router.get("", response_model=Page[ResolutionOut])

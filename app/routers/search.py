@@ -13,10 +13,11 @@ from app.limits import rate_limited
 from app.paging import Page, Window, encode_cursor, invalid_cursor
 from app.queries.common import list_sources
 from app.queries.search import search
+from app.routers.lean import LeanRoute
 from app.routers.params import DbSession, HitKinds, Listing
 from app.schemas import SearchHit
 
-router = APIRouter(prefix="/v1", tags=["search"])
+router = APIRouter(prefix="/v1", tags=["search"], route_class=LeanRoute)
 
 
 @router.get(

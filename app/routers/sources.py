@@ -10,11 +10,12 @@ from fastapi.responses import Response
 from app import respond
 from app.paging import Page, Window
 from app.queries import sources
+from app.routers.lean import LeanRoute
 from app.routers.params import DbSession, Listing
 from app.routers.records import record_link
 from app.schemas import CitationDetail, SourceDetail, SourceOut
 
-router = APIRouter(prefix="/v1", tags=["sources"])
+router = APIRouter(prefix="/v1", tags=["sources"], route_class=LeanRoute)
 
 
 @router.get("/sources", response_model=Page[SourceOut])

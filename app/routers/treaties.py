@@ -13,6 +13,7 @@ from app.paging import Page, Window
 from app.queries import regions, treaties
 from app.queries.common import list_sources
 from app.readmodel import answers, lookup, store
+from app.routers.lean import LeanRoute
 from app.routers.params import (
     AsOf,
     DbSession,
@@ -28,7 +29,7 @@ from app.routers.params import (
 )
 from app.schemas import Member, TimelinePoint, Treaty, TreatyDetail, TreatyEvent
 
-router = APIRouter(prefix="/v1/treaties", tags=["treaties"])
+router = APIRouter(prefix="/v1/treaties", tags=["treaties"], route_class=LeanRoute)
 
 
 @router.get("", response_model=Page[Treaty])

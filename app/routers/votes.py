@@ -11,6 +11,7 @@ from app import respond
 from app.paging import Page, Window
 from app.queries import countries, regions, treaties
 from app.readmodel import votes as readvotes
+from app.routers.lean import LeanRoute
 from app.routers.params import (
     DbSession,
     Listing,
@@ -24,7 +25,7 @@ from app.routers.params import (
 )
 from app.schemas import VoteOut
 
-router = APIRouter(prefix="/v1/votes", tags=["votes"])
+router = APIRouter(prefix="/v1/votes", tags=["votes"], route_class=LeanRoute)
 
 CountryList = Annotated[
     str | None,

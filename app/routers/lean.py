@@ -1,0 +1,289 @@
+"""The API's route class: checks every request first, and solves a read's parameters by a plan
+made once per route instead of FastAPI re-reading its declarations on every request."""
+
+from __future__ import annotations
+
+import inspect
+import weakref
+from collections.abc import Callable, Coroutine, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from copy import deepcopy
+from dataclasses import dataclass
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+
+from fastapi import Request, Response
+from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
+from fastapi.dependencies.models import Dependant
+from fastapi.dependencies.utils import get_dependant
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+from starlette.datastructures import ImmutableMultiDict
+
+from app.limits import limit_writes
+from app.respond import reject_nul, reject_unknown_params
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+#: Collections a query parameter may be declared as (repeated in the URL, read as a list).
+MANY = (list, set, frozenset, tuple)
+
+
+async def admit(request: Request) -> None:
+    """The checks every request passes before its parameters are read: unknown and
+    NUL-bearing parameters, the write limit."""
+    await reject_unknown_params(request)
+    await reject_nul(request)
+    await limit_writes(request)
+
+
+class LeanRoute(APIRoute):
+    """A route that runs `admit`, then its endpoint.
+
+    A route whose endpoint returns a `Response` and whose parameters are only the request,
+    path and query parameters and dependencies of the same kinds (see `Plan.of`) has them
+    solved by its `Plan`: the same values, defaults, validation and errors (in the same order)
+    as FastAPI's solver, without working out each declaration's kind again per request. Any
+    other route (a body, headers, security) is solved by FastAPI. Dependency overrides apply
+    to both.
+    """
+
+    def plan(self) -> Plan | None:
+        """How this route's parameters are solved, or None where FastAPI solves them."""
+        return Plan.of(self.dependant) if _returns_response(self.endpoint) else None
+
+    def get_route_handler(self) -> Handler:
+        fastapi_handler = super().get_route_handler()
+        plan = self.plan()
+        if plan is None:
+
+            async def checked(request: Request) -> Response:
+                await admit(request)
+                return await fastapi_handler(request)
+
+            return checked
+
+        endpoint = self.endpoint
+        awaited = inspect.iscoroutinefunction(endpoint)
+
+        async def lean(request: Request) -> Response:
+            await admit(request)
+            errors: list[Any] = []
+            values = await plan.solve(request, errors, {})
+            if errors:
+                raise RequestValidationError(errors)
+            if awaited:
+                response: Response = await endpoint(**values)
+            else:
+                response = await run_in_threadpool(endpoint, **values)
+            return response
+
+        return lean
+
+
+def _returns_response(endpoint: Callable[..., Any]) -> bool:
+    """Whether an endpoint is declared to return a `Response` (so nothing is serialised)."""
+    returned = get_type_hints(endpoint).get("return")
+    return isinstance(returned, type) and issubclass(returned, Response)
+
+
+def _many(annotation: Any) -> bool:
+    """Whether a parameter is declared as a collection (FastAPI reads every repeat of it)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _many(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return any(_many(a) for a in get_args(annotation) if a is not type(None))
+    return (origin or annotation) in MANY
+
+
+@dataclass(frozen=True)
+class Param:
+    """A path or query parameter: where it is read, how, and its default."""
+
+    name: str
+    alias: str
+    loc: tuple[str, str]
+    many: bool
+    field: Any  # FastAPI's ModelField
+    info: FieldInfo
+
+    def solve(self, given: Mapping[str, Any], values: dict[str, Any], errors: list[Any]) -> None:
+        """Validate the parameter's value into `values`, or its errors into `errors`."""
+        if self.many and isinstance(given, ImmutableMultiDict):
+            raw: Any = given.getlist(self.alias) or None
+        else:
+            raw = given.get(self.alias)
+        if raw is None:
+            if self.info.is_required():
+                errors.append(missing(self.loc))
+                return
+            default = deepcopy(self.field.default)
+            if not self.info.validate_default:
+                values[self.name] = default
+                return
+            raw = default
+        value, found = self.field.validate(raw, values, loc=self.loc)
+        if found:
+            errors.extend(found)
+        else:
+            values[self.name] = value
+
+
+def missing(loc: tuple[str, str]) -> dict[str, Any]:
+    """Pydantic's error for a required parameter that is not given (as FastAPI words it)."""
+    error = ValidationError.from_exception_data(
+        "Field required", [{"type": "missing", "loc": loc, "input": {}}]
+    ).errors(include_url=False)[0]
+    error["input"] = None
+    return dict(error)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A dependency's function, the plan of its own parameters, and how it is called."""
+
+    fn: Callable[..., Any]
+    plan: Plan
+    kind: str  # "async", "sync", "async generator" or "generator"
+
+    @classmethod
+    def of(cls, fn: Callable[..., Any] | None, dependant: Dependant) -> Call | None:
+        """How to call `fn` (a function, not a class or a callable object), or None."""
+        plan = Plan.of(dependant) if inspect.isfunction(fn) else None
+        if fn is None or plan is None:
+            return None
+        if inspect.isasyncgenfunction(fn):
+            kind = "async generator"
+        elif inspect.isgeneratorfunction(fn):
+            kind = "generator"
+        else:
+            kind = "async" if inspect.iscoroutinefunction(fn) else "sync"
+        return cls(fn, plan, kind)
+
+    async def run(self, values: dict[str, Any], request: Request, function_scope: bool) -> Any:
+        """Call the dependency as FastAPI does: a generator's exit waits for the response to be
+        sent (or, scoped to the function, for the endpoint to return)."""
+        if self.kind == "async":
+            return await self.fn(**values)
+        if self.kind == "sync":
+            return await run_in_threadpool(self.fn, **values)
+        key = "fastapi_function_astack" if function_scope else "fastapi_inner_astack"
+        stack: AsyncExitStack = request.scope[key]
+        if self.kind == "async generator":
+            return await stack.enter_async_context(asynccontextmanager(self.fn)(**values))
+        return await stack.enter_async_context(
+            contextmanager_in_threadpool(contextmanager(self.fn)(**values))
+        )
+
+
+@dataclass(frozen=True)
+class Needed:
+    """A dependency of a plan: the value it is passed as, and how it is called."""
+
+    name: str | None
+    call: Call
+    use_cache: bool
+    function_scope: bool
+    path: str
+
+    def overridden(self, overrides: Mapping[Any, Any]) -> Call:
+        """The call that replaces this one in `overrides` (e.g. the tests' session)."""
+        fn = overrides[self.call.fn]
+        call = _OVERRIDES.get(fn)
+        if call is None:
+            dependant = get_dependant(path=self.path, call=fn, name=self.name)
+            call = Call.of(fn, dependant)
+            if call is None:
+                raise TypeError(f"dependency override {fn!r} takes what a lean route cannot give")
+            _OVERRIDES[fn] = call
+        return call
+
+
+#: Calls of overriding dependencies, made on their first use.
+_OVERRIDES: weakref.WeakKeyDictionary[Callable[..., Any], Call] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to solve one dependant's parameters: its dependencies, then path and query ones."""
+
+    needs: tuple[Needed, ...]
+    path: tuple[Param, ...]
+    query: tuple[Param, ...]
+    request_names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, dependant: Dependant) -> Plan | None:
+        """The plan of a dependant, or None if it takes anything but a request, path and
+        query parameters and function dependencies taking the same."""
+        if (
+            dependant.header_params
+            or dependant.cookie_params
+            or dependant.body_params
+            or dependant.websocket_param_name
+            or dependant.response_param_name
+            or dependant.background_tasks_param_name
+            or dependant.security_scopes_param_name
+        ):
+            return None
+        needs = []
+        for sub in dependant.dependencies:
+            call = Call.of(sub.call, sub)
+            if call is None:
+                return None
+            function_scope = getattr(sub, "scope", None) == "function"
+            needs.append(Needed(sub.name, call, sub.use_cache, function_scope, sub.path or ""))
+        params = [_param(f) for f in [*dependant.path_params, *dependant.query_params]]
+        if any(p is None for p in params):
+            return None
+        path = tuple(p for p in params if p is not None and p.loc[0] == "path")
+        query = tuple(p for p in params if p is not None and p.loc[0] == "query")
+        names = (dependant.request_param_name, dependant.http_connection_param_name)
+        return cls(tuple(needs), path, query, tuple(n for n in names if n))
+
+    async def solve(
+        self, request: Request, errors: list[Any], cache: dict[Callable[..., Any], Any]
+    ) -> dict[str, Any]:
+        """The values to call the dependant with, as FastAPI's solver gives them (its errors,
+        in its order, are added to `errors`); `cache` holds the dependencies solved so far."""
+        values: dict[str, Any] = {}
+        overrides: dict[Any, Any] = getattr(request.app, "dependency_overrides", {})
+        for need in self.needs:
+            call = need.call
+            if overrides and call.fn in overrides:
+                call = need.overridden(overrides)
+            found: list[Any] = []
+            given = await call.plan.solve(request, found, cache)
+            if found:
+                errors.extend(found)
+                continue
+            if need.use_cache and call.fn in cache:
+                solved = cache[call.fn]
+            else:
+                solved = await call.run(given, request, need.function_scope)
+                cache.setdefault(call.fn, solved)
+            if need.name is not None:
+                values[need.name] = solved
+        for param in self.path:
+            param.solve(request.path_params, values, errors)
+        if self.query:
+            query = request.query_params
+            for param in self.query:
+                param.solve(query, values, errors)
+        for name in self.request_names:
+            values[name] = request
+        return values
+
+
+def _param(field: Any) -> Param | None:
+    """A path or query parameter read by its alias (None for what FastAPI reads otherwise)."""
+    info = field.field_info
+    where = getattr(getattr(info, "in_", None), "value", None)
+    alias = field.alias
+    if where not in ("path", "query") or info.validation_alias not in (None, alias):
+        return None
+    if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+        return None
+    return Param(field.name, alias, (where, alias), _many(info.annotation), field, info)
