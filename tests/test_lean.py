@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import nullcontext
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -168,3 +169,45 @@ def test_a_routes_session_closes_after_its_streamed_csv(settings: Settings) -> N
     assert len(listed["data"]) > 10
     assert len(lines) == 1 + len(listed["data"])
     assert listed["next"] is None
+
+
+async def included(request: Request) -> None:
+    """A dependency given to `include_router`: notes the request."""
+    request.app.state.seen.append(f"included {request.url.path}")
+
+
+async def own(request: Request, n: int = 1) -> int:
+    """A route's own dependency taking a query parameter."""
+    request.app.state.seen.append(f"own {n}")
+    return n
+
+
+def test_dependencies_given_at_inclusion_are_solved_by_the_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A router included with dependencies of its own: the plan solves them with the route's,
+    once each, as FastAPI would."""
+    seen: list[str] = []
+    plan_solve = lean.Plan.solve
+
+    async def counted(plan: lean.Plan, *args: Any) -> dict[str, Any]:
+        seen.append(f"plan of {len(plan.needs)}")
+        return await plan_solve(plan, *args)
+
+    monkeypatch.setattr(lean.Plan, "solve", counted)
+    router = APIRouter(route_class=lean.LeanRoute)
+
+    @router.get("/twice")
+    async def twice(n: Annotated[int, Depends(own)]) -> Response:
+        return Response(str(2 * n))
+
+    app = FastAPI()
+    app.state.seen = seen
+    app.include_router(router, prefix="/x", dependencies=[Depends(included)])
+    with TestClient(app) as client:
+        assert client.get("/x/twice?n=21").text == "42"
+        bad = client.get("/x/twice?n=many")
+    # the route's plan needs both, each with its own (empty, then `n`) plan
+    assert seen[:5] == ["plan of 2", "plan of 0", "included /x/twice", "plan of 0", "own 21"]
+    assert bad.status_code == 422
+    assert [e["loc"] for e in bad.json()["detail"]] == [["query", "n"]]

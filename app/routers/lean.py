@@ -13,6 +13,7 @@ from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from fastapi import Request, Response
+from fastapi import routing as fastapi_routing
 from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
 from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import get_dependant
@@ -49,13 +50,16 @@ class LeanRoute(APIRoute):
     to both.
     """
 
-    def plan(self) -> Plan | None:
-        """How this route's parameters are solved, or None where FastAPI solves them."""
-        return Plan.of(self.dependant) if _returns_response(self.endpoint) else None
+    def plan(self, dependant: Dependant | None = None) -> Plan | None:
+        """How this route's parameters (or, included in a router, those of `dependant`, its
+        dependencies with the router's) are solved, or None where FastAPI solves them."""
+        if not _returns_response(self.endpoint):
+            return None
+        return Plan.of(dependant or self.dependant)
 
     def get_route_handler(self) -> Handler:
         fastapi_handler = super().get_route_handler()
-        plan = self.plan()
+        plan = self.plan(_included_dependant(self))
         if plan is None:
 
             async def checked(request: Request) -> Response:
@@ -82,9 +86,23 @@ class LeanRoute(APIRoute):
         return lean
 
 
+def _included_dependant(route: APIRoute) -> Dependant | None:
+    """The dependant FastAPI solves for `route` as the router including it builds its handler
+    (with the dependencies given to `include_router`), where FastAPI tells it."""
+    context: Any = getattr(fastapi_routing, "_effective_route_context_var", None)
+    effective = context.get() if context is not None else None
+    if getattr(effective, "original_route", None) is not route:
+        return None
+    dependant = getattr(effective, "dependant", None)
+    return dependant if isinstance(dependant, Dependant) else None
+
+
 def _returns_response(endpoint: Callable[..., Any]) -> bool:
     """Whether an endpoint is declared to return a `Response` (so nothing is serialised)."""
-    returned = get_type_hints(endpoint).get("return")
+    try:
+        returned = get_type_hints(endpoint).get("return")
+    except NameError:  # an annotation this module cannot resolve: FastAPI's solver
+        return False
     return isinstance(returned, type) and issubclass(returned, Response)
 
 
