@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(
         default=20, ge=0, description="Extra PostgreSQL connections a process may open at peaks."
     )
+    sqlite_cache_mb: int = Field(
+        default=16,
+        ge=1,
+        description="SQLite's page cache per connection, in MiB (SQLite's own default is 2): "
+        "the pages of the hot reads stay in memory between requests.",
+    )
     log_level: str = Field(default="INFO", description="Level of the JSON request log.")
     event_loop: Literal["auto", "asyncio", "uvloop"] = Field(
         default="auto",

@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from app import dataversion
 from app.config import PROJECT_ROOT, Settings
+from app.db import make_engine
 from app.limits import BodyLimitMiddleware, RateLimiter
 from app.main import create_app
 from tests.conftest import migrate
@@ -234,3 +235,20 @@ def test_only_trusted_hosts_are_served(settings: Settings, host: str, status: in
 
 def test_any_host_is_served_by_default(client: TestClient) -> None:
     assert client.get("/healthz", headers={"Host": "anything.example"}).status_code == 200
+
+
+@pytest.mark.parametrize(("megabytes", "kib"), [(None, 16384), (64, 65536)])
+def test_sqlite_connections_keep_the_configured_page_cache(
+    tmp_path: Path, megabytes: int | None, kib: int
+) -> None:
+    """SQLITE_CACHE_MB sizes every connection's page cache (16 MiB unless set)."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cache.db'}")
+    if megabytes is not None:
+        settings = settings.model_copy(update={"sqlite_cache_mb": megabytes})
+    engine = make_engine(settings)
+    try:
+        with engine.connect() as first, engine.connect() as second:
+            sizes = [c.exec_driver_sql("PRAGMA cache_size").scalar() for c in (first, second)]
+    finally:
+        engine.dispose()
+    assert sizes == [-kib, -kib]
