@@ -151,6 +151,6 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 async def limit_writes(request: Request) -> None:
-    """App-wide dependency: every write request counts against the client's write limit."""
+    """Every write request counts against the client's write limit (run by every route, `admit`)."""
     if request.method in WRITE_METHODS:
         await _writes(request)
