@@ -30,6 +30,7 @@ from app.routers import (
     counts,
     embeds,
     health,
+    lean,
     pages,
     profiles,
     records,
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         openapi_tags=[{"name": tag} for tag in TAGS],
     )
+    lean.adopt(app.router)  # the docs pages
     app.state.settings = settings
     app.state.clock = Clock(settings.test_clock_file)
     app.state.engine = engine

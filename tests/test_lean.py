@@ -153,6 +153,28 @@ def test_every_read_has_a_plan(client: TestClient) -> None:
     ]
 
 
+def test_the_docs_pages_pass_the_checks_every_route_does(client: TestClient) -> None:
+    """`FastAPIOffline` adds its pages before the app has routers: `lean.adopt` makes them
+    `LeanRoute`s, so an unknown parameter is refused there as on any other route."""
+    top = [r for r in client.app.router.routes if isinstance(r, APIRoute)]  # type: ignore[attr-defined]
+    assert [(type(r), r.path) for r in top] == [
+        (lean.LeanRoute, "/docs"),
+        (lean.LeanRoute, "/docs/oauth2-redirect"),
+        (lean.LeanRoute, "/redoc"),
+    ]
+    for path in ("/docs", "/redoc"):
+        page = client.get(path)
+        assert (page.status_code, page.headers["content-type"]) == (200, "text/html; charset=utf-8")
+        assert "/openapi.json" in page.text
+        refused = client.get(f"{path}?bogus=1")
+        assert refused.status_code == 400
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert (refused.json()["title"], refused.json()["parameter"]) == (
+            "Unknown parameter",
+            "bogus",
+        )
+
+
 def test_a_routes_session_closes_after_its_streamed_csv(settings: Settings) -> None:
     """Without overrides, the session dependency is an async generator: it stays open while a
     whole CSV streams (its slices read on it), and is closed once the answer is sent."""

@@ -18,7 +18,7 @@ from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
 from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import get_dependant
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from starlette.datastructures import ImmutableMultiDict
@@ -84,6 +84,25 @@ class LeanRoute(APIRoute):
             return response
 
         return lean
+
+
+def adopt(router: APIRouter) -> None:
+    """Make the plain `APIRoute`s already on `router` `LeanRoute`s (matched after its other
+    routes, in their order): routes added before a route class could be given, the offline
+    docs pages that `FastAPIOffline` adds as it makes the app, pass the checks every other does."""
+    plain = [r for r in router.routes if type(r) is APIRoute]
+    router.routes[:] = [r for r in router.routes if type(r) is not APIRoute]
+    for route in plain:
+        router.add_api_route(
+            route.path,
+            route.endpoint,
+            methods=sorted(route.methods or ()),
+            name=route.name,
+            include_in_schema=route.include_in_schema,
+            response_class=route.response_class,
+            dependencies=route.dependencies[len(router.dependencies) :],  # its own
+            route_class_override=LeanRoute,
+        )
 
 
 def _included_dependant(route: APIRoute) -> Dependant | None:
