@@ -162,6 +162,7 @@ def test_the_docs_pages_pass_the_checks_every_route_does(client: TestClient) -> 
         (lean.LeanRoute, "/docs/oauth2-redirect"),
         (lean.LeanRoute, "/redoc"),
     ]
+    assert client.app.router.route_class is lean.LeanRoute  # type: ignore[attr-defined]  # and later ones
     for path in ("/docs", "/redoc"):
         page = client.get(path)
         assert (page.status_code, page.headers["content-type"]) == (200, "text/html; charset=utf-8")

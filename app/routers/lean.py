@@ -87,9 +87,11 @@ class LeanRoute(APIRoute):
 
 
 def adopt(router: APIRouter) -> None:
-    """Make the plain `APIRoute`s already on `router` `LeanRoute`s (matched after its other
-    routes, in their order): routes added before a route class could be given, the offline
-    docs pages that `FastAPIOffline` adds as it makes the app, pass the checks every other does."""
+    """Make `router`'s route class `LeanRoute`, and the plain `APIRoute`s already on it
+    `LeanRoute`s (matched after its other routes, in their order): routes added before a route
+    class could be given, the offline docs pages that `FastAPIOffline` adds as it makes the
+    app, pass the checks every other does."""
+    router.route_class = LeanRoute
     plain = [r for r in router.routes if type(r) is APIRoute]
     router.routes[:] = [r for r in router.routes if type(r) is not APIRoute]
     for route in plain:
@@ -101,7 +103,6 @@ def adopt(router: APIRouter) -> None:
             include_in_schema=route.include_in_schema,
             response_class=route.response_class,
             dependencies=route.dependencies[len(router.dependencies) :],  # its own
-            route_class_override=LeanRoute,
         )
 
 
