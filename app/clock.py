@@ -46,14 +46,20 @@ def pin(scope_state: dict[str, object], clock: Clock) -> datetime:
     return now
 
 
+def today_of(request: Request) -> date:
+    """Today in UTC as pinned for this request (pinned on first use if nothing pinned it)."""
+    state = request.scope.setdefault("state", {})
+    pinned = state.get("now")
+    now = pinned if isinstance(pinned, datetime) else pin(state, request.app.state.clock)
+    return now.date()
+
+
 async def today(request: Request) -> date:
     """Today in UTC as pinned for this request: the default `as_of` of every endpoint.
 
     Async, as every dependency of the hot reads: it runs on the event loop, no thread hop.
     """
-    pinned = request.scope.get("state", {}).get("now")
-    now = pinned if isinstance(pinned, datetime) else request.app.state.clock.now()
-    return now.date()
+    return today_of(request)
 
 
 #: The request's today; a route taking it answers differently each day (see app/cache.py).

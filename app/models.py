@@ -153,6 +153,10 @@ class Country(Versioned, Base):
     official_name: Mapped[str | None] = mapped_column(String(200))
     un_member: Mapped[bool] = mapped_column(Boolean, default=False)
     un_observer: Mapped[bool] = mapped_column(Boolean, default=False)
+    # One of the 197 states (data/reference/un_membership.yaml and states.yaml).
+    state: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The state administering an area that is not one (data/reference/territories.yaml).
+    administered_by: Mapped[str | None] = mapped_column(ISO3)
     historical: Mapped[bool] = mapped_column(Boolean, default=False)
     # UN M49 (data/reference/m49_regions.csv); null where M49 gives none (ATA, historical codes).
     region: Mapped[str | None] = mapped_column(String(100))
@@ -176,6 +180,8 @@ class CountryName(Versioned, Base):
     country_iso3: Mapped[str] = country_fk()
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
+    # Where the name is attested (null: ISO 3166-1 as pycountry gives it, or a curator).
+    source: Mapped[str | None] = mapped_column(SLUG, ForeignKey("sources.id"), index=True)
 
     country: Mapped[Country] = relationship(back_populates="names")
 
@@ -215,7 +221,8 @@ class Citation(Versioned, Base):
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     source: Mapped[str] = mapped_column(SLUG, ForeignKey("sources.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)
+    # Null for a UNTC end note loaded from the public record, which holds no UN prose.
+    text: Mapped[str | None] = mapped_column(Text)
     issuer: Mapped[str | None] = mapped_column(Text)
     reference: Mapped[str | None] = mapped_column(Text)
     date: Mapped[str | None] = mapped_column(PARTIAL_DATE)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -13,7 +15,7 @@ from sqlalchemy import Connection, Select, tuple_
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.errors import ProblemError
-from app.schemas import COVERAGE_MEANING, CoverageSource, SourceOut
+from app.schemas import COVERAGE_MEANING, RECORD_AS_AT_MEANING, CoverageSource, SourceOut
 
 T = TypeVar("T")
 Key = tuple[Any, ...]
@@ -23,10 +25,20 @@ class Page(BaseModel, Generic[T]):
     """One page of a list, the link to the next one, and the sources of its facts."""
 
     data: list[T]
-    next: str | None = Field(None, description="URL of the next page; null on the last page.")
+    next: str | None = Field(
+        None,
+        description="URL of the next page, percent-encoded (that of a list read for today "
+        "carries the date as `as_of`); null on the last page.",
+    )
     sources: list[SourceOut] = Field(
         default_factory=list, description="Every source the facts on this page come from."
     )
+
+
+class DatedPage(Page[T], Generic[T]):
+    """A page of statuses toward a treaty, with the date the treaty's record is known up to."""
+
+    record_as_at: date | None = Field(description=RECORD_AS_AT_MEANING)
 
 
 class CoveredPage(Page[T], Generic[T]):
@@ -35,10 +47,18 @@ class CoveredPage(Page[T], Generic[T]):
     coverage: list[CoverageSource] = Field(default_factory=list, description=COVERAGE_MEANING)
 
 
-def encode_cursor(key: Key) -> str:
-    """An opaque cursor for the position after `key`."""
+def encode_cursor(key: Key, scope: str = "") -> str:
+    """An opaque cursor for the position after `key` in the list of the query `scope`
+    (`app.links.query_scope`): the key's values, after a check of them and of the query."""
     values = [v.isoformat() if isinstance(v, date) else v for v in key]
-    return base64.urlsafe_b64encode(orjson.dumps(values)).decode().rstrip("=")
+    check = _check(scope, values)
+    return base64.urlsafe_b64encode(orjson.dumps([check, *values])).decode().rstrip("=")
+
+
+def _check(scope: str, values: list[Any]) -> str:
+    """The check a cursor carries: a digest of its query and its key's values."""
+    digest = hashlib.blake2b(orjson.dumps([scope, values]), digest_size=9, person=b"cursor")
+    return base64.urlsafe_b64encode(digest.digest()).decode()
 
 
 def _key_value(value: Any, kind: type) -> Any:
@@ -52,15 +72,19 @@ def _key_value(value: Any, kind: type) -> Any:
     raise ValueError(f"not a {kind.__name__}")
 
 
-def decode_cursor(cursor: str, types: Sequence[type]) -> Key:
-    """The sort key a cursor stands for; a 400 problem if it was not made by us."""
+def decode_cursor(cursor: str, types: Sequence[type], scope: str = "") -> Key:
+    """The sort key a cursor stands for: a 400 problem if it was not made by us, or was made
+    for another query than `scope` (or altered)."""
     try:
         raw = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(raw, list) or len(raw) != len(types):
+        if not isinstance(raw, list) or len(raw) != len(types) + 1 or type(raw[0]) is not str:
             raise ValueError("wrong shape")
-        return tuple(_key_value(v, t) for v, t in zip(raw, types, strict=True))
+        key = tuple(_key_value(v, t) for v, t in zip(raw[1:], types, strict=True))
     except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
         raise invalid_cursor() from exc
+    if not hmac.compare_digest(raw[0].encode(), _check(scope, raw[1:]).encode()):
+        raise foreign_cursor()
+    return key
 
 
 def invalid_cursor() -> ProblemError:
@@ -74,12 +98,31 @@ def invalid_cursor() -> ProblemError:
     )
 
 
-class Window:
-    """The requested slice of a list: how many rows and after which sort key."""
+def foreign_cursor() -> ProblemError:
+    """The problem for a cursor issued for another query than the one it is sent with."""
+    return ProblemError(
+        400,
+        "Cursor of another query",
+        "cursor continues another list: it was issued for another path, filter, as_of or "
+        "format (or altered); send it with the query it came from, as the `next` link does",
+        kind="cursor-mismatch",
+        parameter="cursor",
+    )
 
-    def __init__(self, limit: int, cursor: str | None, types: Sequence[type]) -> None:
-        self.limit = limit
-        self.after = decode_cursor(cursor, types) if cursor else None
+
+class Window:
+    """The requested slice of a list: how many rows and after which sort key; its cursors
+    belong to the query `scope` (`app.links.request_scope`; empty: no query)."""
+
+    def __init__(
+        self, limit: int, cursor: str | None, types: Sequence[type], scope: str = ""
+    ) -> None:
+        self.limit, self.scope = limit, scope
+        self.after = decode_cursor(cursor, types, scope) if cursor else None
+
+    def cursor_after(self, key: Key) -> str:
+        """The cursor of the position after `key`, for this window's query."""
+        return encode_cursor(key, self.scope)
 
     def select(
         self,
@@ -112,4 +155,4 @@ class Window:
         if len(rows) <= self.limit:
             return rows, None
         rows = rows[: self.limit]
-        return rows, encode_cursor(key(rows[-1]))
+        return rows, self.cursor_after(key(rows[-1]))

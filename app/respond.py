@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from typing import Annotated, Any, Literal, Protocol
 
 import orjson
 from fastapi import Query, Request
-from fastapi.dependencies.models import Dependant
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
-from app import csvout
+from app import csvout, links
 from app.errors import ProblemError
-from app.paging import CoveredPage, Page, Window
+from app.paging import CoveredPage, DatedPage, Page, Window
 from app.schemas import CoverageSource, SourceOut
 
 JSON = "application/json"
@@ -42,18 +42,38 @@ class Pages(Protocol):
     async def fetch(self, window: Window, json: bool = False) -> Fetched: ...
 
 
-class ListParams:
-    """Query parameters every list endpoint takes."""
+#: A list's `record_as_at`: a date, None (no dated record), or not a list of statuses.
+Known = date | None | Literal[False]
+NOT_DATED: Known = False
 
-    def __init__(self, limit: int | None, cursor: str | None, format: Format | None) -> None:
+
+class ListParams:
+    """Query parameters every list endpoint takes, and the query of the list they page."""
+
+    def __init__(
+        self, request: Request, limit: int | None, cursor: str | None, format: Format | None
+    ) -> None:
+        self.request = request
         self.limit, self.cursor, self.format = limit, cursor, format
 
-    def window(self, *types: type) -> Window:
-        """The slice of the list these parameters ask for, sorted by a key of `types`."""
-        return Window(self.limit or DEFAULT_LIMIT, self.cursor, types)
+    @property
+    def csv(self) -> bool:
+        """Whether the list is asked for as CSV (see `wants_csv`)."""
+        return wants_csv(self.request, self.format)
+
+    @property
+    def scope(self) -> str:
+        """The query the list's cursors belong to (`links.request_scope`)."""
+        return links.request_scope(self.request, "csv" if self.csv else "json")
+
+    def window(self, *types: type, limit: int | None = None) -> Window:
+        """The slice of the list these parameters ask for (or `limit` rows of it), sorted by
+        a key of `types`, from the cursor on."""
+        return Window(limit or self.limit or DEFAULT_LIMIT, self.cursor, types, self.scope)
 
 
 async def list_params(
+    request: Request,
     limit: Annotated[
         int | None,
         Query(
@@ -66,7 +86,12 @@ async def list_params(
     ] = None,
     cursor: Annotated[
         str | None,
-        Query(max_length=512, description="Opaque cursor from the `next` link of a page."),
+        Query(
+            max_length=512,
+            description="Opaque cursor from the `next` link of a page. It continues only the "
+            "list it came from: the same path, filters, `as_of` (that of the first page, today's "
+            "date then if it had none) and format; with another query it is a 400.",
+        ),
     ] = None,
     format: Annotated[
         Format | None,
@@ -74,7 +99,7 @@ async def list_params(
     ] = None,
 ) -> ListParams:
     """FastAPI dependency: the list parameters (async: read on the event loop)."""
-    return ListParams(limit, cursor, format)
+    return ListParams(request, limit, cursor, format)
 
 
 def accepted(accept: str) -> frozenset[str]:
@@ -107,21 +132,30 @@ def page(
     next_cursor: str | None,
     sources: Sequence[SourceOut | dict[str, Any]] | None = None,
     coverage: list[CoverageSource] | None = None,
+    record_as_at: Known = NOT_DATED,
 ) -> Response:
     """One page of a list as JSON (with `next` and sources) or streamed CSV; `Link` header.
 
-    Given `coverage` (a list of curated records about a country), the JSON body carries it.
-    Rows and sources already in their JSON form (dicts) are written as they are.
+    Given `coverage` (a list of curated records about a country), the JSON body carries it;
+    given `record_as_at` (a list of statuses), so does it (`DatedPage`). Rows and sources
+    already in their JSON form (dicts) are written as they are.
     """
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = None
+    if next_cursor:
+        next_url = links.follow(request, **links.pinned(request), cursor=next_cursor)
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
-    if wants_csv(request, params.format):
+    if params.csv:
         return StreamingResponse(csvout.stream(schema, items), media_type=CSV, headers=headers)
+    dated = {} if record_as_at is NOT_DATED else {"record_as_at": record_as_at}
     if coverage is None and _as_json(items, sources or []):
-        lean = {"data": items, "next": next_url, "sources": sources or []}
+        lean = {"data": items, "next": next_url, "sources": sources or [], **dated}
         return Response(orjson.dumps(lean), media_type=JSON, headers=headers)
     body: Page[Any]
-    if coverage is None:
+    if dated:
+        body = DatedPage[schema](  # type: ignore[valid-type]
+            data=list(items), next=next_url, sources=sources or [], **dated
+        )
+    elif coverage is None:
         body = Page[schema](data=list(items), next=next_url, sources=sources or [])  # type: ignore[valid-type]
     else:
         body = CoveredPage[schema](  # type: ignore[valid-type]
@@ -143,21 +177,23 @@ def listed(
     fetch: Fetch,
     types: Sequence[type],
     coverage: list[CoverageSource] | None = None,
+    record_as_at: Known = NOT_DATED,
 ) -> Response:
     """A list endpoint's response: one page (JSON, or CSV with `limit`), or, for a CSV without
     `limit`, the whole list streamed as an attachment, read `CSV_CHUNK` rows at a time."""
-    if params.limit is None and wants_csv(request, params.format):
+    if params.limit is None and params.csv:
         # the first slice is read before the answer starts: a bad cursor or parameter the
         # query refuses is a problem response, not a broken stream
-        items, cursor, _ = fetch(Window(CSV_CHUNK, params.cursor, types))
+        first = params.window(*types, limit=CSV_CHUNK)
+        items, cursor, _ = fetch(first)
         name = request.url.path.rstrip("/").rsplit("/", 1)[-1]
         return StreamingResponse(
-            csvout.stream(schema, _every_row(fetch, items, cursor, types)),
+            csvout.stream(schema, _every_row(fetch, items, cursor, types, first.scope)),
             media_type=CSV,
             headers={"Content-Disposition": f"attachment; filename={name}.csv"},
         )
     items, cursor, sources = fetch(params.window(*types))
-    return page(request, params, schema, items, cursor, sources, coverage)
+    return page(request, params, schema, items, cursor, sources, coverage, record_as_at)
 
 
 async def alisted(
@@ -168,7 +204,7 @@ async def alisted(
     types: Sequence[type],
 ) -> Response:
     """`listed`, with a page's statement awaited (a whole CSV is read as `listed` reads it)."""
-    csv = wants_csv(request, params.format)
+    csv = params.csv
     if params.limit is None and csv:
         return listed(request, params, schema, pages, types)
     items, cursor, sources = await pages.fetch(params.window(*types), not csv)
@@ -176,12 +212,12 @@ async def alisted(
 
 
 def _every_row(
-    fetch: Fetch, items: Sequence[Row], cursor: str | None, types: Sequence[type]
+    fetch: Fetch, items: Sequence[Row], cursor: str | None, types: Sequence[type], scope: str
 ) -> Iterator[Row]:
     """The rows of the first slice, then every later one, one slice at a time."""
     yield from items
     while cursor is not None:
-        items, cursor, _ = fetch(Window(CSV_CHUNK, cursor, types))
+        items, cursor, _ = fetch(Window(CSV_CHUNK, cursor, types, scope))
         yield from items
 
 
@@ -192,22 +228,11 @@ def one(model: BaseModel | dict[str, Any]) -> Response:
     return Response(model.model_dump_json(), media_type=JSON)
 
 
-def _query_names(dependant: Dependant) -> Iterator[str]:
-    for param in dependant.query_params:
-        yield param.alias
-    for sub in dependant.dependencies:
-        yield from _query_names(sub)
-
-
 async def reject_unknown_params(request: Request) -> None:
     """A query parameter the endpoint does not declare is a 400, not silently ignored."""
-    route: Any = request.scope.get("route")
-    dependant = getattr(route, "dependant", None)
-    if dependant is None:
+    if getattr(request.scope.get("route"), "dependant", None) is None:
         return
-    allowed: frozenset[str] | None = getattr(route, "allowed_query", None)
-    if allowed is None:  # worked out once per route
-        allowed = route.allowed_query = frozenset(_query_names(dependant))
+    allowed = links.declared(request)
     for name in request.query_params:
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"

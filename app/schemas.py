@@ -58,7 +58,11 @@ class CitationFields(Schema):
     """A numbered footnote of a source, with the parts of it that can be read."""
 
     number: int = Field(ge=1, description="Footnote number in the source.")
-    text: Text = Field(description="Full text of the footnote.")
+    text: Text | None = Field(
+        description="Full text of the footnote; null where only its number and date are held: "
+        "a UN Treaty Collection end note loaded from the public record (data/public holds no UN "
+        "prose), until its page is imported (`import untc`, `sync untc`)."
+    )
     issuer: str | None = Field(
         None, description='Who issued the cited document, e.g. "Ministry of Foreign Affairs".'
     )
@@ -158,10 +162,13 @@ class CountryNameFields(Schema):
     country: Iso3
     name: Annotated[Text, AfterValidator(_foldable)]
     kind: str = Field("alias", description="official, common, un, historical or alias.")
+    source: Slug | None = Field(
+        None, description="Where the name is attested; in a data file, default: the file's."
+    )
 
 
 class CountryNamesFile(Schema):
-    """A data file of extra country names, all from one source."""
+    """A data file of extra country names: each from the file's source or its own."""
 
     source: Slug
     names: list[CountryNameFields]
@@ -173,6 +180,39 @@ class UnMembershipFile(Schema):
     source: Slug
     members: list[Iso3]
     observers: list[Iso3]
+
+
+class StatesFile(Schema):
+    """A data file of the states that are neither UN members nor observer states."""
+
+    source: Slug
+    other_states: list[Iso3]
+
+
+class TerritoryFields(Schema):
+    """An area with an ISO 3166-1 code that is not a state, and the state administering it."""
+
+    country: Iso3
+    administered_by: Iso3 | None = None
+
+
+class TerritoriesFile(Schema):
+    """A data file of the areas that are not states, all from one source."""
+
+    source: Slug
+    territories: list[TerritoryFields]
+
+
+STATE_MEANING = (
+    "True for the 197 states treaties are open to: the 193 UN members, the two observer "
+    "states (Holy See, State of Palestine), the Cook Islands and Niue (the Secretary-General's "
+    '"all States" practice as depositary). Counts, member lists, maps and timelines cover '
+    "these by default."
+)
+ADMINISTERED_MEANING = (
+    "For an area that is not a state, the alpha-3 code of the state administering it "
+    "(null for a state, and for Antarctica, Taiwan and Western Sahara)."
+)
 
 
 class Regions(Schema):
@@ -200,6 +240,8 @@ class CountryCodes(Schema):
     official_name: str | None
     un_member: bool
     un_observer: bool
+    state: bool = Field(description=STATE_MEANING)
+    administered_by: str | None = Field(description=ADMINISTERED_MEANING)
     historical: bool
 
 
@@ -538,7 +580,9 @@ class Status(Schema):
             "The latest date the record behind this status is known up to: the latest "
             '"status as at" date of the sources of the actions (UN Treaty Collection status '
             "pages), or, for a source without one, its last-updated or published date (the "
-            "first day of a partial date). Null when no dated record backs the status."
+            "first day of a partial date). A state with no action on a treaty's status page "
+            "is known up to that page's date, as the page lists every participant. Null only "
+            "when no dated record backs the status."
         ),
     )
     as_known_on: date | None = Field(
@@ -579,7 +623,15 @@ class TreatyStatusOut(Schema):
 
     treaty: TreatyRef
     status: Status
-    actions: list[TreatyActionOut]
+    actions: list[TreatyActionOut] = Field(
+        description="The actions dated on or before `as_of`, oldest first: the evidence the "
+        "status on that date rests on."
+    )
+    later_actions: list[TreatyActionOut] = Field(
+        default_factory=list,
+        description="The actions dated after `as_of`, oldest first (recorded since, or coming: "
+        "a withdrawal that takes effect later). They do not change the status on `as_of`.",
+    )
     statements: list[StatusStatementOut]
     participations: list[ParticipationOut]
     positions: list[PositionOut]
@@ -655,6 +707,8 @@ class MemberCodes(Schema):
     iso2: str | None = None
     numeric: str | None = None
     un_member: bool = False
+    state: bool = Field(True, description=STATE_MEANING)
+    administered_by: str | None = Field(None, description=ADMINISTERED_MEANING)
 
 
 class MemberKey(Regions, MemberCodes):
@@ -666,9 +720,20 @@ class Member(Status, MemberKey):
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.MEMBER]})
 
+    status: StatusKind | None = Field(  # type: ignore[assignment]
+        description="The status on `as_of`; null for a territory (`state: false`, listed "
+        "with `include=territories`) that no record gives a status of its own."
+    )
+
 
 StatusCounts = dict[StatusKind, int]
-COUNTS_MEANING = "Countries by status, every status listed (0 where none)."
+COUNTS_MEANING = (
+    "The 197 states by status, every status listed (0 where none); territories are not counted."
+)
+RECORD_AS_AT_MEANING = (
+    "The date the treaty's record is known up to (its UN Treaty Collection status page's "
+    '"status as at" date): the `record_as_at` every state\'s status here shares.'
+)
 
 
 class RegionCounts(Schema):
@@ -688,12 +753,21 @@ class SubregionCounts(Schema):
 
 
 class TreatyCounts(Schema):
-    """How many countries have each status toward a treaty on a date (the members' countries)."""
+    """How many states have each status toward a treaty on a date (the members' states)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_COUNTS]})
 
     treaty: str
     as_of: date
+    record_as_at: date | None = Field(description=RECORD_AS_AT_MEANING)
+    as_known_on: date | None = Field(
+        None, description="Set when `as_of` is after `record_as_at` (to that date)."
+    )
+    beyond_record: bool = Field(
+        False,
+        description="True when `as_of` is after `record_as_at`: the counts are those known on "
+        "`as_known_on`; later actions may be missing.",
+    )
     counts: StatusCounts = Field(description=COUNTS_MEANING)
     groups: list[RegionCounts] | list[SubregionCounts] | None = Field(
         None, description="The same counts by region or sub-region (`by=`); null without `by`."

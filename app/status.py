@@ -6,7 +6,7 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from app.schemas import Status
 from app.vocab import JOINING_ACTIONS, ActionKind, EifRule, StatusKind
@@ -20,6 +20,16 @@ class ActionLike(Protocol):
 
     @property
     def date(self) -> date: ...
+
+
+class IdentifiedAction(ActionLike, Protocol):
+    """An action with its record id."""
+
+    @property
+    def id(self) -> str: ...
+
+
+A = TypeVar("A", bound=IdentifiedAction)
 
 
 class SourcedAction(ActionLike, Protocol):
@@ -90,15 +100,35 @@ def source_as_at(
     return max(dates, default=None)
 
 
-def record_as_at(actions: Iterable[SourcedAction]) -> date | None:
-    """The latest date the sources of these actions are known up to (None if none is dated)."""
+def record_as_at(actions: Iterable[SourcedAction], floor: date | None = None) -> date | None:
+    """The latest date the sources of these actions are known up to, and at least `floor`, the
+    date of the record of every state (a treaty's status page); None if nothing is dated."""
     dates = {source_as_at(a.status_as_at, a.last_updated, a.published_on) for a in actions}
-    return max((d for d in dates if d is not None), default=None)
+    return max((d for d in (*dates, floor) if d is not None), default=None)
 
 
-def status_on(rule: TreatyRule, actions: Sequence[SourcedAction], on: date) -> Status:
-    """A state's status on `on`, flagged when `on` is beyond the record its actions come from."""
-    return derive_status(rule, actions, on, record_as_at(actions))
+def status_on(
+    rule: TreatyRule, actions: Sequence[SourcedAction], on: date, floor: date | None = None
+) -> Status:
+    """A state's status on `on`, flagged when `on` is beyond the record it rests on: its
+    actions' sources and `floor`, the date the treaty's whole record (its status page, which
+    lists every participant, so also the states it does not list) is known up to."""
+    return derive_status(rule, actions, on, record_as_at(actions, floor))
+
+
+#: The order of a state's actions on one day (a signature before the ratification, ...).
+ACTION_RANK = {kind: rank for rank, kind in enumerate(ActionKind)}
+
+
+def chronological(actions: Iterable[A]) -> list[A]:
+    """Actions oldest first (by date, then kind, then id)."""
+    return sorted(actions, key=lambda a: (a.date, ACTION_RANK[ActionKind(a.action)], a.id))
+
+
+def split_on(actions: Iterable[A], on: date) -> tuple[list[A], list[A]]:
+    """The actions dated on or before `on` and those after it, each oldest first."""
+    ordered = chronological(actions)
+    return [a for a in ordered if a.date <= on], [a for a in ordered if a.date > on]
 
 
 def derive_status(

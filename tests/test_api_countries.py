@@ -103,14 +103,15 @@ def test_country_list_csv_has_the_schema_columns(client: TestClient) -> None:
     lines = response.text.splitlines()
     assert lines[0].split(",") == csvout.columns(CountryListItem)
     assert lines[0] == (
-        "iso3,iso2,numeric,name,official_name,un_member,un_observer,historical,region,"
+        "iso3,iso2,numeric,name,official_name,un_member,un_observer,state,administered_by,"
+        "historical,region,"
         "region_code,subregion,subregion_code,intermediate_region,intermediate_region_code,"
         "status.status,status.as_of,status.signed_on,status.joined_on,status.join_method,"
         "status.entry_into_force_on,status.withdrawal_notified_on,status.withdrawal_effective_on,"
         "status.record_as_at,status.as_known_on,status.beyond_record"
     )
     assert lines[1] == (
-        "KGZ,KG,417,Kyrgyzstan,Kyrgyz Republic,true,false,false,Asia,142,Central Asia,143,,"
+        "KGZ,KG,417,Kyrgyzstan,Kyrgyz Republic,true,false,true,,false,Asia,142,Central Asia,143,,"
         + "," * 11
     )
 
@@ -135,14 +136,18 @@ def test_pending_entry_into_force_then_state_party(client: TestClient) -> None:
     }
     assert after["status"]["status"] == "state_party"
     assert [(a["action"], a["date"]) for a in after["actions"]] == [
-        ("ratification", "2000-02-29"),
         ("signature", "1998-09-08"),
+        ("ratification", "2000-02-29"),
     ]
+    assert after["later_actions"] == []
     assert after["country"] == "ALB"
     assert [a["id"] for a in after["actions"]] == [
-        "untc-mbt-alb-ratification",
         "untc-mbt-alb-signature",
+        "untc-mbt-alb-ratification",
     ]
+    early = client.get("/v1/countries/ALB/treaties/mbt", params={"as_of": "1999-01-01"}).json()
+    assert [a["id"] for a in early["actions"]] == ["untc-mbt-alb-signature"]
+    assert [a["id"] for a in early["later_actions"]] == ["untc-mbt-alb-ratification"]
     assert [s["id"] for s in after["sources"]] == ["untc-status-xxvi-5"]
 
 

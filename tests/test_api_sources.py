@@ -16,13 +16,17 @@ MINE = "monitor-kgz-mine-ban-policy-2019"
 def test_sources_list(client: TestClient) -> None:
     rows = all_pages(client, "/v1/sources", limit=4)
     assert [s["id"] for s in rows] == [
+        "cia-world-factbook-country-names",
+        "cia-world-factbook-dependencies",
         "monitor-kgz-cluster-munition-ban-policy",
         MINE,
+        "un-depositary-practice",
         "un-ga-documents",
         "un-member-states",
         "undl-ga-voting",
         "unsd-m49",
         *UNTC_PAGE_SOURCES,
+        "wikipedia-alternative-country-names",
     ]
     # The imported sources of the public record, with the rows of their files (manifest.yaml).
     assert {s["id"]: (s["kind"], s["row_count"]) for s in rows if s["row_count"] is not None} == {
@@ -89,7 +93,9 @@ def test_citation_with_the_records_it_backs(client: TestClient) -> None:
             {
                 ("source", f"untc-status-xxvi-{n}")
                 for n in ("2", "2-a", "2-b", "2-c", "2-d", "5", "6")
-            },
+            }
+            # the depositary's practice, the source of who is a state
+            | {("source", "un-depositary-practice")},
         ),
         ({"q": "zzzzunknownword"}, set()),
     ],

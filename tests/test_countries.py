@@ -41,6 +41,8 @@ def test_every_form_of_kyrgyzstan_resolves(client: TestClient, key: str) -> None
         "official_name": "Kyrgyz Republic",
         "un_member": True,
         "un_observer": False,
+        "state": True,
+        "administered_by": None,
         "historical": False,
         "region": "Asia",
         "region_code": "142",

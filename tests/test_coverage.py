@@ -262,11 +262,13 @@ def test_the_status_as_at_date_of_a_source_wins_over_its_published_date(
     }
 
 
-def test_a_status_with_no_dated_record_is_not_flagged(client: TestClient) -> None:
+def test_a_state_with_no_action_is_dated_by_the_status_page(client: TestClient) -> None:
+    # the UNTC page lists every participant: Kyrgyzstan, absent from it, had taken no action
+    # by its date, and is as known then after it (not "undated", not "no record")
     kgz = client.get("/v1/countries/KGZ/treaties/mbt", params={"as_of": "2030-01-01"}).json()
-    assert kgz["actions"] == []
+    assert kgz["actions"] == kgz["later_actions"] == []
     assert flags(kgz["status"]) == {
-        "record_as_at": None,
-        "as_known_on": None,
-        "beyond_record": False,
+        "record_as_at": "2026-02-03",
+        "as_known_on": "2026-02-03",
+        "beyond_record": True,
     }

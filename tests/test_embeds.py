@@ -63,7 +63,7 @@ def test_map_legend_names_every_status_with_its_count_and_the_sources(client: Te
         "signatory (0)",
         "withdrawal pending (1)",
         "withdrawn (4)",
-        "not party (83)",
+        "not party (31)",
     ]
     assert source_of(root) == (
         "Source: United Nations, Office of Legal Affairs, Treaty Section (untc-status-xxvi-5), "

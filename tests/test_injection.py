@@ -21,6 +21,8 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from app.errors import PROBLEM_TYPE
+from app.links import query_scope
+from app.paging import encode_cursor
 from tests.test_load import dump
 from tests.writing import MBP, STOCKPILE, auth, write, write_key
 
@@ -314,7 +316,9 @@ def test_a_well_formed_cursor_is_only_a_sort_key(
     client: TestClient, connection: Connection, key: str, first: str | None
 ) -> None:
     before = snapshot(connection)
-    page = client.get("/v1/countries", params={"cursor": cursor(json.dumps([key])), "limit": 1})
+    scope = query_scope("/v1/countries", [("as_of", "2026-02-03")], "json")
+    params = {"cursor": encode_cursor((key,), scope), "limit": 1, "as_of": "2026-02-03"}
+    page = client.get("/v1/countries", params=params)
     assert page.status_code == 200
     assert [c["iso3"] for c in page.json()["data"]] == ([first] if first else [])
     assert_harmless(client, connection, before)

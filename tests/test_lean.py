@@ -146,11 +146,14 @@ def test_every_read_has_a_plan(client: TestClient) -> None:
     assert isinstance(route, lean.LeanRoute)
     plan = route.plan()
     assert plan is not None
-    assert [p.alias for p in plan.query] == ["treaty", "from", "to", "vote"]
+    assert [p.alias for p in plan.query] == ["treaty", "vote"]
     assert [(n.name, n.call.kind) for n in plan.needs] == [
         ("model", "async"),
         ("listing", "async"),
+        ("period", "async"),
     ]
+    period = next(n for n in plan.needs if n.name == "period")
+    assert [p.alias for p in period.call.plan.query] == ["from", "to"]
 
 
 def test_the_docs_pages_pass_the_checks_every_route_does(client: TestClient) -> None:

@@ -74,12 +74,14 @@ def test_counts_after_load(connection: Connection) -> None:
         "api_keys": 0,
         "drafts": 0,
         # an entry per curated record, and one for the whole public record
-        "changes": 843 + 1,
+        "changes": 856 + 1,
         "countries": 279,
-        # 5 curated (the Monitor profiles, UN member states, UN documents, UNSD M49); 7 UNTC
-        # pages and the UN vote file of the public record
-        "sources": 5 + 7 + 1,
-        "citations": 16,
+        # 9 curated (the Monitor profiles, UN member states, UN documents, UNSD M49, the
+        # depositary practice, the Factbook's dependencies and country names, the list of
+        # alternative country names); 7 UNTC pages and the UN vote file of the public record
+        "sources": 9 + 7 + 1,
+        # 16 curated footnotes; the 36 end notes of the UNTC pages (number and date, no text)
+        "citations": 16 + 36,
         "country_names": counts["country_names"],
         "treaties": 7,
         "treaty_aliases": counts["treaty_aliases"],
@@ -276,6 +278,39 @@ def test_an_alias_given_twice_is_refused(session: Session, data_copy: Path) -> N
         DataFileError, match=r"treaties\.yaml:\d+:\d+: .*alias 'ccm' already names ccm"
     ):
         load(session, data_copy)
+
+
+NAMES = ("reference", "country_names.yaml")
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        # a name of a code in use is that code's: another (current or withdrawn) cannot have it
+        ("{country: FRA, name: The Holland, kind: alias}", "'The Holland' already names NLD"),
+        ("{country: ZAR, name: D.R.C., kind: historical}", "'D.R.C.' already names COD"),
+        ("{country: FRA, name: Great Brit Ain}", "'Great Brit Ain' already names GBR"),
+        ("{country: TMP, name: Timor-Leste, kind: historical}", "'Timor-Leste' already names TLS"),
+        ("{country: NLD, name: Holland, source: nowhere}", "unknown source 'nowhere'"),
+    ],
+)
+def test_a_country_name_that_cannot_be_its_is_refused(
+    session: Session, data_copy: Path, entry: str, problem: str
+) -> None:
+    with data_copy.joinpath(*NAMES).open("a", encoding="utf-8") as names:
+        names.write(f"  - {entry}\n")  # after the file's own names
+    with pytest.raises(DataFileError, match=r"country_names\.yaml:\d+:\d+: .*" + problem):
+        load(session, data_copy)
+
+
+def test_a_withdrawn_code_may_keep_a_name_no_code_in_use_has(
+    session: Session, data_copy: Path
+) -> None:
+    edit(data_copy.joinpath(*NAMES), "names:\n", "names:\n  - {country: TMP, name: Timor Timur}\n")
+    load(session, data_copy)
+    name = session.get(models.CountryName, "timor timur")
+    assert name is not None
+    assert (name.country_iso3, name.kind, name.source) == ("TMP", "alias", "un-member-states")
 
 
 #: Kyrgyzstan's vote on the curated resolution, after its eight votes in kgz.yaml.

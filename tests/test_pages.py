@@ -44,7 +44,8 @@ def test_map_page_inlines_the_map_with_a_date_form(client: TestClient) -> None:
     body = client.get(MAP_PAGE, params={"as_of": "2026-01-01"}).text
     assert '<form method="get" action="/embed/treaties/mbt/map">' in body
     assert '<input type="date" id="as_of" name="as_of" value="2026-01-01" required>' in body
-    assert body.count("data-iso3=") == 249
+    assert len(re.findall(r'data-iso3="[A-Z]{3}" data-status=', body)) == 197  # the states
+    assert len(re.findall(r'data-iso3="[A-Z]{3}" data-territory="true"', body)) == 52
     assert re.search(r'data-iso3="POL"[^>]*><title>Poland — withdrawal pending</title>', body)
     later = client.get(MAP_PAGE, params={"as_of": "2026-02-20"}).text
     assert re.search(r'data-iso3="POL"[^>]*><title>Poland — withdrawn</title>', later)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Session
 from app import dataversion
 from app.config import Settings
 from app.errors import DatabaseUnavailableError
+from app.links import query_scope
 from app.main import create_app
+from app.paging import encode_cursor
 from app.readmodel.pgreads import AsyncReads, AsyncVersionReader
 from tests.test_faults import terminate_backends
 
@@ -24,7 +27,11 @@ URLS = [
     "/v1/countries/KGZ/votes?limit=40",
     "/v1/countries/KGZ/votes?limit=3&treaty=mbt",
     "/v1/countries/USA/votes?from=2000&to=2019-12-31&vote=abstain&limit=5",
-    "/v1/countries/USA/votes?limit=2&cursor=WyIxOTk3LTEyLTA5IiwiQS9SRVMvNTIvMzgiLCJ1bmRsLWdhLXZvdGluZyJd",
+    "/v1/countries/USA/votes?limit=2&cursor="
+    + encode_cursor(
+        (date(1997, 12, 9), "A/RES/52/38", "undl-ga-voting"),
+        query_scope("/v1/countries/USA/votes", [], "json"),
+    ),
     "/v1/countries/KGZ/votes?format=csv",
     "/v1/resolutions/A/RES/73/61/votes?limit=170",
     "/v1/resolutions/A/RES/73/61",

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app import dataversion, models
 from app.config import PROJECT_ROOT
+from app.importers.untc_page import read_page
 from app.public import files
 from tests.conftest import DATA_DIR, brief, shared_path
 from tests.realdata import UNTC_PAGE_SOURCES
@@ -39,7 +40,7 @@ def test_the_record_is_what_the_export_writes_from_the_downloaded_files(tmp_path
                  "--out", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
-        "7 UNTC pages, 1121 treaty actions; 42 resolutions, 8043 votes"
+        "7 UNTC pages, 1121 treaty actions, 36 end notes; 42 resolutions, 8043 votes"
     )
     for name in [*files.FILES, files.MANIFEST]:
         assert (out / name).read_bytes() == (PUBLIC / name).read_bytes(), name
@@ -65,14 +66,45 @@ def test_the_export_refuses_a_bad_file_naming_the_line(tmp_path: Path) -> None:
 
 
 def test_the_record_is_facts_not_copies() -> None:
-    """No HTML and no UN prose: the end notes are referred to by number only."""
+    """No HTML and no UN prose: the end notes are referred to by number (and date) only."""
     for path in PUBLIC.iterdir():
         text = path.read_text(encoding="utf-8")
         assert "<" not in text, path.name
         assert "notification of withdrawal" not in text, path.name
     with (PUBLIC / "untc_actions.csv").open() as fh:
-        notes = Counter(row["end_note"] for row in csv.DictReader(fh) if row["end_note"])
-    assert sum(notes.values()) == 12  # EST, LVA, LTU, FIN, POL (mbt) and LTU (ccm), two each
+        backed = [row for row in csv.DictReader(fh) if row["end_notes"]]
+    # the withdrawals of EST, LVA, LTU, FIN, POL (mbt) and LTU (ccm), two actions each
+    withdrawals = [r for r in backed if r["action"].startswith("withdrawal_")]
+    assert len(withdrawals) == 12
+    ltu = [(r["action"], r["end_notes"]) for r in backed if r["country"] == "LTU"]
+    assert ltu == [
+        ("withdrawal_notified", "4"),
+        ("withdrawal_effective", "4"),
+        ("provisional_application", "3"),  # CCM: its note gives both
+        ("withdrawal_notified", "3"),
+        ("withdrawal_effective", "3"),
+    ]
+    assert [r["end_notes"] for r in backed if r["country"] == "UKR"] == ["10 11"]
+    assert sum(len(r["end_notes"].split()) for r in backed) == 49
+    with (PUBLIC / "untc_end_notes.csv").open() as fh:
+        notes = list(csv.DictReader(fh))
+    assert list(notes[0]) == ["untc_number", "number", "date"]
+    assert len(notes) == 36
+    assert [n for n in notes if n["untc_number"] == "XXVI-5" and n["number"] in ("4", "8")] == [
+        {"untc_number": "XXVI-5", "number": "4", "date": "2025-06-27"},
+        {"untc_number": "XXVI-5", "number": "8", "date": "2025-08-20"},
+    ]
+
+
+def test_no_end_note_text_is_in_the_record() -> None:
+    """Not a sentence of any end note of the downloaded pages is in data/public."""
+    record = "".join(path.read_text(encoding="utf-8") for path in PUBLIC.iterdir())
+    texts = [n.text for page in map(read_page, untc_pages()) for n in page.end_notes.values()]
+    assert len(texts) == 36
+    for text in texts:
+        assert text is not None
+        for sentence in text.split(". "):
+            assert sentence[:40] not in record or len(sentence) < 20, sentence
 
 
 # --- the bare clone: data/ alone, through the real CLI and HTTP ------------------------------
@@ -199,8 +231,18 @@ def _changes(url: str) -> tuple[int, int]:
 
 
 def test_importing_what_the_record_holds_writes_nothing(scratch_url: str, tmp_path: Path) -> None:
+    """But the end notes' text, which only the pages hold: their first import adds it (one
+    change), and neither a second import nor a load takes it away."""
     assert run(scratch_url, "migrate").returncode == 0
     assert run(scratch_url, "load").returncode == 0
+    version, changes = _changes(scratch_url)
+    pages = run(scratch_url, "import", "untc", *map(str, untc_pages()))
+    assert pages.stdout.splitlines()[-1] == "imported", pages.stderr
+    assert (
+        "actions 0 inserted, 0 updated, 309 unchanged, 0 deleted; end notes 0 inserted, "
+        "12 updated, 0 unchanged, 0 deleted" in pages.stdout
+    )
+    assert _changes(scratch_url) == (version + 1, changes + 1)
     before = _changes(scratch_url)
     pages = run(scratch_url, "import", "untc", *map(str, untc_pages()))
     assert pages.stdout.splitlines()[-1] == "already up to date", pages.stderr
@@ -222,6 +264,21 @@ def test_importing_what_the_record_holds_writes_nothing(scratch_url: str, tmp_pa
     assert run(scratch_url, "load").stdout.splitlines()[-1] == "already up to date"
     assert _changes(scratch_url) == before
     assert count(scratch_url, models.Vote) == 8043 + 8
+    assert _texts(scratch_url) == 36
+
+
+def _texts(url: str) -> int:
+    """How many end notes of the UNTC pages have their text."""
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            cited = models.Citation
+            told = select(func.count()).where(
+                cited.source.like("untc-status-%"), cited.text.is_not(None)
+            )
+            return session.scalar(told) or 0
+    finally:
+        engine.dispose()
 
 
 def _to_2024_layout(source: Path, target: Path) -> None:

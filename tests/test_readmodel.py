@@ -19,7 +19,7 @@ from sqlalchemy import Connection, event, select, text
 from sqlalchemy.orm import Session
 
 from app import dataversion, models
-from app.paging import Page, Window
+from app.paging import DatedPage, Page, Window
 from app.queries.treaties import actions_by_country, rule_of
 from app.readmodel import votes as readvotes
 from app.readmodel.model import build
@@ -47,7 +47,7 @@ HOT = [
     (
         "/v1/treaties/mbt/members?as_of=2005-06-01&limit=1000",
         "/v1/treaties/mbt/members?as_of=2026-02-19&limit=1000",
-        Page[Member],
+        DatedPage[Member],
     ),
     (
         "/v1/countries/FRA/treaties/mbt?as_of=1998-07-01",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import dataversion, models
 from app.config import PROJECT_ROOT
+from app.importers.sync import Counts
 from app.importers.untc import import_pages
 from app.importers.untc_page import UntcPageError, parse_page, read_page
 from app.vocab import ActionKind
@@ -57,7 +58,8 @@ def test_importing_the_same_pages_twice_changes_nothing(session: Session) -> Non
 
 def test_a_newer_page_updates_adds_and_removes_only_its_own_actions(session: Session) -> None:
     [held] = import_pages(session, [read_page(page_path("ottawa"))])
-    assert (held.actions.unchanged, held.changed) == (309, False)  # the public record's
+    # the public record's actions and end notes: the import adds the notes' text
+    assert (held.actions.unchanged, held.end_notes) == (309, Counts(updated=12))
     session.add(
         models.Source(id="curated-untc-xxvi-5", title="Mine Ban Treaty status, read by hand",
                       publisher="UN", kind="untc_status_page", origin="curated")
@@ -83,6 +85,7 @@ def test_a_newer_page_updates_adds_and_removes_only_its_own_actions(session: Ses
     [report] = import_pages(session, [parse_page(newer, "ottawa-newer.html")])
     counts = report.actions
     assert (counts.inserted, counts.updated, counts.unchanged, counts.deleted) == (2, 1, 306, 2)
+    assert report.end_notes == Counts(unchanged=12)  # the same notes, with the same text
     assert dataversion.current(session) == version + 1
     source = session.get_one(models.Source, "untc-status-xxvi-5")
     assert (source.status_as_at, source.published_on) == (date(2026, 2, 24), "2026-02-24")
@@ -194,15 +197,19 @@ def test_import_untc_through_the_command_line(scratch_url: str, tmp_path: Path) 
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines() == [
         "mbt (XXVI-5) status as at 2026-02-03: 166 participants; actions 309 inserted, "
-        "0 updated, 0 unchanged, 0 deleted; parties printed 162 parsed 162; "
-        "signatories printed 132 parsed 132",
+        "0 updated, 0 unchanged, 0 deleted; end notes 0 inserted, 12 updated, 0 unchanged, "
+        "0 deleted; parties printed 162 parsed 162; signatories printed 132 parsed 132",
         "ccm (XXVI-6) status as at 2026-02-03: 125 participants; actions 227 inserted, "
-        "0 updated, 0 unchanged, 0 deleted; parties printed 112 parsed 112; "
-        "signatories printed 107 parsed 107",
+        "0 updated, 0 unchanged, 0 deleted; end notes 0 inserted, 8 updated, 0 unchanged, "
+        "0 deleted; parties printed 112 parsed 112; signatories printed 107 parsed 107",
         "imported",
     ]
     again = run_cli(scratch_url, "import", "untc", *files)
     assert again.returncode == 0, again.stderr
-    assert re.search(r"actions 0 inserted, 0 updated, 309 unchanged, 0 deleted", again.stdout)
+    assert re.search(
+        r"actions 0 inserted, 0 updated, 309 unchanged, 0 deleted; "
+        r"end notes 0 inserted, 0 updated, 12 unchanged, 0 deleted",
+        again.stdout,
+    )
     assert again.stdout.splitlines()[-1] == "already up to date"
     assert action_count(scratch_url) == loaded + 536 == 1121

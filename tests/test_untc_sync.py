@@ -158,15 +158,17 @@ def test_sync_offline_is_a_clear_error_and_writes_nothing(
     out, err = capsys.readouterr()
     assert err == ""
     # the live pages are those the public record was written from: the same content
-    # retrieved again writes nothing (not even the retrieval day)
+    # retrieved again writes only the end notes' text, which the record does not hold (not
+    # the retrieval day)
     assert out.splitlines()[-2:] == [
         "mbt (XXVI-5) status as at 2026-02-03: 166 participants; actions 0 inserted, "
-        "0 updated, 309 unchanged, 0 deleted; parties printed 162 parsed 162; "
-        "signatories printed 132 parsed 132",
-        "already up to date",
+        "0 updated, 309 unchanged, 0 deleted; end notes 0 inserted, 12 updated, 0 unchanged, "
+        "0 deleted; parties printed 162 parsed 162; signatories printed 132 parsed 132",
+        "imported",
     ]
     with Session(scratch_engine) as session:
-        assert table_counts(session) == before
+        actions, sources, version = before
+        assert table_counts(session) == (actions, sources, version + 1)
         imported = session.execute(
             select(models.Source.id, models.Source.retrieved_on).where(
                 models.Source.kind == "untc_status_page"
@@ -174,3 +176,5 @@ def test_sync_offline_is_a_clear_error_and_writes_nothing(
         ).all()
         assert len(imported) == 7
         assert {retrieved for _, retrieved in imported} == {None}
+    assert untc_sync.run(settings, args, httpx.MockTransport(untc_site)) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "already up to date"

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 
 from app.embeds import svg
-from app.embeds.worldmap import source_line
+from app.embeds.worldmap import record_as_at, source_line
 from app.schemas import SourceOut, TimelinePoint
 from app.vocab import StatusKind
 
@@ -59,9 +59,11 @@ def render(
     per_state = (bottom - top) / ceiling
     slot = (right - left) / max(len(points), 1)
     cited = "; ".join(f"{s.id}: {s.title} ({s.publisher})" for s in sources)
+    known = record_as_at(sources)
     out = [
         f'<svg xmlns="{svg.SVG_NS}" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="title desc" '
+        f'data-record-as-at="{known.isoformat() if known else ""}" '
         f'font-family="{svg.FONT}" font-size="{size:.1f}">',
         f'<title id="title">{svg.text(title)}</title>',
         f'<desc id="desc">Sources: {svg.text(cited)}.</desc>',

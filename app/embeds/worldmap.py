@@ -125,14 +125,52 @@ def legend(
     return out, y + size
 
 
+#: The neutral hatching of an area that is not a state (no status, in no legend entry).
+TERRITORY_PATTERN = (
+    '<defs><pattern id="territory" width="4" height="4" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="4" height="4" fill="#F2F2F2"/>'
+    '<line x1="0" y1="0" x2="0" y2="4" stroke="#A8A8A8" stroke-width="1.5"/></pattern></defs>'
+)
+
+
+TERRITORY_FILL = 'fill="url(#territory)" stroke="#999"'
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A country as drawn: its marks (`data-…` attributes), fill and title."""
+
+    country: CountryLike
+    marks: str
+    fill: str
+    title: str
+
+    @property
+    def ident(self) -> str:
+        """Its `data-iso3` and other marks."""
+        return f'data-iso3="{self.country.iso3}" {self.marks}'
+
+    @property
+    def titled(self) -> str:
+        """The title element (the tooltip and the accessible name)."""
+        return f"<title>{svg.text(self.title)}</title>"
+
+
+def territory_title(country: CountryLike, owner: str | None) -> str:
+    """How a territory is named on the map: "French Guiana — territory of France"."""
+    return f"{country.name} — territory of {owner}" if owner else f"{country.name} — territory"
+
+
 def render(
     treaty: str,
     rows: Sequence[tuple[CountryLike, StatusKind]],
     as_of: date,
     sources: Sequence[SourceOut],
     width: int = DEFAULT_WIDTH,
+    territories: Sequence[tuple[CountryLike, str | None]] = (),
 ) -> str:
-    """The map as an SVG document."""
+    """The map as an SVG document: the states by status; the `territories` (each with its
+    administering state's name) hatched, with no status."""
     size = max(10.0, min(18.0, width / 64))
     title = f"{treaty}: status of every state on {as_of.isoformat()}"
     heading = svg.wrap(title, (width - size * 1.2) / svg.BOLD, size)
@@ -143,23 +181,38 @@ def render(
     small = size * 0.8
     notes = svg.wrap(f"{source_line(sources, as_of)} {ATTRIBUTION}.", width - size * 1.2, small)
     height = key_bottom + small * (1.25 * len(notes) + 0.8)
-    by_numeric = {c.numeric: (c, s) for c, s in rows if c.numeric}
     cited = "; ".join(
         f"{s.id}: {s.title} ({s.publisher}"
         + (f", status as at {s.status_as_at.isoformat()}" if s.status_as_at else "")
         + ")"
         for s in sources
     )
+    known = record_as_at(sources)
     out = [
         f'<svg xmlns="{svg.SVG_NS}" width="{width}" height="{height:.0f}" '
         f'viewBox="0 0 {width} {height:.0f}" role="img" aria-labelledby="title desc" '
+        f'data-record-as-at="{known.isoformat() if known else ""}" '
         f'font-family="{svg.FONT}" font-size="{size:.1f}">',
         f'<title id="title">{svg.text(title)}</title>',
         f'<desc id="desc">Sources: {svg.text(cited)}. {ATTRIBUTION}.</desc>',
         f'<rect width="{width}" height="{height:.0f}" fill="#FFFFFF"/>',
         svg.lines("heading", heading, size * 0.6, size * 1.6, size, bold=True),
+        TERRITORY_PATTERN,
         '<g class="countries" stroke="#FFFFFF" stroke-width="0.5">',
     ]
+    features = [
+        Feature(
+            c,
+            f'data-status="{st.value}"',
+            f'fill="{svg.COLOURS[st]}"',
+            f"{c.name} — {svg.label(st)}",
+        )
+        for c, st in rows
+    ] + [
+        Feature(a, 'data-territory="true"', TERRITORY_FILL, territory_title(a, owner))
+        for a, owner in territories
+    ]
+    by_numeric = {f.country.numeric: f for f in features if f.country.numeric}
     drawn: set[str] = set()
     for shape in countries_110m():
         found = by_numeric.get(shape.id or "")
@@ -170,24 +223,18 @@ def render(
                 f"<title>{svg.text(shape.name)} — no record</title></path>"
             )
             continue
-        country, status = found
-        drawn.add(country.iso3)
-        out.append(
-            f'<path data-iso3="{country.iso3}" data-status="{status.value}" d="{d}" '
-            f'fill="{svg.COLOURS[status]}"><title>{svg.text(country.name)} — '
-            f"{svg.label(status)}</title></path>"
-        )
+        drawn.add(found.country.iso3)
+        out.append(f'<path {found.ident} d="{d}" {found.fill}>{found.titled}</path>')
     out.append('</g><g class="markers" stroke="#000000" stroke-width="0.75">')
     radius = max(2.0, width / 400)
-    for country, status in rows:
-        point = markers().get(country.numeric or "")
-        if country.iso3 in drawn or point is None:
+    for feature in features:
+        point = markers().get(feature.country.numeric or "")
+        if feature.country.iso3 in drawn or point is None:
             continue
         x, y = frame.at(*point)
         out.append(
-            f'<circle data-iso3="{country.iso3}" data-status="{status.value}" cx="{x:.1f}" '
-            f'cy="{y:.1f}" r="{radius:.1f}" fill="{svg.COLOURS[status]}"><title>'
-            f"{svg.text(country.name)} — {svg.label(status)}</title></circle>"
+            f'<circle {feature.ident} cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
+            f"{feature.fill}>{feature.titled}</circle>"
         )
     out.append("</g>")
     out += key

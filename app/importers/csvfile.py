@@ -1,6 +1,7 @@
 """Data files in CSV: one dataclass per file gives the columns, in order, and the cell types.
 
-Written with a header of the field names and LF line ends (`None` empty, `True` as `y`); read
+Written with a header of the field names and LF line ends (`None` empty, `True` as `y`, a tuple
+of numbers space-separated, `10 11`); read
 back checking the header and every cell, problems named by line and column like the YAML data
 files' (`app.importers.yamlfile`).
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import fields
 from datetime import date
 from enum import StrEnum
@@ -26,6 +28,8 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "y" if value else ""
+    if isinstance(value, tuple):
+        return " ".join(map(str, value))
     return str(value)
 
 
@@ -46,6 +50,12 @@ def _flag(text: str) -> bool:
     return True
 
 
+def _numbers(text: str) -> tuple[int, ...]:
+    if re.fullmatch(r"[0-9]+(?: [0-9]+)*", text) is None:
+        raise ValueError(f"{text!r} is not numbers separated by single spaces")
+    return tuple(int(part) for part in text.split(" "))
+
+
 def _value(kind: Any, text: str) -> object:
     """A cell read back as the field's type (raises ValueError with a readable message)."""
     optional = " | None" in str(kind)
@@ -55,12 +65,15 @@ def _value(kind: Any, text: str) -> object:
             return None if optional else text
         if base == "bool":
             return False
+        if base == "tuple[int, ...]":
+            return ()
         raise ValueError("is empty")
     readers: dict[str, Any] = {
         "str": str,
         "int": int,
         "date": date.fromisoformat,
         "bool": _flag,
+        "tuple[int, ...]": _numbers,
         "ActionKind": ActionKind,
         "VoteKind": VoteKind,
     }

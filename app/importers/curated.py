@@ -19,16 +19,19 @@ from app.importers.sync import (
     RECORD_LISTS,
     Curated,
     SyncReport,
+    country_names,
     history_scopes,
     write_curated,
 )
 from app.importers.yamlfile import DataFileError, Loc, Problem, YamlDoc
-from app.names import fold, iso_countries
+from app.names import fold, iso_countries, squeeze
 from app.schemas import (
     CountryFile,
     CountryNamesFile,
     ResolutionsFile,
     SourcesFile,
+    StatesFile,
+    TerritoriesFile,
     TreatiesFile,
     UnMembershipFile,
 )
@@ -56,6 +59,8 @@ def read(data_dir: Path) -> Curated:
     resolutions = parse(data_dir / "resolutions.yaml", ResolutionsFile)
     membership = parse(data_dir / "reference" / "un_membership.yaml", UnMembershipFile)
     names = parse(data_dir / "reference" / "country_names.yaml", CountryNamesFile)
+    states = parse(data_dir / "reference" / "states.yaml", StatesFile)
+    territories = parse(data_dir / "reference" / "territories.yaml", TerritoriesFile)
     countries = [
         parse(path, CountryFile, _fill_country)
         for path in sorted((data_dir / "countries").glob("*.yaml"))
@@ -63,7 +68,18 @@ def read(data_dir: Path) -> Curated:
     regions = _regions(data_dir, problems)
     if problems:
         raise DataFileError(problems)
-    return Curated(sources, treaties, resolutions, membership, names, countries, regions, docs)
+    return Curated(
+        sources,
+        treaties,
+        resolutions,
+        membership,
+        names,
+        countries,
+        regions,
+        states,
+        territories,
+        docs,
+    )
 
 
 def _regions(data_dir: Path, problems: list[Problem]) -> list[m49.RegionRow]:
@@ -206,23 +222,49 @@ class _Checker:
                 for _, message in reference_problems(_Country(code), self):
                     self.fail(file, (key, i), message)
         self.refs(file, (), membership)
+        self._check_states()
         file = "reference/country_names.yaml"
         self.refs(file, (), self.cur.names)
         if m49.SOURCE_ID not in self.footnotes:
             where = str(m49.FILE)
             message = f"its source {m49.SOURCE_ID!r} is not in sources.yaml"
             self.problems.append(Problem(where, None, None, None, "source", message))
-        taken = {
-            fold(name): c.iso3
-            for c in self.countries.values()
-            for name in (c.name, c.official_name, *(n for n, _ in c.other_names))
-            if name
-        }
+        named = country_names(list(self.countries.values()), self.cur.names)
+        holders = {squeeze(k): v["country_iso3"] for k, v in named.items()}
         for i, entry in enumerate(self.cur.names.names):
             self.refs(file, ("names", i), entry, "country_name")
-            owner = taken.setdefault(fold(entry.name), entry.country)
+            owner = holders[squeeze(fold(entry.name))]
             if owner != entry.country:
                 self.fail(file, ("names", i, "name"), f"{entry.name!r} already names {owner}")
+
+    def _check_states(self) -> None:
+        """The states beyond the UN's and the territories: known codes, each area once, every
+        current ISO area either a state or a territory, administered by a state."""
+        cur = self.cur
+        states = {*cur.membership.members, *cur.membership.observers}
+        file = "reference/states.yaml"
+        self.refs(file, (), cur.states)
+        for i, code in enumerate(cur.states.other_states):
+            for _, message in reference_problems(_Country(code), self):
+                self.fail(file, ("other_states", i), message)
+            if code in states:
+                self.fail(file, ("other_states", i), f"{code} is already a state")
+            states.add(code)
+        file = "reference/territories.yaml"
+        self.refs(file, (), cur.territories)
+        seen: set[str] = set()
+        for i, entry in enumerate(cur.territories.territories):
+            for where, message in reference_problems(entry, self):
+                self.fail(file, ("territories", i, *where), message)
+            if entry.country in states or entry.country in seen:
+                self.fail(file, ("territories", i, "country"), f"{entry.country} is listed twice")
+            seen.add(entry.country)
+            owner = entry.administered_by
+            if owner is not None and owner not in states:
+                self.fail(file, ("territories", i, "administered_by"), f"{owner!r} is not a state")
+        current = {c.iso3 for c in self.countries.values() if not c.historical}
+        for code in sorted(current - states - seen):
+            self.fail(file, ("territories",), f"{code} is neither a state nor a territory")
 
     def _country_files(self) -> Iterator[tuple[str, CountryFile]]:
         names = sorted(n for n in self.cur.docs if n.startswith("countries/"))

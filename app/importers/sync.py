@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 from app import models
 from app.importers.m49 import REGION_FIELDS, RegionRow
 from app.importers.yamlfile import YamlDoc
-from app.names import IsoCountry, fold, iso_countries
+from app.names import IsoCountry, NameClaim, fold, iso_claims, iso_countries, name_owners
 from app.schemas import (
     CountryFile,
     CountryNamesFile,
     ResolutionsFile,
     SourcesFile,
+    StatesFile,
+    TerritoriesFile,
     TreatiesFile,
     UnMembershipFile,
 )
@@ -47,7 +49,14 @@ class Curated:
     names: CountryNamesFile
     countries: list[CountryFile]
     regions: list[RegionRow]
+    states: StatesFile
+    territories: TerritoriesFile
     docs: dict[str, YamlDoc] = field(default_factory=dict)
+
+    def state_codes(self) -> set[str]:
+        """The alpha-3 codes of the 197 states: UN members, observer states, the others."""
+        membership = self.membership
+        return {*membership.members, *membership.observers, *self.states.other_states}
 
 
 @dataclass
@@ -151,18 +160,23 @@ def _resolution_fields(resolution: Any) -> Row:
 _FILLED = ("total_", "counted_", "meeting", "draft")
 
 
-def country_names(isos: Iterable[IsoCountry], extra: Iterable[Any]) -> dict[str, Row]:
-    """Every known name of every country by its folded form: ISO names, then the extra ones."""
-    names: dict[str, Row] = {}
-    for c in isos:
-        for name, kind in ((c.name, "name"), (c.official_name, "official"), *c.other_names):
-            if name:
-                names.setdefault(fold(name), {"country_iso3": c.iso3, "name": name, "kind": kind})
-    for entry in extra:
-        names.setdefault(
-            fold(entry.name), {"country_iso3": entry.country, **_fields(entry, "country")}
-        )
-    return names
+def country_names(isos: Collection[IsoCountry], listed: CountryNamesFile) -> dict[str, Row]:
+    """Every known name of every country by its folded form, as `name_owners` settles them:
+    ISO 3166-1 names, then the data file's (each from its own source or the file's)."""
+    withdrawn = {c.iso3 for c in isos if c.historical}
+    claims = [
+        *iso_claims(isos),
+        *(
+            NameClaim(
+                n.name, n.country, n.kind, n.country not in withdrawn, n.source or listed.source
+            )
+            for n in listed.names
+        ),
+    ]
+    return {
+        folded: {"country_iso3": c.iso3, "name": c.name, "kind": c.kind, "source": c.source}
+        for folded, c in name_owners(claims).items()
+    }
 
 
 def write_curated(
@@ -179,6 +193,8 @@ def write_curated(
     """
     sync = _Sync(session)
     members, observers = set(cur.membership.members), set(cur.membership.observers)
+    states = cur.state_codes()
+    administered = {t.country: t.administered_by for t in cur.territories.territories}
     isos = list(iso_countries())
     regions = {r.country: {k: getattr(r, k) for k in REGION_FIELDS} for r in cur.regions}
     no_region = dict.fromkeys(REGION_FIELDS)
@@ -193,6 +209,8 @@ def write_curated(
                 "official_name": c.official_name,
                 "un_member": c.iso3 in members,
                 "un_observer": c.iso3 in observers,
+                "state": c.iso3 in states,
+                "administered_by": administered.get(c.iso3),
                 "historical": c.historical,
                 **regions.get(c.iso3, no_region),
             }
@@ -200,9 +218,6 @@ def write_curated(
         ),
         ("iso3",),
     )
-    names = country_names(isos, cur.names.names)
-    sync.table(models.CountryName, ({"folded": k, **v} for k, v in names.items()), ("folded",))
-
     curated = models.Source.origin == "curated"
     sync.table(
         models.Source,
@@ -210,6 +225,8 @@ def write_curated(
         ("id",),
         curated,
     )
+    names = country_names(isos, cur.names)
+    sync.table(models.CountryName, ({"folded": k, **v} for k, v in names.items()), ("folded",))
     source_ids = [s.id for s in cur.sources.sources]
     sync.table(
         models.Citation,

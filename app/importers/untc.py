@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,9 @@ from app import dataversion, history, models
 from app.config import Settings
 from app.errors import NotFoundError
 from app.importers.sync import Counts, upsert
+from app.importers.untc_cite import NoteSync, citation_rows, forget_texts, link_rows
 from app.importers.untc_page import Page, UntcPageError, read_page
+from app.importers.untc_report import PageReport, print_reports, summary
 from app.names import fold
 from app.queries.countries import resolve_country
 from app.vocab import SourceKind
@@ -27,50 +28,6 @@ PAGE_URL = (
     "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no={number}"
     "&chapter=26&clang=_en"
 )
-
-
-@dataclass
-class PageReport:
-    """What importing one page did."""
-
-    page: Page
-    treaty: str
-    source: str
-    actions: Counts = field(default_factory=Counts)
-    source_changed: bool = False
-
-    @property
-    def changed(self) -> bool:
-        """Whether anything was written for this page."""
-        a = self.actions
-        return self.source_changed or bool(a.inserted or a.updated or a.deleted)
-
-    def summary(self) -> str:
-        """One line: treaty, participants, action counts, printed vs parsed counts."""
-        p, a = self.page, self.actions
-
-        def printed(n: int | None) -> str:
-            return "-" if n is None else str(n)
-
-        return (
-            f"{self.treaty} ({p.untc_number}) status as at {p.status_as_at}: "
-            f"{len(p.participants)} participants; actions {a.inserted} inserted, "
-            f"{a.updated} updated, {a.unchanged} unchanged, {a.deleted} deleted; "
-            f"parties printed {printed(p.printed_parties)} parsed {p.parsed_parties}; "
-            f"signatories printed {printed(p.printed_signatories)} parsed "
-            f"{p.parsed_signatories}"
-        )
-
-    def warnings(self) -> list[str]:
-        """Where the table disagrees with the counts the page prints."""
-        p, out = self.page, []
-        for what, printed, parsed in (
-            ("parties", p.printed_parties, p.parsed_parties),
-            ("signatories", p.printed_signatories, p.parsed_signatories),
-        ):
-            if printed is not None and printed != parsed:
-                out.append(f"{p.file}: the page prints {printed} {what}, its table gives {parsed}")
-        return out
 
 
 def source_id(untc_number: str) -> str:
@@ -108,24 +65,6 @@ def import_pages(
     return reports
 
 
-def summary(reports: list[PageReport]) -> dict[str, Any]:
-    """What the history keeps of an import: each page's file, checksum and counts."""
-    return {
-        "importer": "untc",
-        "pages": [
-            {
-                "file": r.page.file,
-                "untc_number": r.page.untc_number,
-                "status_as_at": str(r.page.status_as_at),
-                "checksum": r.page.checksum,
-                "source": r.source,
-                "actions": asdict(r.actions),
-            }
-            for r in reports
-        ],
-    }
-
-
 def _prepare(
     session: Session, page: Page, names: dict[str, str]
 ) -> tuple[Page, models.Treaty, dict[str, dict[str, Any]]]:
@@ -160,11 +99,17 @@ def _write_page(
     sid = source_id(page.untc_number)
     report = PageReport(page, treaty.slug, sid)
     report.source_changed = write_source(session, page, retrieved_on)
+    notes = NoteSync(session, sid, report.end_notes, report.links)
+    notes.write_notes(citation_rows(page, sid))
     _sync_actions(session, sid, rows, report.actions)
-    if report.changed:
+    notes.write_links(link_rows(sid, ((aid, row["notes"]) for aid, row in rows.items())))
+    notes.finish()
+    if report.changed:  # the retrieval day moves with the page's facts, not with note texts
         source = session.get_one(models.Source, sid)
         source.imported_at = datetime.now(UTC)
-        source.retrieved_on = retrieved_on or source.retrieved_on
+        a = report.actions
+        if report.source_changed or a.inserted or a.updated or a.deleted:
+            source.retrieved_on = retrieved_on or source.retrieved_on
         session.flush()
     return report
 
@@ -174,7 +119,9 @@ def write_source(session: Session, page: Page, retrieved_on: date | None = None)
 
     The same page retrieved again on another day (or imported from a saved file, with no
     retrieval day) is the same content: only a change of the page itself updates the Source,
-    and with it the retrieval day.
+    and with it the retrieval day. End note texts read from the old page go with it, unless
+    the new page brings them (an import does; a load of the public record, which holds none,
+    does not).
     """
     sid = source_id(page.untc_number)
     wanted = _source_fields(page, sid, retrieved_on)
@@ -188,6 +135,8 @@ def write_source(session: Session, page: Page, retrieved_on: date | None = None)
         return False
     for key, value in changes.items():
         setattr(source, key, value)
+    if "checksum" in changes:
+        forget_texts(session, page, sid)
     if retrieved_on is not None:
         source.retrieved_on = retrieved_on
     source.imported_at = datetime.now(UTC)
@@ -239,8 +188,9 @@ def _action_rows(
                 "treaty": treaty,
                 "action": act.kind,
                 "date": act.date,
-                "note": act.note,
+                "note": None,
                 "source": sid,
+                "notes": act.notes,
             }
     return rows
 
@@ -249,7 +199,8 @@ def _sync_actions(
     session: Session, sid: str, rows: dict[str, dict[str, Any]], counts: Counts
 ) -> None:
     scope = models.TreatyAction.source == sid
-    stale = upsert(session, models.TreatyAction, rows.values(), ("id",), scope, counts, True)
+    columns = ({k: v for k, v in row.items() if k != "notes"} for row in rows.values())
+    stale = upsert(session, models.TreatyAction, columns, ("id",), scope, counts, True)
     for gone in stale:
         session.delete(gone)
     session.flush()
@@ -267,15 +218,6 @@ def write(settings: Settings, pages: list[Page], retrieved_on: date | None = Non
         return 1
     print_reports(reports)
     return 0
-
-
-def print_reports(reports: list[PageReport]) -> None:
-    """A summary line per page, warnings on stderr, then whether anything changed."""
-    for report in reports:
-        print(report.summary())
-        for warning in report.warnings():
-            print(f"warning: {warning}", file=sys.stderr)
-    print("imported" if any(r.changed for r in reports) else "already up to date")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

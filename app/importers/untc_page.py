@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from app.importers.untc_notes import EndNote, NoteError, annotate, read_notes
 from app.vocab import ActionKind
 
 #: UNTC's letter after a date in the joining column, and the action it stands for.
@@ -31,9 +32,6 @@ _CELL = re.compile(
 _STATUS_AS_AT = re.compile(r"STATUS AS AT\s*:\s*(\d{2})-(\d{2})-(\d{4})", re.I)
 _PRINTED = {"signatories": re.compile(r"Signatories\s*:\s*(\d+)", re.I)}
 _PRINTED["parties"] = re.compile(r"Parties\s*:\s*(\d+)", re.I)
-_LONG_DATE = r"(\d{1,2} [A-Z][a-z]+ \d{4})"
-_NOTIFIED = re.compile(rf"On {_LONG_DATE}, the Government of [^.]*?notification of withdrawal")
-_EFFECTIVE = re.compile(rf"withdrawal (?:took|will take|takes) effect for [^.]*? on {_LONG_DATE}")
 _NUMBERING = re.compile(r"^\d+\.\s*(?:[a-z]\s+)?")
 
 
@@ -43,11 +41,12 @@ class UntcPageError(Exception):
 
 @dataclass(frozen=True)
 class Action:
-    """One dated action read from the participant table or the end notes."""
+    """One dated action read from the participant table or the end notes, with the numbers
+    of the end notes that back it."""
 
     kind: ActionKind
     date: date
-    note: str | None = None
+    notes: tuple[int, ...] = ()
 
 
 @dataclass
@@ -74,6 +73,8 @@ class Page:
     printed_signatories: int | None
     participants: list[Participant]
     url: str | None = None
+    #: The end notes the participant rows refer to, by number.
+    end_notes: dict[int, EndNote] = field(default_factory=dict)
 
     @property
     def parsed_parties(self) -> int:
@@ -125,10 +126,11 @@ def parse_page(content: bytes, file: str) -> Page:
     counts: dict[str, int | None] = (
         dict.fromkeys(_PRINTED) if printed is None else _printed(_text(printed))
     )
-    notes = _end_notes(tree)
+    notes = read_notes(tree)
     participants = _participants(tree, file)
+    end_notes: dict[int, EndNote] = {}
     for p in participants:
-        _add_withdrawal(p, notes, file)
+        end_notes |= _add_notes(p, notes, file)
     return Page(
         file=file,
         checksum=hashlib.sha256(content).hexdigest(),
@@ -138,6 +140,7 @@ def parse_page(content: bytes, file: str) -> Page:
         printed_parties=counts["parties"],
         printed_signatories=counts["signatories"],
         participants=participants,
+        end_notes=dict(sorted(end_notes.items())),
     )
 
 
@@ -170,18 +173,6 @@ def _status_as_at(tree: LexborHTMLParser, file: str) -> date:
 def _printed(text: str) -> dict[str, int | None]:
     found = {key: rx.search(text) for key, rx in _PRINTED.items()}
     return {key: int(m.group(1)) if m else None for key, m in found.items()}
-
-
-def _end_notes(tree: LexborHTMLParser) -> dict[str, str]:
-    notes: dict[str, str] = {}
-    for node in tree.css("div.divNotesAll"):
-        anchor = node.css_first("a[name]")
-        if anchor is None:
-            continue
-        number = (anchor.attributes.get("name") or "").strip()
-        anchor.decompose()
-        notes[number] = _text(node)
-    return notes
 
 
 def _column_roles(header: list[str], file: str) -> list[str]:
@@ -262,30 +253,18 @@ def _read_cell(who: Participant, role: str, column: str, text: str, file: str) -
     who.actions.append(Action(kind, day.date()))
 
 
-def end_note(mark: str) -> str:
-    """The note an action read from an end note carries: the note's number, not its text."""
-    return f"UNTC end note {mark}"
-
-
-def _add_withdrawal(who: Participant, notes: dict[str, str], file: str) -> None:
-    """A withdrawal's dates come from the participant's end note (never from the table)."""
+def _add_notes(who: Participant, notes: dict[str, str], file: str) -> dict[int, EndNote]:
+    """The row's end notes, each action with those that back it; a withdrawal's dates come
+    from the participant's end note (never from the table)."""
     where = f"{file}: row {who.row} ({who.name})"
-    for mark in who.footnotes:
-        text = notes.get(mark, "")
-        if "notification of withdrawal" not in text:
-            continue
-        notified, effective = _NOTIFIED.search(text), _EFFECTIVE.search(text)
-        if notified is None or effective is None:
-            raise UntcPageError(f"{where}, end note {mark}: cannot read the withdrawal dates")
-        for kind, found in (
-            (ActionKind.withdrawal_notified, notified),
-            (ActionKind.withdrawal_effective, effective),
-        ):
-            day = datetime.strptime(found.group(1), "%d %B %Y").date()
-            who.actions.append(Action(kind, day, end_note(mark)))
-        return
-    if who.withdrawn:
+    try:
+        backed, used = annotate(who.footnotes, [(a.kind, a.date) for a in who.actions], notes)
+    except NoteError as exc:
+        raise UntcPageError(f"{where}, {exc}") from None
+    who.actions = [Action(b.kind, b.date, b.notes) for b in backed]
+    if who.withdrawn and not any(a.kind is ActionKind.withdrawal_notified for a in who.actions):
         raise UntcPageError(
             f"{where}: dates in square brackets (withdrawn) but no end note gives the "
             "withdrawal dates"
         )
+    return used

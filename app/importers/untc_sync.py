@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from app import models
 from app.config import Settings
 from app.importers.fetch import FAILED, Sleep, SyncError, client, download
-from app.importers.untc import PAGE_URL, PageReport, import_pages, print_reports
+from app.importers.untc import PAGE_URL, import_pages
 from app.importers.untc_page import Page, UntcPageError, parse_page
+from app.importers.untc_report import PageReport, print_reports
 
 
 def page_urls(session: Session) -> dict[str, str]:

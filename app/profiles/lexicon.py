@@ -105,9 +105,7 @@ def find_country(name: str | None) -> str | None:
     """The alpha-3 code of a country name, if known."""
     if not name:
         return None
-    folded = fold(name)
-    folded = re.sub(r"^the ", "", folded)
-    return country_index().get(folded)
+    return country_index().get(fold(name))
 
 
 def is_country(name: str) -> bool:

@@ -4,7 +4,8 @@
 UN Treaty Collection status page, the other file the UN Digital Library "General Assembly
 Voting Data" CSV (either layout, `.csv` or `.csv.gz`), of which the resolutions about a
 treaty are kept. Only facts are written (dates, codes, votes, names, titles, counts,
-checksums); running it again on the same files writes nothing.
+checksums, end note numbers and dates, never a note's text); running it again on the same
+files writes nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from app.public import files
 from app.public.files import (
     ActionRow,
     Download,
+    EndNoteRow,
     Manifest,
     PageRow,
     PublicRecord,
@@ -33,8 +35,6 @@ from app.public.files import (
     VoteRow,
 )
 from app.vocab import VoteKind
-
-_END_NOTE = "UNTC end note "
 
 
 class ExportError(Exception):
@@ -46,7 +46,9 @@ def _download(path: Path, rows: int) -> Download:
     return Download(path.name, hashlib.sha256(content).hexdigest(), len(content), rows)
 
 
-def _page_rows(page: Page, treaty: str, names: dict[str, str]) -> tuple[PageRow, list[ActionRow]]:
+def _page_rows(
+    page: Page, treaty: str, names: dict[str, str]
+) -> tuple[PageRow, list[ActionRow], list[EndNoteRow]]:
     actions = []
     for who in page.participants:
         iso3 = names.get(fold(who.name))
@@ -57,7 +59,6 @@ def _page_rows(page: Page, treaty: str, names: dict[str, str]) -> tuple[PageRow,
         if not who.actions:
             raise ExportError(f"{page.file}: row {who.row} ({who.name}): no dated action")
         for act in who.actions:
-            note = act.note.removeprefix(_END_NOTE) if act.note else None
             actions.append(
                 ActionRow(
                     page.untc_number,
@@ -67,7 +68,7 @@ def _page_rows(page: Page, treaty: str, names: dict[str, str]) -> tuple[PageRow,
                     who.withdrawn,
                     act.kind,
                     act.date,
-                    note,
+                    act.notes,
                 )
             )
     page_row = PageRow(
@@ -80,7 +81,8 @@ def _page_rows(page: Page, treaty: str, names: dict[str, str]) -> tuple[PageRow,
         len(page.participants),
         page.checksum,
     )
-    return page_row, actions
+    notes = [EndNoteRow(page.untc_number, n.number, n.date) for n in page.end_notes.values()]
+    return page_row, actions, notes
 
 
 def _votes(
@@ -119,7 +121,7 @@ def export(paths: list[Path], data_dir: Path) -> PublicRecord:
     """The public record the downloaded files hold (treaties and names from `data_dir`)."""
     cur = curated.read(data_dir)
     isos = list(iso_countries())
-    names = {k: v["country_iso3"] for k, v in country_names(isos, cur.names.names).items()}
+    names = {k: v["country_iso3"] for k, v in country_names(isos, cur.names).items()}
     lookup = CountryLookup([c.iso3 for c in isos], names)
     by_number = {t.untc_number: t.slug for t in cur.treaties.treaties if t.untc_number}
     pages = [p for p in paths if p.name.endswith((".html", ".html.gz"))]
@@ -136,9 +138,10 @@ def export(paths: list[Path], data_dir: Path) -> PublicRecord:
         page = read[path]
         if page.untc_number not in by_number:
             raise ExportError(f"{page.file}: UNTC number {page.untc_number} is not a treaty")
-        row, actions = _page_rows(page, by_number[page.untc_number], names)
+        row, actions, notes = _page_rows(page, by_number[page.untc_number], names)
         record.pages.append(row)
         record.actions += actions
+        record.end_notes += notes
         record.manifest.untc_pages.append(_download(path, len(page.participants)))
     return record
 
@@ -161,7 +164,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     out = args.out or settings.data_dir / files.PUBLIC_DIR
     written = files.write(out, record)
     print(
-        f"{len(record.pages)} UNTC pages, {len(record.actions)} treaty actions; "
+        f"{len(record.pages)} UNTC pages, {len(record.actions)} treaty actions, "
+        f"{len(record.end_notes)} end notes; "
         f"{len(record.resolutions)} resolutions, {len(record.votes)} votes"
     )
     for path in written:

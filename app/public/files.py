@@ -1,7 +1,8 @@
 """The public record's files in `data/public/`: one field list per file, written and read here.
 
 Facts only, in the project's own CSV form: the dated actions of every participant of the UN
-Treaty Collection status pages, and the UNGA record of the treaty resolutions (each
+Treaty Collection status pages with the end notes (by number and date, never their text) that
+back them, and the UNGA record of the treaty resolutions (each
 resolution with its official totals, every member's recorded vote). `manifest.yaml` names the
 downloaded files they were written from, with their checksums.
 """
@@ -41,7 +42,8 @@ class PageRow:
 
 @dataclass(frozen=True)
 class ActionRow:
-    """One dated action of one participant of a page (`end_note`: the UNTC end note number)."""
+    """One dated action of one participant of a page, with the numbers of the page's end notes
+    that back it."""
 
     untc_number: str
     row: int
@@ -50,7 +52,17 @@ class ActionRow:
     withdrawn: bool
     action: ActionKind
     date: date
-    end_note: str | None
+    end_notes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class EndNoteRow:
+    """An end note a participant row of a page refers to: its number and the first date it
+    states (its text stays on the page)."""
+
+    untc_number: str
+    number: int
+    date: date | None
 
 
 @dataclass(frozen=True)
@@ -112,12 +124,14 @@ class PublicRecord:
     actions: list[ActionRow]
     resolutions: list[ResolutionRow]
     votes: list[VoteRow]
+    end_notes: list[EndNoteRow] = field(default_factory=list)
 
 
 #: Each CSV file of the record and the row type it holds.
 FILES: dict[str, type[Any]] = {
     "untc_pages.csv": PageRow,
     "untc_actions.csv": ActionRow,
+    "untc_end_notes.csv": EndNoteRow,
     "unga_resolutions.csv": ResolutionRow,
     "unga_votes.csv": VoteRow,
 }
@@ -130,6 +144,7 @@ def write(out_dir: Path, record: PublicRecord) -> list[Path]:
     texts = {
         "untc_pages.csv": to_csv(record.pages, PageRow),
         "untc_actions.csv": to_csv(record.actions, ActionRow),
+        "untc_end_notes.csv": to_csv(record.end_notes, EndNoteRow),
         "unga_resolutions.csv": to_csv(record.resolutions, ResolutionRow),
         "unga_votes.csv": to_csv(record.votes, VoteRow),
         MANIFEST: _manifest_text(record.manifest),
@@ -173,6 +188,7 @@ def read(public_dir: Path) -> PublicRecord:
         loaded["untc_actions.csv"],
         loaded["unga_resolutions.csv"],
         loaded["unga_votes.csv"],
+        loaded["untc_end_notes.csv"],
     )
     _check(public_dir, record)
     return record
@@ -192,8 +208,9 @@ def _read_manifest(path: Path, problems: list[Problem]) -> Manifest:
 
 
 def _check(public_dir: Path, record: PublicRecord) -> None:
-    """Cross-file checks: actions name a page, votes a resolution, one vote per member, and
-    the manifest names the file the votes come from."""
+    """Cross-file checks: actions and end notes name a page, actions the page's end notes,
+    votes a resolution, one vote per member, and the manifest names the file the votes come
+    from."""
     problems: list[Problem] = []
     if record.votes and record.manifest.undl_votes is None:
         message = "the votes' source file (undl_votes) is not named"
@@ -202,11 +219,18 @@ def _check(public_dir: Path, record: PublicRecord) -> None:
         )
     pages = {p.untc_number for p in record.pages}
     symbols = {r.symbol for r in record.resolutions}
+    problems += _end_note_problems(public_dir, record, pages)
     where = str(public_dir / "untc_actions.csv")
+    notes = {(n.untc_number, n.number) for n in record.end_notes}
+    column = [f.name for f in dataclasses.fields(ActionRow)].index("end_notes") + 1
     for line, action in enumerate(record.actions, start=2):
         if action.untc_number not in pages:
             message = f"page {action.untc_number!r} is not in untc_pages.csv"
             problems.append(Problem(where, line, 1, None, "untc_number", message))
+        for n in action.end_notes:
+            if (action.untc_number, n) not in notes:
+                message = f"end note {n} of {action.untc_number} is not in untc_end_notes.csv"
+                problems.append(Problem(where, line, column, None, "end_notes", message))
     where = str(public_dir / "unga_votes.csv")
     seen: set[tuple[str, str]] = set()
     for line, vote in enumerate(record.votes, start=2):
@@ -219,3 +243,19 @@ def _check(public_dir: Path, record: PublicRecord) -> None:
         seen.add((vote.symbol, vote.country))
     if problems:
         raise DataFileError(problems)
+
+
+def _end_note_problems(public_dir: Path, record: PublicRecord, pages: set[str]) -> list[Problem]:
+    """End notes of a page not in untc_pages.csv, and a page's note listed twice."""
+    problems: list[Problem] = []
+    where = str(public_dir / "untc_end_notes.csv")
+    seen: set[tuple[str, int]] = set()
+    for line, note in enumerate(record.end_notes, start=2):
+        if note.untc_number not in pages:
+            message = f"page {note.untc_number!r} is not in untc_pages.csv"
+            problems.append(Problem(where, line, 1, None, "untc_number", message))
+        if (note.untc_number, note.number) in seen:
+            message = f"end note {note.number} of {note.untc_number} is listed twice"
+            problems.append(Problem(where, line, 2, None, "number", message))
+        seen.add((note.untc_number, note.number))
+    return problems

@@ -3,7 +3,9 @@
 The public record goes through the importers' own write paths (the UNTC pages' actions under
 `untc-status-…`, the votes under `undl-ga-voting`), so loading it and importing the files it
 was written from store the same rows, and either after the other writes nothing. A stored
-UNTC page newer than the record's (a later `sync untc`) is kept.
+UNTC page newer than the record's (a later `sync untc`) is kept. The record holds no end note
+text: a load keeps the text an import of the same page (same checksum) stored; importing the
+page after a load fills it in.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ from app.importers.sync import SyncReport
 from app.importers.undl_fields import UndlError
 from app.importers.undl_read import KINDS, ResolutionState
 from app.importers.undl_write import SOURCE_ID, VoteStage, describes, ensure_source
-from app.importers.untc_page import Action, Page, Participant, UntcPageError, end_note
+from app.importers.untc_notes import EndNote
+from app.importers.untc_page import Action, Page, Participant, UntcPageError
+from app.importers.untc_report import PageReport
+from app.importers.untc_report import summary as untc_summary
 from app.importers.yamlfile import DataFileError, Problem
 from app.public import files
 from app.public.files import PublicRecord
@@ -36,8 +41,10 @@ def _pages(record: PublicRecord, where: str) -> list[Page]:
     for a in record.actions:
         who = by_page[a.untc_number].setdefault(a.row, Participant(a.row, a.participant, []))
         who.withdrawn = who.withdrawn or a.withdrawn
-        note = end_note(a.end_note) if a.end_note else None
-        who.actions.append(Action(a.action, a.date, note))
+        who.actions.append(Action(a.action, a.date, a.end_notes))
+    notes: dict[str, dict[int, EndNote]] = defaultdict(dict)
+    for n in record.end_notes:
+        notes[n.untc_number][n.number] = EndNote(n.number, None, n.date)
     return [
         Page(
             file=where,
@@ -48,6 +55,7 @@ def _pages(record: PublicRecord, where: str) -> list[Page]:
             printed_parties=p.printed_parties,
             printed_signatories=p.printed_signatories,
             participants=list(by_page[p.untc_number].values()),
+            end_notes=notes[p.untc_number],
         )
         for p in record.pages
     ]
@@ -90,7 +98,7 @@ class PublicLoad:
     pages: list[Page]
     changed: bool = False
     kept_newer: list[str] = field(default_factory=list)
-    untc: list[untc.PageReport] = field(default_factory=list)
+    untc: list[PageReport] = field(default_factory=list)
     undl: undl.UndlReport | None = None
     kept_imported: int = 0
     fresh: list[Page] | None = None
@@ -160,7 +168,7 @@ class PublicLoad:
         with _refused_as(self.directory / "untc_actions.csv"):
             self.untc = untc.import_pages(session, self._fresh(session), actor=None)
         votes = self.record.manifest.undl_votes
-        summary: dict[str, Any] = {"importer": "public-record", "untc": untc.summary(self.untc)}
+        summary: dict[str, Any] = {"importer": "public-record", "untc": untc_summary(self.untc)}
         if votes is not None:
             summary["undl"] = self._write_votes(session, votes)
         if any(r.changed for r in self.untc) or (self.undl is not None and self.undl.changed):

@@ -5,26 +5,29 @@ from __future__ import annotations
 import difflib
 from datetime import date
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app import models
 from app.errors import NotFoundError, ProblemError
 from app.importers.m49 import SOURCE_ID as M49_SOURCE
-from app.names import fold
+from app.names import fold, plain, squeeze
 from app.paging import Window
 from app.queries.common import list_sources, pick
-from app.queries.treaties import actions_by_country, rule_of
+from app.queries.treaties import actions_by_country, record_floor, rule_of
 from app.schemas import CountryDetail, CountryListItem, CountryOut, SourceOut
 from app.status import status_on
 from app.vocab import StatusKind
 
 MEMBERSHIP_SOURCE = "un-member-states"
+#: The sources of a country's UN membership and `state` flags and administering state.
+COUNTRY_SOURCES = (MEMBERSHIP_SOURCE, "un-depositary-practice", "cia-world-factbook-dependencies")
 
 
 def resolve_country(session: Session, key: str, parameter: str = "country") -> models.Country:
-    """Find a country by alpha-3, alpha-2, numeric code or any known name (folded)."""
-    text = key.strip()
+    """Find a country by alpha-3, alpha-2, numeric code or any known name (`fold`ed), typed
+    in any width (fullwidth too); a miss is the not-found problem with close matches."""
+    text = plain(key)
     column = None
     if text.isdigit() and len(text) <= 3:
         column, text = models.Country.numeric, text.zfill(3)
@@ -39,10 +42,22 @@ def resolve_country(session: Session, key: str, parameter: str = "country") -> m
         if found is not None:
             return found
     folded = fold(text)
-    name = session.get(models.CountryName, folded)
+    name = (
+        session.get(models.CountryName, folded)
+        or session.scalars(
+            select(models.CountryName)
+            .where(_squeezed() == squeeze(folded))
+            .order_by(models.CountryName.folded)
+        ).first()
+    )
     if name is not None:
         return name.country
     raise NotFoundError("country", key, parameter, country_suggestions(session, folded))
+
+
+def _squeezed() -> ColumnElement[str]:
+    """The stored folded names without their spaces (`squeeze` in SQL)."""
+    return func.replace(models.CountryName.folded, " ", "")
 
 
 def resolve_countries(session: Session, raw: str, parameter: str = "country") -> list[str]:
@@ -84,10 +99,22 @@ def country_out(session: Session, country: models.Country) -> CountryOut:
     return CountryOut.model_validate(pick(CountryOut, country, names=list(names)))
 
 
+def flag_source(country: models.Country) -> str:
+    """The source of a country's `state` flag: the UN's list for its members and observer
+    states, the depositary's practice for the other states, the list of territories else."""
+    if country.un_member or country.un_observer or country.historical:
+        return MEMBERSHIP_SOURCE
+    return COUNTRY_SOURCES[1] if country.state else COUNTRY_SOURCES[2]
+
+
 def country_detail(session: Session, country: models.Country) -> CountryDetail:
-    """A country with its names and the source of its membership flags."""
+    """A country with its names and the sources of its flags, region and names."""
     out = country_out(session, country)
-    used = [MEMBERSHIP_SOURCE, M49_SOURCE]
+    name = models.CountryName
+    named = session.scalars(
+        select(name.source).where(name.country_iso3 == country.iso3, name.source.is_not(None))
+    )
+    used = [flag_source(country), M49_SOURCE, *(s for s in named if s)]
     return CountryDetail(**out.model_dump(), sources=list_sources(session, used))
 
 
@@ -97,6 +124,7 @@ def list_countries(
     *,
     q: str | None = None,
     un_member: bool | None = None,
+    state: bool | None = None,
     historical: bool | None = None,
     treaty: models.Treaty | None = None,
     statuses: set[StatusKind] | None = None,
@@ -106,21 +134,21 @@ def list_countries(
     """Countries by alpha-3, filtered by name, UN membership, region (`where`) and status
     toward a treaty."""
     stmt = select(models.Country) if where is None else select(models.Country).where(where)
-    if q:
-        pattern = f"%{fold(q)}%"
-        named = select(models.CountryName.country_iso3).where(
-            models.CountryName.folded.like(pattern)
-        )
+    if q and fold(q):  # a `q` of punctuation only is no filter
+        pattern, code = f"%{squeeze(fold(q))}%", plain(q).upper()
+        named = select(models.CountryName.country_iso3).where(_squeezed().like(pattern))
         stmt = stmt.where(
             models.Country.iso3.in_(named)
-            | (models.Country.iso3 == q.strip().upper())
-            | (models.Country.iso2 == q.strip().upper())
+            | (models.Country.iso3 == code)
+            | (models.Country.iso2 == code)
         )
     if un_member is not None:
         stmt = stmt.where(models.Country.un_member.is_(un_member))
+    if state is not None:
+        stmt = stmt.where(models.Country.state.is_(state))
     if historical is not None:
         stmt = stmt.where(models.Country.historical.is_(historical))
-    source_ids = {MEMBERSHIP_SOURCE, M49_SOURCE}
+    source_ids = {*COUNTRY_SOURCES, M49_SOURCE}
     if treaty is None:
         rows, cursor = window.select(session, stmt, [models.Country.iso3])
         return (
@@ -130,11 +158,13 @@ def list_countries(
         )
     actions, action_sources = actions_by_country(session, treaty.slug)
     source_ids |= action_sources | {treaty.source}
-    rule = rule_of(treaty)
+    rule, floor = rule_of(treaty), record_floor(session, treaty.slug)
     items = []
     for country in session.scalars(stmt):
-        status = status_on(rule, actions.get(country.iso3, []), as_of)
-        if statuses and status.status not in statuses:
+        mine = actions.get(country.iso3, [])
+        # a territory has no status of its own unless a record gives it one
+        status = status_on(rule, mine, as_of, floor) if country.state or mine else None
+        if statuses and (status is None or status.status not in statuses):
             continue
         items.append(CountryListItem.model_validate(pick(CountryListItem, country, status=status)))
     page, cursor = window.slice(items, lambda c: (c.iso3,))

@@ -20,16 +20,22 @@ def treaty_counts(
     as_of: date,
     found: list[tuple[models.Country, Status]],
     used: set[str],
+    known: date | None,
     by: str | None = None,
     regional: bool = False,
 ) -> TreatyCounts:
-    """The statuses `found` counted (the countries of the members list on `as_of`, from
-    `used` sources); with `by`, also per region or sub-region (`regional`: filtered by one)."""
+    """The statuses `found` counted (the states of the members list on `as_of`, from `used`
+    sources, the record `known` up to that date); with `by`, also per region or sub-region
+    (`regional`: filtered by one)."""
     if by is not None or regional:
         used = used | {SOURCE_ID}
+    beyond = known is not None and as_of > known
     return TreatyCounts(
         treaty=treaty.slug,
         as_of=as_of,
+        record_as_at=known,
+        as_known_on=known if beyond else None,
+        beyond_record=beyond,
         counts=count(s for _, s in found),
         groups=None if by is None else _groups(by, found),
         sources=list_sources(session, used),

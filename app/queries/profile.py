@@ -14,7 +14,7 @@ from app import models
 from app.queries.common import Citations, list_sources, pick, records_of
 from app.queries.countries import country_out
 from app.queries.coverage import country_coverage
-from app.queries.treaties import rule_of, sourced_actions
+from app.queries.treaties import record_floor, rule_of, sourced_actions
 from app.readmodel.model import ReadModel
 from app.schemas import (
     CostFields,
@@ -31,7 +31,7 @@ from app.schemas import (
     TreatyStatusDetail,
     TreatyStatusOut,
 )
-from app.status import status_on
+from app.status import split_on, status_on
 
 
 class CountryRecords:
@@ -84,14 +84,19 @@ class CountryRecords:
         """The sources consulted for the country, per kind of record."""
         return country_coverage(self.session, self.iso3)
 
-    def treaty_status(self, treaty: models.Treaty, as_of: date) -> TreatyStatusOut:
-        """Status toward one treaty on `as_of` and everything behind it."""
+    def treaty_status(
+        self, treaty: models.Treaty, as_of: date, floor: date | None
+    ) -> TreatyStatusOut:
+        """Status toward one treaty on `as_of` (its record known up to at least `floor`) and
+        everything behind it; the actions after `as_of` apart, under `later_actions`."""
         mine = [a for a in self.actions if a.treaty == treaty.slug]
+        before, after = split_on(mine, as_of)
         return TreatyStatusOut(
             treaty=TreatyRef(slug=treaty.slug, short_name=treaty.short_name),
-            status=status_on(rule_of(treaty), mine, as_of),
+            status=status_on(rule_of(treaty), mine, as_of, floor),
             coverage=TreatyCoverage.model_validate(self.coverage, from_attributes=True),
-            actions=[self.out(TreatyActionOut, "treaty_action", a) for a in mine],
+            actions=[self.out(TreatyActionOut, "treaty_action", a) for a in before],
+            later_actions=[self.out(TreatyActionOut, "treaty_action", a) for a in after],
             statements=[
                 self.out(StatusStatementOut, "status_statement", s)
                 for s in self.statements
@@ -126,8 +131,9 @@ def treaty_status_detail(
 ) -> TreatyStatusDetail:
     """A country's status toward one treaty on `as_of`, with everything behind it."""
     records = CountryRecords(session, iso3)
-    status = records.treaty_status(treaty, as_of)
-    used = {a.source for a in status.actions} | {s.source for s in status.statements}
+    status = records.treaty_status(treaty, as_of, record_floor(session, treaty.slug))
+    used = {a.source for a in (*status.actions, *status.later_actions)}
+    used |= {s.source for s in status.statements}
     used |= {p.source for p in status.participations} | {p.source for p in status.positions}
     return TreatyStatusDetail(
         **dict(status), country=iso3, sources=list_sources(session, used | {treaty.source})
@@ -152,7 +158,9 @@ def get_profile(
     return Profile(
         country=country_out(session, country),
         as_of=as_of,
-        treaties=[records.treaty_status(t, as_of) for t in treaties],
+        treaties=[
+            records.treaty_status(t, as_of, model.treaties[t.slug].record_as_at) for t in treaties
+        ],
         positions=[
             records.out(PositionOut, "position", p) for p in records.positions if p.treaty is None
         ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,11 +13,11 @@ from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from app import models
 from app.errors import NotFoundError
-from app.names import fold
+from app.names import fold, plain, squeeze
 from app.queries.common import list_sources
 from app.schemas import SourceOut, Status, Treaty, TreatyEvent
 from app.status import TreatyRule, derive_status, entry_into_force, status_on
-from app.vocab import JOINING_ACTIONS, ActionKind, EventKind
+from app.vocab import JOINING_ACTIONS, ActionKind, EventKind, SourceKind
 
 
 def rule_of(treaty: models.Treaty) -> TreatyRule:
@@ -30,18 +31,24 @@ def rule_of(treaty: models.Treaty) -> TreatyRule:
 
 
 def resolve_treaty(session: Session, key: str, parameter: str = "treaty") -> models.Treaty:
-    """Find a treaty by slug, alias, short name or UNTC number (folded)."""
-    found = session.get(models.Treaty, key.strip().lower())
+    """Find a treaty by slug, alias, short name or UNTC number (`fold`ed), typed in any
+    width; a miss is the not-found problem with close matches."""
+    found = session.get(models.Treaty, plain(key).lower())
     if found is not None:
         return found
     folded = fold(key)
     alias = session.get(models.TreatyAlias, folded)
     if alias is not None:
         return session.get_one(models.Treaty, alias.treaty)
-    for treaty in session.scalars(select(models.Treaty)):
-        if folded in (fold(treaty.short_name), fold(treaty.untc_number or "")):
-            return treaty
     names = {a.folded: a.treaty for a in session.scalars(select(models.TreatyAlias))}
+    for treaty in session.scalars(select(models.Treaty)):
+        for name in (treaty.short_name, treaty.untc_number):
+            if name:
+                names.setdefault(fold(name), treaty.slug)
+    squeezed = {squeeze(name): slug for name, slug in names.items()}
+    slug = names.get(folded) or squeezed.get(squeeze(folded))
+    if slug is not None:
+        return session.get_one(models.Treaty, slug)
     names |= {slug: slug for slug in session.scalars(select(models.Treaty.slug))}
     close = difflib.get_close_matches(folded, names, n=5, cutoff=0.6)
     suggestions = [{"slug": names[c], "name": c} for c in close]
@@ -65,11 +72,32 @@ def list_treaties(session: Session) -> tuple[list[Treaty], list[SourceOut]]:
 
 
 def sourced_actions(*columns: QueryableAttribute[Any]) -> Select[Any]:
-    """Columns of treaty actions with the dates of their sources, which `status_on` reads."""
+    """Columns of treaty actions with the dates and kind of their sources, which `status_on`
+    and `record_floor` read."""
     source = models.Source
-    return select(*columns, source.status_as_at, source.last_updated, source.published_on).join(
-        source, source.id == models.TreatyAction.source
+    return select(
+        *columns, source.status_as_at, source.last_updated, source.published_on, source.kind
+    ).join(source, source.id == models.TreatyAction.source)
+
+
+def floor_of(rows: Iterable[Any]) -> date | None:
+    """The date a treaty's whole record is known up to, from its actions (with their sources'
+    dates and kinds): the latest "status as at" date of its UN Treaty Collection status pages,
+    which list every participant, so a state they do not list had taken no action by then."""
+    pages = {r.status_as_at for r in rows if r.kind is SourceKind.untc_status_page}
+    return max((d for d in pages if d is not None), default=None)
+
+
+def record_floor(session: Session, treaty: str) -> date | None:
+    """`floor_of` a treaty's actions, read in one statement."""
+    source, action = models.Source, models.TreatyAction
+    stmt = (
+        select(source.status_as_at, source.kind)
+        .distinct()
+        .join(action, action.source == source.id)
+        .where(action.treaty == treaty, source.kind == SourceKind.untc_status_page)
     )
+    return floor_of(session.execute(stmt))
 
 
 def actions_by_country(
@@ -91,11 +119,12 @@ def actions_by_country(
 
 
 def country_status(
-    session: Session, treaty: models.Treaty, iso3: str, as_of: date
+    session: Session, treaty: models.Treaty, iso3: str, as_of: date, floor: date | None
 ) -> tuple[Status, set[str]]:
-    """One country's status toward a treaty on `as_of` (one query), and its sources."""
+    """One country's status toward a treaty on `as_of` (one query), its record known up to at
+    least `floor` (`record_floor`), and its sources."""
     grouped, sources = actions_by_country(session, treaty.slug, iso3)
-    return status_on(rule_of(treaty), grouped[iso3], as_of), sources | {treaty.source}
+    return status_on(rule_of(treaty), grouped[iso3], as_of, floor), sources | {treaty.source}
 
 
 #: The event an action is, by its kind (joining actions: a deposit, then entry into force).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from app.names import plain
 from app.queries.countries import resolve_country
 from app.queries.treaties import resolve_treaty
 from app.readmodel import store
@@ -13,7 +14,7 @@ from app.readmodel.model import ReadModel
 def country(request: Request, model: ReadModel, key: str) -> str:
     """The alpha-3 code of the country `key` names: an alpha-3 code held by the model at once,
     anything else (alpha-2, numeric, a name, an unknown key) by `resolve_country`."""
-    text = key.strip().upper()
+    text = plain(key).upper()
     if len(text) == 3 and text.isalpha() and text in model.countries:
         return text
     with store.session(request) as session:
@@ -22,7 +23,7 @@ def country(request: Request, model: ReadModel, key: str) -> str:
 
 def treaty(request: Request, model: ReadModel, key: str, parameter: str = "treaty") -> str:
     """The slug of the treaty `key` names: a slug at once, an alias or name by `resolve_treaty`."""
-    slug = key.strip().lower()
+    slug = plain(key).lower()
     if slug in model.treaties:
         return slug
     with store.session(request) as session:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.queries.common import pick
-from app.queries.treaties import actions_by_country, rule_of
+from app.queries.treaties import actions_by_country, floor_of, rule_of
 from app.readmodel.spans import Spans, StatusJson
 from app.schemas import Citation, MemberKey, ResolutionRef, SourceOut, VoterRef
 from app.status import TreatyRule
@@ -36,6 +36,9 @@ class TreatyModel:
     action_sources: set[str]
     sources_of: dict[str, set[str]]
     none: Spans
+    #: The date the treaty's whole record is known up to: its status pages' date (every
+    #: state's status rests on them), or else the earliest date of the states' records.
+    record_as_at: date | None = None
 
     def spans_of(self, iso3: str) -> Spans:
         """The spans of a state (those of a state without actions if it has none)."""
@@ -71,6 +74,9 @@ class ReadModel:
     member_keys: dict[str, dict[str, Any]]
     voters: dict[str, dict[str, Any]]
     current: list[str]
+    #: The 197 states, and the other current areas (territories), by alpha-3.
+    states: list[str]
+    territories: list[str]
     treaties: dict[str, TreatyModel]
     sources: dict[str, dict[str, Any]]
     official: frozenset[str]
@@ -120,6 +126,8 @@ def build(session: Session, version: int) -> ReadModel:
     member_keys: dict[str, dict[str, Any]] = {}
     voters: dict[str, dict[str, Any]] = {}
     current: list[str] = []
+    states: list[str] = []
+    territories: list[str] = []
     for c in session.scalars(select(models.Country).order_by(models.Country.iso3)):
         countries[c.iso3] = {
             "iso3": c.iso3,
@@ -136,6 +144,10 @@ def build(session: Session, version: int) -> ReadModel:
         voters[c.iso3] = VoterRef.model_validate(c, from_attributes=True).model_dump(mode="json")
         if not c.historical:
             current.append(c.iso3)
+        if c.state:
+            states.append(c.iso3)
+        elif not c.historical:
+            territories.append(c.iso3)
     treaties = {t.slug: _treaty(session, t) for t in session.scalars(select(models.Treaty))}
     vote_citations, resolution_citations = _citations(session)
     counts = dict(
@@ -161,6 +173,8 @@ def build(session: Session, version: int) -> ReadModel:
         member_keys=member_keys,
         voters=voters,
         current=current,
+        states=states,
+        territories=territories,
         treaties=treaties,
         sources=sources,
         official=frozenset(official),
@@ -191,14 +205,18 @@ def fragments(objects: dict[str, dict[str, Any]]) -> dict[str, orjson.Fragment]:
 def _treaty(session: Session, treaty: models.Treaty) -> TreatyModel:
     grouped, sources = actions_by_country(session, treaty.slug)
     rule = rule_of(treaty)
+    floor = floor_of(row for actions in grouped.values() for row in actions)
+    spans = {iso3: Spans(rule, actions, floor) for iso3, actions in grouped.items()}
+    known = [s.models[-1].record_as_at for s in spans.values()]
     return TreatyModel(
         slug=treaty.slug,
         source=treaty.source,
         rule=rule,
-        spans={iso3: Spans(rule, actions) for iso3, actions in grouped.items()},
+        spans=spans,
         action_sources=sources,
         sources_of={iso3: {a.source for a in actions} for iso3, actions in grouped.items()},
-        none=Spans(rule, []),
+        none=Spans(rule, [], floor),
+        record_as_at=floor or min((d for d in known if d is not None), default=None),
     )
 
 

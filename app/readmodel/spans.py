@@ -15,7 +15,9 @@ from app.vocab import JOINING_ACTIONS
 StatusJson = dict[str, Any]
 
 
-def change_days(rule: TreatyRule, actions: Sequence[SourcedAction]) -> list[date]:
+def change_days(
+    rule: TreatyRule, actions: Sequence[SourcedAction], floor: date | None = None
+) -> list[date]:
     """Every day a status derived from `actions` can change on, in order.
 
     `status_on` compares the day asked for with the actions' dates, the dates they bind the
@@ -26,7 +28,7 @@ def change_days(rule: TreatyRule, actions: Sequence[SourcedAction]) -> list[date
     days |= {
         entry_into_force(rule, a.date, a.action) for a in actions if a.action in JOINING_ACTIONS
     }
-    known = record_as_at(actions)
+    known = record_as_at(actions, floor)
     if known is not None and known < date.max:
         days.add(known + timedelta(days=1))
     return sorted(days)
@@ -42,9 +44,12 @@ class Spans:
 
     __slots__ = ("kinds", "models", "starts", "statuses", "text_starts")
 
-    def __init__(self, rule: TreatyRule, actions: Sequence[SourcedAction]) -> None:
-        self.starts = [date.min, *(d for d in change_days(rule, actions) if d > date.min)]
-        self.models = [status_on(rule, actions, day) for day in self.starts]
+    def __init__(
+        self, rule: TreatyRule, actions: Sequence[SourcedAction], floor: date | None = None
+    ) -> None:
+        changes = change_days(rule, actions, floor)
+        self.starts = [date.min, *(d for d in changes if d > date.min)]
+        self.models = [status_on(rule, actions, day, floor) for day in self.starts]
         self.statuses: list[StatusJson] = []
         for model in self.models:
             status = model.model_dump(mode="json")

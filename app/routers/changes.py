@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from app import history
+from app import history, links
 from app.errors import ProblemError
 from app.respond import NDJSON, accepted
 from app.routers.lean import LeanRoute
@@ -46,7 +46,7 @@ def list_changes(
     entries = [history.as_json(c) for c in history.since(session, int(since), limit)]
     cursor = str(entries[-1]["id"]) if entries else since
     more = len(entries) == limit
-    next_url = str(request.url.include_query_params(since=cursor)) if more else None
+    next_url = links.follow(request, since=cursor) if more else None
     headers = {"Feed-Cursor": cursor}
     if next_url:
         headers["Link"] = f'<{next_url}>; rel="next"'

@@ -18,17 +18,16 @@ from app.readmodel.store import Reads
 from app.routers.lean import LeanRoute
 from app.routers.params import (
     AsOf,
+    Between,
     CountryKey,
     DbSession,
     Listing,
     Model,
     RegionFilter,
-    Since,
     StatusList,
     SubregionFilter,
     TreatyFilter,
     TreatyKey,
-    Until,
     VoteList,
 )
 from app.schemas import (
@@ -53,10 +52,21 @@ def list_countries(
     today: Today,
     q: Annotated[
         str | None,
-        Query(description="Name or code search (case and accents ignored).", max_length=100),
+        Query(
+            description="Name or code search, folded as `{country}` is (case, accents, width, "
+            "punctuation, spaces and a leading 'The' ignored).",
+            max_length=100,
+        ),
     ] = None,
     un_member: Annotated[
         bool | None, Query(description="Only UN members (true) or non-members.")
+    ] = None,
+    state: Annotated[
+        bool | None,
+        Query(
+            description="Only the 197 states (true: UN members, observer states, Cook Islands, "
+            "Niue) or only the other areas (false: territories, Antarctica, historical codes)."
+        ),
     ] = None,
     historical: Annotated[
         bool | None, Query(description="Only historical codes (true) or current.")
@@ -80,6 +90,7 @@ def list_countries(
             window,
             q=q,
             un_member=un_member,
+            state=state,
             historical=historical,
             treaty=found,
             statuses=status,
@@ -134,6 +145,7 @@ def list_country_treaties(
     request: Request,
     country: CountryKey,
     session: DbSession,
+    model: Model,
     listing: Listing,
     today: Today,
     as_of: AsOf = None,
@@ -144,7 +156,11 @@ def list_country_treaties(
     all_treaties = profile.all_treaties(session)
     on = as_of or today
     items = [
-        TreatyStatusDetail(**dict(records.treaty_status(t, on)), country=found.iso3, sources=[])
+        TreatyStatusDetail(
+            **dict(records.treaty_status(t, on, model.treaties[t.slug].record_as_at)),
+            country=found.iso3,
+            sources=[],
+        )
         for t in all_treaties
     ]
     used = list_sources(session, records.sources() | {t.source for t in all_treaties})
@@ -176,16 +192,21 @@ async def list_votes(
     country: CountryKey,
     model: Model,
     listing: Listing,
+    period: Between,
     treaty: TreatyFilter = None,
-    since: Since = None,
-    until: Until = None,
     vote: VoteList = None,
 ) -> Response:
     """A country's UNGA vote history, oldest first."""
     iso3 = lookup.country(request, model, country)
     slug = lookup.treaty(request, model, treaty) if treaty else None
     pages = readvotes.Pages(
-        Reads(request), model, country=iso3, treaty=slug, since=since, until=until, vote=vote
+        Reads(request),
+        model,
+        country=iso3,
+        treaty=slug,
+        since=period.since,
+        until=period.until,
+        vote=vote,
     )
     return await respond.alisted(request, listing, VoteOut, pages, readvotes.HISTORY)
 

@@ -20,8 +20,7 @@ router = APIRouter(prefix="/v1/treaties", tags=["treaties"], route_class=LeanRou
 By = Annotated[
     Literal["region", "subregion"] | None,
     Query(
-        description="Also count by M49 region or sub-region; countries without one (e.g. "
-        "Antarctica) form a group whose name is null.",
+        description="Also count by M49 region or sub-region (every state has both).",
         examples=["region"],
     ),
 ]
@@ -38,9 +37,12 @@ def get_counts(
     region: RegionFilter = None,
     subregion: SubregionFilter = None,
 ) -> Response:
-    """How many countries have each status toward a treaty on a date, in all and by region."""
+    """How many states have each status toward a treaty on a date, in all and by region."""
     found = treaties.resolve_treaty(session, treaty)
     where = regions.region_filter(session, region, subregion)
     on = as_of or today
     rows, used = answers.statuses_on(session, model, found.slug, on, where)
-    return respond.one(counts.treaty_counts(session, found, on, rows, used, by, where is not None))
+    known = model.treaties[found.slug].record_as_at
+    return respond.one(
+        counts.treaty_counts(session, found, on, rows, used, known, by, where is not None)
+    )

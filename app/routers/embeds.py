@@ -15,7 +15,7 @@ from app.queries import countries, treaties
 from app.queries.common import list_sources
 from app.readmodel import answers
 from app.routers.lean import LeanRoute
-from app.routers.params import AsOf, CountryKey, DbSession, Model, Since, TreatyKey, Until
+from app.routers.params import AsOf, Between, CountryKey, DbSession, Model, TreatyKey
 from app.vocab import StatusKind
 
 router = APIRouter(tags=["embeds"], route_class=LeanRoute)
@@ -72,9 +72,9 @@ def treaty_map(
     """A world map of every state's status toward a treaty on a date, as SVG."""
     found = treaties.resolve_treaty(session, treaty)
     on = as_of or today
-    rows, used = answers.statuses_on(session, model, found.slug, on)
+    rows, areas, used = answers.map_rows(session, model, found.slug, on)
     placed = [(country, status.status) for country, status in rows]
-    body = worldmap.render(found.short_name, placed, on, list_sources(session, used), width)
+    body = worldmap.render(found.short_name, placed, on, list_sources(session, used), width, areas)
     return SVGResponse(body)
 
 
@@ -84,13 +84,12 @@ def treaty_timeline_chart(
     session: DbSession,
     model: Model,
     today: Today,
-    since: Since = None,
-    until: Until = None,
+    period: Between,
     width: Width = worldmap.DEFAULT_WIDTH,
 ) -> Response:
     """A chart of a treaty's states parties and signatories per year, as SVG."""
     found = treaties.resolve_treaty(session, treaty)
-    points, used = answers.timeline(model, found, since, until, today)
+    points, used = answers.timeline(model, found, period.since, period.until, today)
     sources = list_sources(session, used)
     return SVGResponse(timechart.render(found.short_name, points, sources, width))
 
@@ -102,7 +101,7 @@ def _badge_status(session: Session, country: str, treaty: str, on: date) -> tupl
     """The treaty's short name and the country's status toward it on `on`."""
     found = countries.resolve_country(session, country)
     tr = treaties.resolve_treaty(session, treaty)
-    status, _ = treaties.country_status(session, tr, found.iso3, on)
+    status, _ = treaties.country_status(session, tr, found.iso3, on, None)  # the word only
     return tr.short_name, status.status
 
 

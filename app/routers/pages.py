@@ -34,20 +34,25 @@ def embed_map(
     """A frameable page: a treaty's world map on a date, with a date form."""
     found = treaties.resolve_treaty(session, treaty)
     on = as_of or today
-    rows, used = answers.statuses_on(session, model, found.slug, on)
+    rows, areas, used = answers.map_rows(session, model, found.slug, on)
     placed = [(country, status.status) for country, status in rows]
-    picture = worldmap.render(found.short_name, placed, on, list_sources(session, used))
+    picture = worldmap.render(
+        found.short_name, placed, on, list_sources(session, used), territories=areas
+    )
     return pages.map_page(found.slug, found.short_name, on, picture)
 
 
 @router.get("/embed/countries/{country}", response_class=HTMLResponse, include_in_schema=False)
-def embed_country(country: CountryKey, session: DbSession, today: Today, as_of: AsOf = None) -> str:
+def embed_country(
+    country: CountryKey, session: DbSession, model: Model, today: Today, as_of: AsOf = None
+) -> str:
     """A frameable page: a country's status toward each instrument, with badges and sources."""
     found = countries.resolve_country(session, country)
     on = as_of or today
     rows = []
     for tr in profile.all_treaties(session):
-        status, used = treaties.country_status(session, tr, found.iso3, on)
+        floor = model.treaties[tr.slug].record_as_at
+        status, used = treaties.country_status(session, tr, found.iso3, on, floor)
         picture = badge.render(tr.short_name, status.status)
         rows.append(pages.Row(tr.short_name, status, picture, list_sources(session, used)))
     return pages.country_page(found.name, on, rows)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,14 +43,16 @@ Listing = Annotated[ListParams, Depends(list_params)]
 #: Treaty slugs are curated data (data/treaties.yaml) and aliases are accepted too: no enum.
 TREATY_KEYS = (
     "Treaty slug (mbt, ccm, ccw, ccw-p2a, ccw-p4, ccw-p5, ccw-art1) or an alias, short name or "
-    "UNTC number (apmbc, ottawa, XXVI-5, …); case and accents ignored."
+    "UNTC number (apmbc, ottawa, Oslo Convention, landmines, XXVI-5, …); case, accents, width "
+    "and punctuation ignored."
 )
 
 CountryKey = Annotated[
     str,
     Path(
-        description="Alpha-3, alpha-2 or numeric ISO 3166-1 code, or any known name "
-        "(case and accents ignored).",
+        description="Alpha-3, alpha-2 or numeric ISO 3166-1 code, or any known name, short, "
+        "former or common (Ivory Coast, UAE, Holland); case, accents, width, punctuation and a "
+        "leading 'The' ignored.",
         examples=["KGZ", "kg", "417", "kyrgyz republic"],
         max_length=200,
     ),
@@ -89,20 +94,44 @@ DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 YEAR_PATTERN = re.compile(r"[0-9]{4}")
 
 
-def _parse_date(value: object) -> date | None:
+#: English month names, for messages (not the locale's).
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+
+
+def _parse_date(value: object) -> date | str | None:
+    """A date written YYYY-MM-DD; for that form naming no day (2026-02-30), why not; else
+    None."""
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    if not (isinstance(value, str) and DATE_PATTERN.fullmatch(value)):
+        return None
+    year, month, day = (int(part) for part in value.split("-"))
+    if year == 0:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if day == 0:
+        return "there is no day 0"
+    if day > days:
+        return f"{MONTHS[month - 1]} {year} has {days} days"
+    return date(year, month, day)
+
+
+def _no_such_date(value: object, reason: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "date_value", "{value} is not a date: {reason}", {"value": repr(value), "reason": reason}
+    )
 
 
 def _date(value: object) -> date:
     """A date written YYYY-MM-DD, nothing else (no Unix time, no datetime, no short form)."""
     parsed = _parse_date(value)
+    if isinstance(parsed, str):
+        raise _no_such_date(value, parsed)
     if parsed is None:
         raise PydanticCustomError(
             "date_form", "{value} is not a date in the form YYYY-MM-DD", {"value": repr(value)}
@@ -114,9 +143,17 @@ def _bound(end: bool) -> Callable[[object], date]:
     """A year (its first or, for an `end`, last day) or a date written YYYY-MM-DD."""
 
     def parse(value: object) -> date:
-        if isinstance(value, str) and YEAR_PATTERN.fullmatch(value) and int(value) > 0:
+        if isinstance(value, str) and YEAR_PATTERN.fullmatch(value):
+            if int(value) == 0:
+                raise PydanticCustomError(
+                    "year_value",
+                    "{value} is not a year: there is no year 0",
+                    {"value": repr(value)},
+                )
             return date(int(value), 12, 31) if end else date(int(value), 1, 1)
         parsed = _parse_date(value)
+        if isinstance(parsed, str):
+            raise _no_such_date(value, parsed)
         if parsed is None:
             raise PydanticCustomError(
                 "year_or_date_form",
@@ -162,8 +199,8 @@ def bound_query(alias: str) -> Any:
     return Query(
         alias=alias,
         description=f"{'First' if first else 'Last'} day, inclusive: a date (YYYY-MM-DD) or a "
-        f"year (YYYY, meaning {'1 January' if first else '31 December'} of that year); "
-        "default: no bound.",
+        f"year (YYYY, meaning {'1 January' if first else '31 December'} of that year), "
+        f"{'not after `to`' if first else 'not before `from`'}; default: no bound.",
         examples=["2016", "2016-01-01" if first else "2016-12-31"],
     )
 
@@ -178,6 +215,34 @@ AsOf = Annotated[
 ]
 Since = Annotated[StartBound | None, bound_query("from")]
 Until = Annotated[EndBound | None, bound_query("to")]
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The inclusive `from` and `to` bounds of a period (None: unbounded)."""
+
+    since: date | None
+    until: date | None
+
+
+async def bounds(since: Since = None, until: Until = None) -> Bounds:
+    """FastAPI dependency: `from` and `to`; a 422 naming both where `from` is after `to`."""
+    if since is not None and until is not None and since > until:
+        raise RequestValidationError(
+            [
+                _order_error("from", since, f"{since} is after to ({until})"),
+                _order_error("to", until, f"{until} is before from ({since})"),
+            ]
+        )
+    return Bounds(since, until)
+
+
+def _order_error(parameter: str, value: date, message: str) -> dict[str, Any]:
+    return {"type": "bounds_order", "loc": ("query", parameter), "msg": message, "input": value}
+
+
+#: The `from` and `to` query parameters of a period, in order.
+Between = Annotated[Bounds, Depends(bounds)]
 
 
 def words_schema(vocabulary: type[E]) -> WithJsonSchema:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from app import respond
 from app.errors import problem_responses
 from app.limits import rate_limited
-from app.paging import Page, Window, encode_cursor, invalid_cursor
+from app.paging import Page, Window, invalid_cursor
 from app.queries.common import list_sources
 from app.queries.search import search
 from app.routers.lean import LeanRoute
@@ -48,7 +48,8 @@ def search_text(
         if offset < 0:
             raise invalid_cursor()
         hits, sources = search(session, q, kind, offset, window.limit + 1)
-        cursor = encode_cursor((offset + window.limit,)) if len(hits) > window.limit else None
+        more = len(hits) > window.limit
+        cursor = window.cursor_after((offset + window.limit,)) if more else None
         return hits[: window.limit], cursor, list_sources(session, sources)
 
     return respond.listed(request, listing, SearchHit, fetch, (int,))

@@ -3,33 +3,43 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app import respond
 from app.clock import Today
-from app.paging import Page, Window
+from app.paging import DatedPage, Page, Window
 from app.queries import regions, treaties
 from app.queries.common import list_sources
 from app.readmodel import answers, lookup, store
 from app.routers.lean import LeanRoute
 from app.routers.params import (
     AsOf,
+    Between,
     DbSession,
     EventKinds,
     Listing,
     Model,
     RegionFilter,
-    Since,
     StatusList,
     SubregionFilter,
     TreatyKey,
-    Until,
 )
 from app.schemas import Member, TimelinePoint, Treaty, TreatyDetail, TreatyEvent
 
 router = APIRouter(prefix="/v1/treaties", tags=["treaties"], route_class=LeanRoute)
+
+Include = Annotated[
+    Literal["territories"] | None,
+    Query(
+        description="`territories` adds a row for each area that is not a state (`state: "
+        "false`, with `administered_by`), its `status` null unless a record of its own gives "
+        "one: no status is taken from the administering state. Without it, the 197 states.",
+        examples=["territories"],
+    ),
+]
 
 
 @router.get("", response_model=Page[Treaty])
@@ -55,7 +65,7 @@ def get_treaty(treaty: TreatyKey, session: DbSession) -> Response:
     )
 
 
-@router.get("/{treaty}/members", response_model=Page[Member])
+@router.get("/{treaty}/members", response_model=DatedPage[Member])
 async def list_members(
     request: Request,
     treaty: TreatyKey,
@@ -66,22 +76,25 @@ async def list_members(
     as_of: AsOf = None,
     region: RegionFilter = None,
     subregion: SubregionFilter = None,
+    include: Include = None,
 ) -> Response:
-    """Every country's status toward a treaty on a date, one row per country (the map call)."""
+    """Every state's status toward a treaty on a date, one row per state (the map call)."""
     slug = lookup.treaty(request, model, treaty)
     keep = None
     if region is not None or subregion is not None:
         with store.session(request) as session:
             keep = regions.countries_in(session, region, subregion)
-    items, cited = answers.members(model, slug, as_of or today, status, keep)
+    with_territories = include == "territories"
+    items, cited = answers.members(model, slug, as_of or today, status, keep, with_territories)
 
     def fetch(window: Window) -> respond.Fetched:
         return (*window.slice(items, lambda m: (m["country"],)), cited)
 
-    return respond.listed(request, listing, Member, fetch, (str,))
+    known = model.treaties[slug].record_as_at
+    return respond.listed(request, listing, Member, fetch, (str,), record_as_at=known)
 
 
-@router.get("/{treaty}/timeline", response_model=Page[TimelinePoint])
+@router.get("/{treaty}/timeline", response_model=DatedPage[TimelinePoint])
 def get_timeline(
     request: Request,
     treaty: TreatyKey,
@@ -89,18 +102,18 @@ def get_timeline(
     model: Model,
     listing: Listing,
     today: Today,
-    since: Since = None,
-    until: Until = None,
+    period: Between,
 ) -> Response:
     """States parties, states not yet bound, signatories and withdrawn states at each year end."""
     found = treaties.resolve_treaty(session, treaty)
-    items, used = answers.timeline(model, found, since, until, today)
+    items, used = answers.timeline(model, found, period.since, period.until, today)
     cited = list_sources(session, used)
 
     def fetch(window: Window) -> respond.Fetched:
         return (*window.slice(items, lambda p: (p.year,)), cited)
 
-    return respond.listed(request, listing, TimelinePoint, fetch, (int,))
+    known = model.treaties[found.slug].record_as_at
+    return respond.listed(request, listing, TimelinePoint, fetch, (int,), record_as_at=known)
 
 
 @router.get("/{treaty}/events", response_model=Page[TreatyEvent])
@@ -109,13 +122,12 @@ def list_events(
     treaty: TreatyKey,
     session: DbSession,
     listing: Listing,
-    since: Since = None,
-    until: Until = None,
+    period: Between,
     kind: EventKinds = None,
 ) -> Response:
     """Past and coming changes of each state's status toward a treaty, by date then country."""
     found = treaties.resolve_treaty(session, treaty)
-    items = treaties.events(session, found, since, until, kind)
+    items = treaties.events(session, found, period.since, period.until, kind)
 
     def fetch(window: Window) -> respond.Fetched:
         page, cursor = window.slice(

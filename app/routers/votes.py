@@ -13,14 +13,13 @@ from app.queries import countries, regions, treaties
 from app.readmodel import votes as readvotes
 from app.routers.lean import LeanRoute
 from app.routers.params import (
+    Between,
     DbSession,
     Listing,
     Model,
     RegionFilter,
-    Since,
     SubregionFilter,
     TreatyFilter,
-    Until,
     VoteList,
 )
 from app.schemas import VoteOut
@@ -44,10 +43,9 @@ def list_all_votes(
     session: DbSession,
     model: Model,
     listing: Listing,
+    period: Between,
     country: CountryList = None,
     treaty: TreatyFilter = None,
-    since: Since = None,
-    until: Until = None,
     vote: VoteList = None,
     region: RegionFilter = None,
     subregion: SubregionFilter = None,
@@ -65,8 +63,8 @@ def list_all_votes(
             countries=isos,
             where=where,
             treaty=slug,
-            since=since,
-            until=until,
+            since=period.since,
+            until=period.until,
             vote=vote,
         )
         return items, cursor, model.source_list(used)
