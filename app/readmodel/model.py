@@ -73,7 +73,6 @@ class ReadModel:
     countries: dict[str, dict[str, Any]]
     member_keys: dict[str, dict[str, Any]]
     voters: dict[str, dict[str, Any]]
-    current: list[str]
     #: The 197 states, and the other current areas (territories), by alpha-3.
     states: list[str]
     territories: list[str]
@@ -125,7 +124,6 @@ def build(session: Session, version: int) -> ReadModel:
     countries: dict[str, dict[str, Any]] = {}
     member_keys: dict[str, dict[str, Any]] = {}
     voters: dict[str, dict[str, Any]] = {}
-    current: list[str] = []
     states: list[str] = []
     territories: list[str] = []
     for c in session.scalars(select(models.Country).order_by(models.Country.iso3)):
@@ -142,8 +140,6 @@ def build(session: Session, version: int) -> ReadModel:
             pick(MemberKey, c, country=c.iso3)
         ).model_dump(mode="json")
         voters[c.iso3] = VoterRef.model_validate(c, from_attributes=True).model_dump(mode="json")
-        if not c.historical:
-            current.append(c.iso3)
         if c.state:
             states.append(c.iso3)
         elif not c.historical:
@@ -172,7 +168,6 @@ def build(session: Session, version: int) -> ReadModel:
         countries=countries,
         member_keys=member_keys,
         voters=voters,
-        current=current,
         states=states,
         territories=territories,
         treaties=treaties,
