@@ -281,11 +281,15 @@ def test_hot_vote_reads_never_scan_the_votes_table(
 
 def test_status_detail_matches_the_full_path(client: TestClient, session: Session) -> None:
     from app.queries.profile import treaty_status_detail
+    from app.queries.treaties import actions_by_country, floor_of
 
     url = "/v1/countries/POL/treaties/mbt?as_of=2026-02-19"
     lean = client.get(url).json()
+    grouped, _ = actions_by_country(session, "mbt")
+    floor = floor_of(row for rows in grouped.values() for row in rows)
+    assert floor == date(2026, 2, 3)  # the UNTC page's "status as at"
     full = treaty_status_detail(
-        session, "POL", session.get_one(models.Treaty, "mbt"), date(2026, 2, 19)
+        session, "POL", session.get_one(models.Treaty, "mbt"), date(2026, 2, 19), floor
     )
     assert lean == json.loads(full.model_dump_json())
 

@@ -14,7 +14,7 @@ from app.importers.m49 import SOURCE_ID as M49_SOURCE
 from app.names import fold, plain, squeeze
 from app.paging import Window
 from app.queries.common import list_sources, pick
-from app.queries.treaties import actions_by_country, record_floor, rule_of
+from app.queries.treaties import actions_by_country, floor_of, rule_of
 from app.schemas import CountryDetail, CountryListItem, CountryOut, SourceOut
 from app.status import status_on
 from app.vocab import StatusKind
@@ -158,7 +158,7 @@ def list_countries(
         )
     actions, action_sources = actions_by_country(session, treaty.slug)
     source_ids |= action_sources | {treaty.source}
-    rule, floor = rule_of(treaty), record_floor(session, treaty.slug)
+    rule, floor = rule_of(treaty), floor_of(r for rows in actions.values() for r in rows)
     items = []
     for country in session.scalars(stmt):
         mine = actions.get(country.iso3, [])

@@ -14,7 +14,7 @@ from app import models
 from app.queries.common import Citations, list_sources, pick, records_of
 from app.queries.countries import country_out
 from app.queries.coverage import country_coverage
-from app.queries.treaties import record_floor, rule_of, sourced_actions
+from app.queries.treaties import rule_of, sourced_actions
 from app.readmodel.model import ReadModel
 from app.schemas import (
     CostFields,
@@ -127,11 +127,12 @@ class CountryRecords:
 
 
 def treaty_status_detail(
-    session: Session, iso3: str, treaty: models.Treaty, as_of: date
+    session: Session, iso3: str, treaty: models.Treaty, as_of: date, floor: date | None
 ) -> TreatyStatusDetail:
-    """A country's status toward one treaty on `as_of`, with everything behind it."""
+    """A country's status toward one treaty on `as_of` (its record known up to at least
+    `floor`), with everything behind it."""
     records = CountryRecords(session, iso3)
-    status = records.treaty_status(treaty, as_of, record_floor(session, treaty.slug))
+    status = records.treaty_status(treaty, as_of, floor)
     used = {a.source for a in (*status.actions, *status.later_actions)}
     used |= {s.source for s in status.statements}
     used |= {p.source for p in status.participations} | {p.source for p in status.positions}
@@ -158,9 +159,7 @@ def get_profile(
     return Profile(
         country=country_out(session, country),
         as_of=as_of,
-        treaties=[
-            records.treaty_status(t, as_of, model.treaties[t.slug].record_as_at) for t in treaties
-        ],
+        treaties=[records.treaty_status(t, as_of, model.treaties[t.slug].floor) for t in treaties],
         positions=[
             records.out(PositionOut, "position", p) for p in records.positions if p.treaty is None
         ],

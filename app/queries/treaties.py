@@ -73,7 +73,7 @@ def list_treaties(session: Session) -> tuple[list[Treaty], list[SourceOut]]:
 
 def sourced_actions(*columns: QueryableAttribute[Any]) -> Select[Any]:
     """Columns of treaty actions with the dates and kind of their sources, which `status_on`
-    and `record_floor` read."""
+    and `floor_of` read."""
     source = models.Source
     return select(
         *columns, source.status_as_at, source.last_updated, source.published_on, source.kind
@@ -86,18 +86,6 @@ def floor_of(rows: Iterable[Any]) -> date | None:
     which list every participant, so a state they do not list had taken no action by then."""
     pages = {r.status_as_at for r in rows if r.kind is SourceKind.untc_status_page}
     return max((d for d in pages if d is not None), default=None)
-
-
-def record_floor(session: Session, treaty: str) -> date | None:
-    """`floor_of` a treaty's actions, read in one statement."""
-    source, action = models.Source, models.TreatyAction
-    stmt = (
-        select(source.status_as_at, source.kind)
-        .distinct()
-        .join(action, action.source == source.id)
-        .where(action.treaty == treaty, source.kind == SourceKind.untc_status_page)
-    )
-    return floor_of(session.execute(stmt))
 
 
 def actions_by_country(
@@ -122,7 +110,7 @@ def country_status(
     session: Session, treaty: models.Treaty, iso3: str, as_of: date, floor: date | None
 ) -> tuple[Status, set[str]]:
     """One country's status toward a treaty on `as_of` (one query), its record known up to at
-    least `floor` (`record_floor`), and its sources."""
+    least `floor` (`floor_of`), and its sources."""
     grouped, sources = actions_by_country(session, treaty.slug, iso3)
     return status_on(rule_of(treaty), grouped[iso3], as_of, floor), sources | {treaty.source}
 

@@ -95,7 +95,8 @@ def status_detail(
     def make() -> dict[str, Any]:
         with store.session(request) as session:
             treaty = session.get_one(models.Treaty, slug)
-            return treaty_status_detail(session, iso3, treaty, on).model_dump(mode="json")
+            floor = model.treaties[slug].floor
+            return treaty_status_detail(session, iso3, treaty, on, floor).model_dump(mode="json")
 
     base = model.remember(("status-detail", iso3, slug), make)
     actions, later = split_json(base["actions"] + base["later_actions"], on.isoformat())

@@ -36,8 +36,11 @@ class TreatyModel:
     action_sources: set[str]
     sources_of: dict[str, set[str]]
     none: Spans
-    #: The date the treaty's whole record is known up to: its status pages' date (every
-    #: state's status rests on them), or else the earliest date of the states' records.
+    #: The "status as at" date of the treaty's status pages, which every state's status rests
+    #: on (`floor_of`); None without one.
+    floor: date | None = None
+    #: The date the treaty's whole record is known up to: `floor`, or else the earliest date
+    #: of the states' records.
     record_as_at: date | None = None
 
     def spans_of(self, iso3: str) -> Spans:
@@ -211,6 +214,7 @@ def _treaty(session: Session, treaty: models.Treaty) -> TreatyModel:
         action_sources=sources,
         sources_of={iso3: {a.source for a in actions} for iso3, actions in grouped.items()},
         none=Spans(rule, [], floor),
+        floor=floor,
         record_as_at=floor or min((d for d in known if d is not None), default=None),
     )
 

@@ -157,7 +157,7 @@ def list_country_treaties(
     on = as_of or today
     items = [
         TreatyStatusDetail(
-            **dict(records.treaty_status(t, on, model.treaties[t.slug].record_as_at)),
+            **dict(records.treaty_status(t, on, model.treaties[t.slug].floor)),
             country=found.iso3,
             sources=[],
         )

@@ -51,7 +51,7 @@ def embed_country(
     on = as_of or today
     rows = []
     for tr in profile.all_treaties(session):
-        floor = model.treaties[tr.slug].record_as_at
+        floor = model.treaties[tr.slug].floor
         status, used = treaties.country_status(session, tr, found.iso3, on, floor)
         picture = badge.render(tr.short_name, status.status)
         rows.append(pages.Row(tr.short_name, status, picture, list_sources(session, used)))
