@@ -212,6 +212,11 @@ class Source(Versioned, Base):
     )
 
 
+def citation_id(source: object, number: object) -> str:
+    """A footnote's id: its source's id and its number ("untc-status-xxvi-5:4")."""
+    return f"{source}:{number}"
+
+
 class Citation(Versioned, Base):
     """A numbered footnote of a source."""
 

@@ -249,7 +249,11 @@ def _links(kind: Kind, rid: str, value: Value) -> list[Value]:
     if not kind.cited:
         return []
     return [
-        {"citation_id": f"{value['source']}:{n}", "record_type": kind.name, "record_id": rid}
+        {
+            "citation_id": models.citation_id(value["source"], n),
+            "record_type": kind.name,
+            "record_id": rid,
+        }
         for n in dict.fromkeys(value["citations"])
     ]
 

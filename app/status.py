@@ -120,9 +120,15 @@ def status_on(
 ACTION_RANK = {kind: rank for rank, kind in enumerate(ActionKind)}
 
 
+def action_order(day: date | str, action: str, record_id: str) -> tuple[date | str, int, str]:
+    """The sort key of an action (its date, or the date's ISO text): oldest first, then by
+    kind, then by id."""
+    return day, ACTION_RANK[ActionKind(action)], record_id
+
+
 def chronological(actions: Iterable[A]) -> list[A]:
-    """Actions oldest first (by date, then kind, then id)."""
-    return sorted(actions, key=lambda a: (a.date, ACTION_RANK[ActionKind(a.action)], a.id))
+    """Actions oldest first (`action_order`)."""
+    return sorted(actions, key=lambda a: action_order(a.date, a.action, a.id))
 
 
 def split_on(actions: Iterable[A], on: date) -> tuple[list[A], list[A]]:

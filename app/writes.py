@@ -84,7 +84,7 @@ def validate(session: Session, kind: Kind, body: Any, extras: Value) -> Value:
         raise _invalid([("body", "a record must be a JSON object")])
     body = dict(body)
     if kind.name == "citation" and "id" not in body:
-        body["id"] = f"{body.get('source')}:{body.get('number')}"
+        body["id"] = models.citation_id(body.get("source"), body.get("number"))
     try:
         record = kind.schema.model_validate(body)
     except ValidationError as exc:
@@ -92,7 +92,7 @@ def validate(session: Session, kind: Kind, body: Any, extras: Value) -> Value:
             [(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()]
         ) from None
     problems = reference_problems(record, _InDb(session))
-    if kind.name == "citation" and record.id != f"{record.source}:{record.number}":  # type: ignore[attr-defined]
+    if kind.name == "citation" and record.id != models.citation_id(record.source, record.number):  # type: ignore[attr-defined]
         problems.append((("id",), "a footnote's id is '{source}:{number}'"))
     problems += [((field,), message) for field, message in kind.misfits(record.model_dump())]
     if problems:

@@ -218,9 +218,7 @@ class _Checker:
     def _check_reference_files(self) -> None:
         membership, file = self.cur.membership, "reference/un_membership.yaml"
         for key in ("members", "observers"):
-            for i, code in enumerate(getattr(membership, key)):
-                for _, message in reference_problems(_Country(code), self):
-                    self.fail(file, (key, i), message)
+            self.codes(file, key, getattr(membership, key))
         self.refs(file, (), membership)
         self._check_states()
         file = "reference/country_names.yaml"
@@ -237,6 +235,12 @@ class _Checker:
             if owner != entry.country:
                 self.fail(file, ("names", i, "name"), f"{entry.name!r} already names {owner}")
 
+    def codes(self, file: str, key: str, codes: list[str]) -> None:
+        """Each of a file's list `key` of alpha-3 codes names a country."""
+        for i, code in enumerate(codes):
+            for _, message in reference_problems(_Country(code), self):
+                self.fail(file, (key, i), message)
+
     def _check_states(self) -> None:
         """The states beyond the UN's and the territories: known codes, each area once, every
         current ISO area either a state or a territory, administered by a state."""
@@ -244,9 +248,8 @@ class _Checker:
         states = {*cur.membership.members, *cur.membership.observers}
         file = "reference/states.yaml"
         self.refs(file, (), cur.states)
+        self.codes(file, "other_states", cur.states.other_states)
         for i, code in enumerate(cur.states.other_states):
-            for _, message in reference_problems(_Country(code), self):
-                self.fail(file, ("other_states", i), message)
             if code in states:
                 self.fail(file, ("other_states", i), f"{code} is already a state")
             states.add(code)

@@ -231,7 +231,7 @@ def write_curated(
     sync.table(
         models.Citation,
         (
-            {"id": f"{s.id}:{c.number}", "source": s.id, **_fields(c)}
+            {"id": models.citation_id(s.id, c.number), "source": s.id, **_fields(c)}
             for s in cur.sources.sources
             for c in s.citations
         ),
@@ -261,7 +261,11 @@ def write_curated(
     if between is not None:
         between()
     links: list[Row] = [
-        {"citation_id": f"{r.source}:{n}", "record_type": "resolution", "record_id": r.symbol}
+        {
+            "citation_id": models.citation_id(r.source, n),
+            "record_type": "resolution",
+            "record_id": r.symbol,
+        }
         for r in cur.resolutions.resolutions
         for n in r.citations
     ]

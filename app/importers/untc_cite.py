@@ -17,16 +17,11 @@ from app.importers.untc_page import Page
 RECORD_TYPE = "treaty_action"
 
 
-def citation_id(source: str, number: int) -> str:
-    """A footnote's id: "untc-status-xxvi-5:4"."""
-    return f"{source}:{number}"
-
-
 def citation_rows(page: Page, source: str) -> list[dict[str, Any]]:
     """The page's end notes as citation rows (text None: not read from the page itself)."""
     return [
         {
-            "id": citation_id(source, note.number),
+            "id": models.citation_id(source, note.number),
             "source": source,
             "number": note.number,
             "text": note.text,
@@ -42,7 +37,7 @@ def citation_rows(page: Page, source: str) -> list[dict[str, Any]]:
 def link_rows(source: str, backing: Iterable[tuple[str, tuple[int, ...]]]) -> list[dict[str, str]]:
     """Links from each action id to the end notes that back it."""
     return [
-        {"citation_id": citation_id(source, n), "record_type": RECORD_TYPE, "record_id": aid}
+        {"citation_id": models.citation_id(source, n), "record_type": RECORD_TYPE, "record_id": aid}
         for aid, numbers in backing
         for n in numbers
     ]

@@ -133,7 +133,8 @@ def ingest(
             )
             session.add(source)
             for c in result.citations:
-                session.add(models.Citation(id=f"{sid}:{c.number}", source=sid, **c.model_dump()))
+                cid = models.citation_id(sid, c.number)
+                session.add(models.Citation(id=cid, source=sid, **c.model_dump()))
             session.flush()
             changed = True
         as_of = result.last_updated
@@ -240,7 +241,9 @@ def publish_draft(session: Session, draft: models.Draft, bump: bool = True) -> m
     for n in getattr(record, "citations", []):
         session.merge(
             models.CitationLink(
-                citation_id=f"{draft.source}:{n}", record_type=draft.kind, record_id=rid
+                citation_id=models.citation_id(draft.source, n),
+                record_type=draft.kind,
+                record_id=rid,
             )
         )
     draft.status, draft.record_id = "published", rid

@@ -20,8 +20,12 @@ from app.status import status_on
 from app.vocab import StatusKind
 
 MEMBERSHIP_SOURCE = "un-member-states"
+#: The source of the states beyond the UN's (data/reference/states.yaml).
+DEPOSITARY_SOURCE = "un-depositary-practice"
+#: The source of the territories and their administering states (territories.yaml).
+TERRITORIES_SOURCE = "cia-world-factbook-dependencies"
 #: The sources of a country's UN membership and `state` flags and administering state.
-COUNTRY_SOURCES = (MEMBERSHIP_SOURCE, "un-depositary-practice", "cia-world-factbook-dependencies")
+COUNTRY_SOURCES = (MEMBERSHIP_SOURCE, DEPOSITARY_SOURCE, TERRITORIES_SOURCE)
 
 
 def resolve_country(session: Session, key: str, parameter: str = "country") -> models.Country:
@@ -104,7 +108,7 @@ def flag_source(country: models.Country) -> str:
     states, the depositary's practice for the other states, the list of territories else."""
     if country.un_member or country.un_observer or country.historical:
         return MEMBERSHIP_SOURCE
-    return COUNTRY_SOURCES[1] if country.state else COUNTRY_SOURCES[2]
+    return DEPOSITARY_SOURCE if country.state else TERRITORIES_SOURCE
 
 
 def country_detail(session: Session, country: models.Country) -> CountryDetail:

@@ -20,7 +20,7 @@ from app.readmodel import store
 from app.readmodel.model import ReadModel
 from app.readmodel.spans import dated
 from app.schemas import Status, TimelinePoint
-from app.status import ACTION_RANK
+from app.status import action_order
 from app.vocab import StatusKind
 
 
@@ -112,8 +112,8 @@ def split_json(
     actions: list[dict[str, Any]], day: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Actions in JSON form dated on or before `day` (ISO text) and after it, each oldest
-    first, in the order of `app.status.chronological`."""
-    ordered = sorted(actions, key=lambda a: (a["date"], ACTION_RANK[a["action"]], a["id"]))
+    first (`action_order`, as `app.status.split_on` orders them)."""
+    ordered = sorted(actions, key=lambda a: action_order(a["date"], a["action"], a["id"]))
     return [a for a in ordered if a["date"] <= day], [a for a in ordered if a["date"] > day]
 
 

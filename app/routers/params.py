@@ -127,11 +127,18 @@ def _no_such_date(value: object, reason: str) -> PydanticCustomError:
     )
 
 
-def _date(value: object) -> date:
-    """A date written YYYY-MM-DD, nothing else (no Unix time, no datetime, no short form)."""
+def _valid_date(value: object) -> date | None:
+    """The date `value` writes as YYYY-MM-DD; a 422 saying why for that form naming no day;
+    None for any other form."""
     parsed = _parse_date(value)
     if isinstance(parsed, str):
         raise _no_such_date(value, parsed)
+    return parsed
+
+
+def _date(value: object) -> date:
+    """A date written YYYY-MM-DD, nothing else (no Unix time, no datetime, no short form)."""
+    parsed = _valid_date(value)
     if parsed is None:
         raise PydanticCustomError(
             "date_form", "{value} is not a date in the form YYYY-MM-DD", {"value": repr(value)}
@@ -151,9 +158,7 @@ def _bound(end: bool) -> Callable[[object], date]:
                     {"value": repr(value)},
                 )
             return date(int(value), 12, 31) if end else date(int(value), 1, 1)
-        parsed = _parse_date(value)
-        if isinstance(parsed, str):
-            raise _no_such_date(value, parsed)
+        parsed = _valid_date(value)
         if parsed is None:
             raise PydanticCustomError(
                 "year_or_date_form",
