@@ -10,8 +10,8 @@ REFDATA ?= ../shared/refdata
 UNTC_PAGES := $(wildcard $(REFDATA)/raw/untc_status_2026-02-03/*.html.gz)
 UNDL_VOTES := $(wildcard $(REFDATA)/undl/ga_voting_mine_cluster.csv)
 
-.PHONY: run test lint dockerlint check migrate load public-record bench-read bench-import \
-	bench-cold bench-scale bench-soak clean
+.PHONY: run test lint lint-openapi dockerlint check migrate load public-record bench-read bench-import \
+	bench-cold bench-scale bench-soak bench-bulk clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ bench-read: venv
 bench-import: venv
 	$(BIN)/python bench/import.py
 
-# bench-cold, bench-scale and bench-soak take options: make bench-cold BENCH_ARGS='--reuse'
+# bench-cold, bench-scale, bench-soak and bench-bulk take options: make bench-cold BENCH_ARGS='--reuse'
 bench-cold: venv
 	$(BIN)/python bench/cold.py $(BENCH_ARGS)
 
@@ -48,6 +48,9 @@ bench-scale: venv
 bench-soak: venv
 	$(BIN)/python bench/soak.py $(BENCH_ARGS)
 
+bench-bulk: venv
+	$(BIN)/python bench/bulk.py $(BENCH_ARGS)
+
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -56,10 +59,14 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app tests bench
 
+# The served OpenAPI document, linted by pinned Redocly CLI and Spectral (npm, under .ci/).
+lint-openapi: venv
+	PYTHON=$(BIN)/python .ci/lint-openapi
+
 dockerlint: venv
 	$(BIN)/hadolint Dockerfile
 
-check: lint dockerlint test
+check: lint lint-openapi dockerlint test
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache

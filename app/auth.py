@@ -94,6 +94,11 @@ def _unauthorized() -> ProblemError:
     )
 
 
+#: The scope each dependency made by `require` asks for (the document names the bearer key on
+#: every operation that depends on one).
+REQUIRED: dict[Callable[..., Any], Scope] = {}
+
+
 def require(scope: Scope) -> Callable[[Request], Coroutine[Any, Any, ApiKey]]:
     """A dependency: the request's API key, which must grant `scope` (401 / 403 otherwise)."""
 
@@ -119,4 +124,5 @@ def require(scope: Scope) -> Callable[[Request], Coroutine[Any, Any, ApiKey]]:
             )
         return key
 
+    REQUIRED[dependency] = scope
     return dependency

@@ -20,12 +20,16 @@ SYNCERS: dict[str, str] = {"undl": "app.importers.undl_sync", "untc": "app.impor
 EXPORTERS: dict[str, str] = {
     "public-record": "app.public.export",
     "m49": "app.importers.m49",
+    "package": "app.bulk.export",
 }
 #: Command groups, each a registry of modules.
 GROUPS: dict[str, tuple[str, dict[str, str]]] = {
     "import": ("import a public data file", IMPORTERS),
     "sync": ("download a live public source and import it", SYNCERS),
-    "export": ("write the project's own files from downloaded ones", EXPORTERS),
+    "export": (
+        "write the project's own files from downloaded ones, or the data package",
+        EXPORTERS,
+    ),
 }
 #: Top-level commands implemented in their own module (same interface).
 COMMANDS: dict[str, str] = {

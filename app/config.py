@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=PROJECT_ROOT / "data", description="Folder of curated records loaded by `load`."
     )
+    public_url: str = Field(
+        default="/",
+        description="The API's base URL as clients reach it (e.g. https://treaties.example.org), "
+        "the `servers` entry of its OpenAPI document; default `/`, the server the document is "
+        "read from.",
+    )
     host: str = Field(default="127.0.0.1", description="Interface `serve` binds to.")
     port: int = Field(default=8000, description="Port `serve` listens on.")
     echo_sql: bool = Field(default=False, description="Log every SQL statement.")

@@ -9,43 +9,94 @@ from pydantic import BaseModel, ConfigDict, Field
 PROBLEM_TYPE = "https://treaty-status-api.example/problems/"
 
 
-class Problem(BaseModel):
-    """An RFC 9457 problem body (extra members such as `suggestions` may follow)."""
+class ProblemItem(BaseModel):
+    """One fault of a request: the parameter or body field, where it was, and why."""
+
+    parameter: str | None = Field(None, description="The query, path or header parameter.")
+    field: str | None = Field(None, description="The body field (writes).")
+    in_: str | None = Field(
+        None, alias="in", description="Where the parameter was: query, path, header or body."
+    )
+    message: str = Field(description="What is wrong with it.")
+
+
+class Suggestion(BaseModel):
+    """A close match for a name that matched nothing: its key and its name."""
 
     model_config = ConfigDict(extra="allow")
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
+    name: str
+    iso3: str | None = Field(None, description="A country's alpha-3 code.")
+    slug: str | None = Field(None, description="A treaty's slug.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem body: every 4xx and 5xx answer of the API (`type` names the
+    problem; members past `parameter` appear where they apply)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": PROBLEM_TYPE + "country-not-found",
+                    "title": "Country not found",
+                    "status": 404,
+                    "detail": "No country matches 'Kyrgyzstn'; did you mean Kyrgyzstan?",
+                    "instance": "/v1/countries/Kyrgyzstn",
+                    "parameter": "country",
+                    "suggestions": [{"iso3": "KGZ", "name": "Kyrgyzstan"}],
+                }
+            ]
+        },
+    )
+
+    type: str = Field(description="A URI naming the kind of problem.")
+    title: str = Field(description="A short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request, for a person.")
+    instance: str | None = Field(None, description="The path of the request.")
     parameter: str | None = Field(None, description="The request parameter at fault.")
+    errors: list[ProblemItem] | None = Field(
+        None, description="Every invalid parameter or field (422), in the request's order."
+    )
+    suggestions: list[Suggestion] | None = Field(
+        None, description="Close matches for a name that matched nothing (404)."
+    )
+    allowed: list[str] | None = Field(None, description="The values a parameter takes (422).")
+    retry_after: int | None = Field(
+        None, description="Seconds to wait before trying again (429, 503), as in Retry-After."
+    )
+    current_version: int | None = Field(
+        None, description="The record's current version, its ETag (412)."
+    )
+    change: int | None = Field(None, description="The change this answer concerns.")
+
+
+#: Each problem status: its name among the document's responses, and what it means.
+PROBLEM_STATUSES: dict[int, tuple[str, str]] = {
+    400: ("BadRequest", "Unknown query parameter or invalid cursor."),
+    401: ("Unauthorized", "Missing or unknown API key."),
+    403: ("Forbidden", "The key lacks the scope this needs."),
+    404: ("NotFound", "Nothing with that name or id (close matches in `suggestions`)."),
+    409: ("Conflict", "Conflicts with the current data (an id taken, a record still referenced)."),
+    410: ("Gone", "The record was retired (its history remains)."),
+    412: ("PreconditionFailed", "If-Match does not match the record's current version."),
+    413: ("ContentTooLarge", "Request body too large."),
+    422: (
+        "UnprocessableContent",
+        "A parameter or field has an invalid value (all listed in `errors`).",
+    ),
+    428: ("PreconditionRequired", "This write needs an If-Match header with the record's ETag."),
+    429: ("TooManyRequests", "Too many requests from this client; see Retry-After."),
+    503: ("ServiceUnavailable", "The database cannot be reached; see Retry-After."),
+}
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` documenting problem bodies for these statuses."""
-    texts = {
-        400: "Unknown query parameter or invalid cursor.",
-        401: "Missing or unknown API key.",
-        403: "The key lacks the scope this needs.",
-        404: "Nothing with that name or id (close matches in `suggestions`).",
-        409: "Conflicts with the current data (an id taken, a record still referenced).",
-        410: "The record was retired (its history remains).",
-        412: "If-Match does not match the record's current version.",
-        428: "This write needs an If-Match header with the record's ETag.",
-        413: "Request body too large.",
-        422: "A parameter or field has an invalid value (all listed in `errors`).",
-        429: "Too many requests from this client; see Retry-After.",
-        503: "The database cannot be reached; see Retry-After.",
-    }
-    schema = Problem.model_json_schema()
-    return {
-        status: {
-            "description": texts[status],
-            "content": {"application/problem+json": {"schema": schema}},
-        }
-        for status in statuses
-    }
+    """OpenAPI `responses` for these problem statuses (the document refers each to its shared
+    response, `app.openapi`)."""
+    return {status: {"description": PROBLEM_STATUSES[status][1]} for status in statuses}
 
 
 class ProblemError(Exception):

@@ -11,10 +11,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
+from starlette.staticfiles import StaticFiles
 
 from app.errors import PROBLEM_TYPE, DatabaseUnavailableError, ProblemError
 
 log = logging.getLogger("app")
+#: The methods a 405's `Allow` may name, in the order it names them (HEAD: wherever GET is,
+#: see app/head.py; OPTIONS only answers CORS preflights, so a path does not support it).
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
@@ -50,10 +55,18 @@ def _message(error: dict[str, Any]) -> str:
     return str(error["msg"])
 
 
+def _named(error: dict[str, Any]) -> str:
+    """The parameter or body field an error is about (a body that is no JSON: `body`, not the
+    position of the fault)."""
+    if error["type"] == "json_invalid":
+        return "body"
+    return str(error["loc"][-1])
+
+
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"parameter": str(e["loc"][-1]), "in": str(e["loc"][0]), "message": _message(e)}
+        {"parameter": _named(e), "in": str(e["loc"][0]), "message": _message(e)}
         for e in exc.errors()
     ]
     first = errors[0] if errors else {"parameter": None, "message": "invalid request"}
@@ -80,12 +93,34 @@ async def _database(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, problem)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the request's path answers, whichever route answers each (RFC 9110
+    §10.2.1): the router is asked for every method, as it would route it."""
+    scope = {k: v for k, v in request.scope.items() if k not in ("fastapi", "route", "endpoint")}
+    scope["root_path"] = scope.get("app_root_path", scope.get("root_path", ""))  # before mounts
+    found: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Mount):  # a mount takes every method; static files answer GET
+            if isinstance(route.app, StaticFiles) and route.matches(scope)[0] == Match.FULL:
+                found.add("GET")
+            continue
+        for method in METHODS:
+            if route.matches({**scope, "method": method})[0] == Match.FULL:
+                found.add(method)
+    if "GET" in found:
+        found.add("HEAD")
+    return [method for method in METHODS if method in found]
+
+
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     problem = ProblemError(
         exc.status_code, str(exc.detail), str(exc.detail), kind=f"http-{exc.status_code}"
     )
-    return problem_response(request, problem)
+    response = problem_response(request, problem)
+    if exc.status_code == 405:  # RFC 9110 §15.5.6: every method of the path, not one route's
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
 
 
 def install(app: FastAPI) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -12,19 +13,20 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import dataversion, errors, handlers
+from app import dataversion, handlers
 from app.cache import CacheMiddleware
 from app.clock import Clock
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.head import HeadMiddleware
 from app.hosts import TrustedHostMiddleware
-from app.limits import WRITE_METHODS, BodyLimitMiddleware, RateLimiter
+from app.limits import BodyLimitMiddleware, RateLimiter
 from app.observability import Metrics, ObservabilityMiddleware
-from app.paging import Page
+from app.openapi import document, routes
 from app.readmodel.pgreads import AsyncReads, AsyncVersionReader
 from app.readmodel.store import ModelStore
 from app.routers import (
+    bulk,
     changes,
     countries,
     counts,
@@ -44,7 +46,7 @@ from app.routers import (
 #: The docs' sections, in order.
 TAGS = (
     *("operations", "countries", "treaties", "embeds", "resolutions", "votes", "sources"),
-    *("search", "profiles", "writes", "changes"),
+    *("search", "profiles", "writes", "changes", "bulk"),
 )
 
 
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPIOffline(
         title="Treaty Status API",
+        generate_unique_id_function=routes.operation_id,
         version="1.0.0",
         summary="Countries' status toward the Mine Ban Treaty, the CCM and the CCW, their UNGA "
         "votes, stockpiles and practices, each fact with its source and footnotes.",
@@ -113,20 +116,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         profiles,
         records,
         changes,
+        bulk,
         health,
         embeds,
         pages,
     ):
         for route in module.router.routes:
             if isinstance(route, APIRoute):
-                document(route)
+                routes.describe(route)
                 metrics.routes.append(route)
         app.include_router(module.router)
     # Outermost last: CORS sees every response (cached ones too), the cache stores gzip bodies,
     # a HEAD reaches the cache as a GET.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    routes = [r for r in metrics.routes if isinstance(r, APIRoute)]
-    app.add_middleware(CacheMiddleware, max_entries=settings.response_cache_entries, dated=routes)
+    dated = [r for r in metrics.routes if isinstance(r, APIRoute)]
+    app.add_middleware(CacheMiddleware, max_entries=settings.response_cache_entries, dated=dated)
     app.add_middleware(HeadMiddleware)
     app.add_middleware(
         CORSMiddleware,
@@ -139,25 +143,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(TrustedHostMiddleware, hosts=settings.trusted_hosts)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
+    app.openapi = contract(app, dated, settings.public_url)  # type: ignore[method-assign]
     return app
 
 
-def document(route: APIRoute) -> None:
-    """OpenAPI text from the code: summary from the docstring, problem and CSV responses."""
-    if route.description and not route.summary:
-        route.summary = route.description.strip().splitlines()[0].rstrip(".")
-    if route.path.startswith("/v1/"):
-        statuses = [400, 404, 422, 503]
-        methods = route.methods or set()
-        if methods & WRITE_METHODS:
-            statuses += [401, 403, 409, 413, 429]
-        if methods & {"PUT", "PATCH", "DELETE"}:
-            statuses += [412, 428]
-        route.responses = {**errors.problem_responses(*statuses), **route.responses}
-    origin = getattr(route.response_model, "__pydantic_generic_metadata__", {}).get("origin")
-    if isinstance(origin, type) and issubclass(origin, Page):
-        csv = {"schema": {"type": "string", "description": "CSV: the same fields, flattened"}}
-        route.responses[200] = {"content": {"text/csv": csv}}
+def contract(app: FastAPI, served: list[APIRoute], server: str) -> Callable[[], dict[str, Any]]:
+    """`app.openapi`: FastAPI's document of the app's `served` routes, completed once
+    (`app.openapi.document`)."""
+    written = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document.complete(written(), served, server)
+        return app.openapi_schema
+
+    return openapi
 
 
 def schema_head() -> str | None:

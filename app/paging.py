@@ -30,6 +30,11 @@ class Page(BaseModel, Generic[T]):
         description="URL of the next page, percent-encoded (that of a list read for today "
         "carries the date as `as_of`); null on the last page.",
     )
+    next_cursor: str | None = Field(
+        None,
+        description="The opaque `cursor` of the next page, as in `next`: send it with the same "
+        "query (and the `as_of` that `next` carries); null on the last page.",
+    )
     sources: list[SourceOut] = Field(
         default_factory=list, description="Every source the facts on this page come from."
     )

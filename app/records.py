@@ -73,6 +73,10 @@ class Kind:
             found += misfits(models.StockpileCost, cost, f"costs.{i}.")
         return list(dict.fromkeys(found))
 
+    def bounds(self, field: str) -> dict[str, int]:
+        """The limits of a field's values its table sets (see `bounds`)."""
+        return bounds(self.model, self.renames.get(field, field))
+
     def row(self, value: Value) -> Value:
         """The table columns of a value."""
         row = {self.renames.get(k, k): v for k, v in value.items() if k not in NESTED}
@@ -100,6 +104,19 @@ def misfits(model: Any, row: Value, prefix: str = "") -> list[tuple[str, str]]:
             if limit is not None and not -limit <= value < limit:
                 found.append((prefix + name, f"Input should be from {-limit} to {limit - 1}"))
     return found
+
+
+def bounds(model: Any, column: str) -> dict[str, int]:
+    """What `misfits` holds a column's values to, as JSON Schema keywords: a text's
+    `maxLength`, an integer's `minimum` and `maximum` (none for a name that is no column)."""
+    if column not in model.__table__.c:
+        return {}
+    column_type = model.__table__.c[column].type
+    length = getattr(column_type, "length", None)
+    if length is not None:
+        return {"maxLength": length}
+    limit = next((n for t, n in _INT_LIMITS if isinstance(column_type, t)), None)
+    return {} if limit is None else {"minimum": -limit, "maximum": limit - 1}
 
 
 def _python(model: Any, column: str, value: Any) -> Any:

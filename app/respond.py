@@ -148,18 +148,34 @@ def page(
         return StreamingResponse(csvout.stream(schema, items), media_type=CSV, headers=headers)
     dated = {} if record_as_at is NOT_DATED else {"record_as_at": record_as_at}
     if coverage is None and _as_json(items, sources or []):
-        lean = {"data": items, "next": next_url, "sources": sources or [], **dated}
+        lean = {
+            "data": items,
+            "next": next_url,
+            "next_cursor": next_cursor or None,
+            "sources": sources or [],
+            **dated,
+        }
         return Response(orjson.dumps(lean), media_type=JSON, headers=headers)
     body: Page[Any]
     if dated:
         body = DatedPage[schema](  # type: ignore[valid-type]
-            data=list(items), next=next_url, sources=sources or [], **dated
+            data=list(items),
+            next=next_url,
+            next_cursor=next_cursor or None,
+            sources=sources or [],
+            **dated,
         )
     elif coverage is None:
-        body = Page[schema](data=list(items), next=next_url, sources=sources or [])  # type: ignore[valid-type]
+        body = Page[schema](  # type: ignore[valid-type]
+            data=list(items), next=next_url, next_cursor=next_cursor or None, sources=sources or []
+        )
     else:
         body = CoveredPage[schema](  # type: ignore[valid-type]
-            data=list(items), next=next_url, sources=sources or [], coverage=coverage
+            data=list(items),
+            next=next_url,
+            next_cursor=next_cursor or None,
+            sources=sources or [],
+            coverage=coverage,
         )
     return Response(body.model_dump_json(), media_type=JSON, headers=headers)
 

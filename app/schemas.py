@@ -89,22 +89,31 @@ class Citation(CitationFields, CitationKey):
 class SourceFields(Schema):
     """A published document that records come from."""
 
-    id: Slug
+    id: Slug = Field(description="The source's id, which records name as their `source`.")
     title: Text
     publisher: Text
-    kind: SourceKind
+    kind: SourceKind = Field(
+        description="What the document is: a Monitor country profile, a UN document, a UN data "
+        "file, a UN Treaty Collection status page or a reference work."
+    )
     url: str | None = None
     country: Iso3 | None = Field(None, description="The country the document is about, if one.")
-    published_on: PartialDate | None = None
+    published_on: PartialDate | None = Field(
+        None, description="Publication date; may be partial (YYYY or YYYY-MM)."
+    )
     last_updated: date | None = Field(
         None, description='The "Last updated" date the document shows.'
     )
-    retrieved_on: date | None = None
-    licence: str | None = None
+    retrieved_on: date | None = Field(None, description="The day the document was retrieved.")
+    licence: str | None = Field(
+        None, description="The terms the document is published under, as far as known."
+    )
     status_as_at: date | None = Field(None, description='A status page\'s "status as at" date.')
     checksum: str | None = Field(None, description="sha256 of an imported file.")
     row_count: int | None = Field(None, ge=0, description="Rows read from an imported file.")
-    imported_at: UtcDateTime | None = None
+    imported_at: UtcDateTime | None = Field(
+        None, description="When its file or text was last imported, in UTC (null if never)."
+    )
 
 
 class SourceFile(SourceFields):
@@ -116,13 +125,17 @@ class SourceFile(SourceFields):
 class CoverageSource(Schema):
     """A source consulted for a country and a kind of record, with its dates."""
 
-    id: str
+    id: str = Field(description="The source's id (`/v1/sources/{source}`).")
     title: str
     publisher: str
-    kind: SourceKind
-    published_on: PartialDate | None = None
-    last_updated: date | None = None
-    retrieved_on: date | None = None
+    kind: SourceKind = Field(description="What the document is (Monitor profile, UN document…).")
+    published_on: PartialDate | None = Field(
+        None, description="Publication date; may be partial (YYYY or YYYY-MM)."
+    )
+    last_updated: date | None = Field(
+        None, description='The "Last updated" date the document shows.'
+    )
+    retrieved_on: date | None = Field(None, description="The day the document was retrieved.")
 
 
 #: What `coverage` means, said once for every list that carries it.
@@ -143,7 +156,7 @@ class SourceOut(SourceFields):
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.SOURCE]})
 
-    citation_count: int = 0
+    citation_count: int = Field(0, description="How many footnotes the source has.")
 
 
 # --- countries and treaties ----------------------------------------------------------------
@@ -233,16 +246,24 @@ class Regions(Schema):
 class CountryCodes(Schema):
     """A country or a historical state with its ISO 3166-1 codes."""
 
-    iso3: Iso3
-    iso2: str | None
-    numeric: str | None
-    name: str
-    official_name: str | None
-    un_member: bool
-    un_observer: bool
+    iso3: Iso3 = Field(description="ISO 3166-1 alpha-3 code, the key every other record uses.")
+    iso2: str | None = Field(description="ISO 3166-1 alpha-2 code (null where there is none).")
+    numeric: str | None = Field(
+        description='ISO 3166-1 numeric code, three digits as text (e.g. "417").'
+    )
+    name: str = Field(description="ISO 3166-1's common name where it has one, else its name.")
+    official_name: str | None = Field(
+        description="The official name ISO 3166-1 gives, where it gives one."
+    )
+    un_member: bool = Field(description="One of the 193 member states of the United Nations.")
+    un_observer: bool = Field(
+        description="A non-member observer state of the UN (Holy See, State of Palestine)."
+    )
     state: bool = Field(description=STATE_MEANING)
     administered_by: str | None = Field(description=ADMINISTERED_MEANING)
-    historical: bool
+    historical: bool = Field(
+        description="A code ISO 3166-1 has withdrawn (e.g. YUG, TMP), still found by its code."
+    )
 
 
 class Country(Regions, CountryCodes):
@@ -252,30 +273,45 @@ class Country(Regions, CountryCodes):
 class CountryOut(Country):
     """A country with every name it is known by."""
 
-    names: list[str]
+    names: list[str] = Field(
+        description="Every name the country is known by (ISO 3166-1, UN spellings, short, former "
+        "and colloquial names), each of which finds it as `{country}`."
+    )
 
 
 class TreatyFields(Schema):
     """A treaty or protocol and the facts of its adoption and entry into force."""
 
-    slug: Slug
+    slug: Slug = Field(description='The treaty\'s id in paths and filters (e.g. "mbt", "ccw-p2a").')
     short_name: Text
     full_title: Text
-    aliases: list[str] = Field(default_factory=list)
-    untc_number: str | None = None
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other names and abbreviations that also find the treaty as `{treaty}`.",
+    )
+    untc_number: str | None = Field(
+        None, description='Its number in the UN Treaty Collection, e.g. "XXVI-5".'
+    )
     adopted_place: str | None = None
     adopted_on: date | None = None
     opened_for_signature_on: date | None = None
-    entry_into_force_on: date | None = None
+    entry_into_force_on: date | None = Field(
+        None,
+        description="The day the treaty itself entered into force; `eif_rule` gives a state's.",
+    )
     parent: Slug | None = Field(None, description="The treaty a protocol or amendment belongs to.")
-    eif_rule: EifRule
-    source: Slug
+    eif_rule: EifRule = Field(
+        description="When it enters into force for a state after its deposit: "
+        "`first_day_sixth_month` (the first day of the sixth month after the month of deposit) "
+        "or `six_months_after` (six months after the deposit)."
+    )
+    source: Slug = Field(description="Id of the source of these facts.")
 
 
 class TreatyRef(Schema):
     """The short form of a treaty used inside other records."""
 
-    slug: str
+    slug: str = Field(description="The treaty's id in paths and filters.")
     short_name: str
 
 
@@ -287,8 +323,12 @@ C = TypeVar("C")
 class Cited(Schema, Generic[C]):
     """The source of a record and the footnotes of that source that back it."""
 
-    source: Slug
-    citations: list[C] = Field(default_factory=list)
+    source: Slug = Field(description="Id of the source the record comes from.")
+    citations: list[C] = Field(
+        default_factory=list,
+        description="The footnotes of that source that back the record (their numbers in a "
+        "data file or a write).",
+    )
 
 
 class TreatyActionFields(Schema):
@@ -297,7 +337,10 @@ class TreatyActionFields(Schema):
     id: Slug
     country: Iso3
     treaty: Slug
-    action: ActionKind
+    action: ActionKind = Field(
+        description="The step taken, in the UN Treaty Collection's terms (signature, "
+        "ratification, accession, …, withdrawal notified or effective)."
+    )
     date: date
     note: str | None = None
 
@@ -308,9 +351,11 @@ class StatusStatementFields(Schema):
     id: Slug
     country: Iso3
     treaty: Slug
-    status: StatusKind
-    as_of: PartialDate
-    text: Text
+    status: StatusKind = Field(description="The status the source states.")
+    as_of: PartialDate = Field(
+        description="The date the statement speaks of; may be partial (YYYY or YYYY-MM)."
+    )
+    text: Text = Field(description="The statement as the source words it.")
 
 
 class ParticipationFields(Schema):
@@ -319,10 +364,13 @@ class ParticipationFields(Schema):
     id: Slug
     country: Iso3
     treaty: Slug
-    meeting: Text
+    meeting: Text = Field(description="The meeting or negotiation, as the source names it.")
     year: int = Field(ge=1900, le=2100)
-    date: PartialDate | None = None
-    role: ParticipationRole
+    date: PartialDate | None = Field(None, description="May be partial (YYYY or YYYY-MM).")
+    role: ParticipationRole = Field(
+        description="How the country took part, or that it did not (`not_attended`, "
+        "`invited_not_attended`)."
+    )
     note: str | None = None
 
 
@@ -331,8 +379,8 @@ class PositionFields(Schema):
 
     id: Slug
     country: Iso3
-    treaty: Slug | None = None
-    date: PartialDate | None = None
+    treaty: Slug | None = Field(None, description="The treaty it is about; null if none.")
+    date: PartialDate | None = Field(None, description="May be partial (YYYY or YYYY-MM).")
     kind: Word = Field(description='e.g. "support", "accession_under_consideration".')
     text: Text
 
@@ -341,9 +389,11 @@ class CostFields(Schema):
     """A cost figure attached to a stockpile."""
 
     purpose: Text = Field(description='e.g. "destruction", "replacement".')
-    amount: float = Field(ge=0)
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-    approximate: bool = False
+    amount: float = Field(ge=0, description="The figure, in `currency`.")
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        description='ISO 4217 currency code, e.g. "USD".'
+    )
+    approximate: bool = Field(False, description="True when the source gives it as approximate.")
     text: str | None = Field(None, description="The figure as the source words it.")
 
 
@@ -353,18 +403,27 @@ class StockpileFields(Schema):
     id: Slug
     country: Iso3
     weapon: Weapon
-    holder: str | None = None
-    types: list[str] = Field(default_factory=list)
-    quantity_kind: QuantityKind
+    holder: str | None = Field(None, description='Who holds it, e.g. "Ministry of Defense".')
+    types: list[str] = Field(
+        default_factory=list, description='Models or types named, e.g. "PMN", "OZM-72".'
+    )
+    quantity_kind: QuantityKind = Field(
+        description="How the source gives the quantity: `exact` (`quantity`), `range` "
+        "(`quantity_min` to `quantity_max`), `qualitative` (`quantity_text` only) or `unknown`."
+    )
     quantity: int | None = Field(None, ge=0, description="Exact quantity.")
-    quantity_min: int | None = Field(None, ge=0)
-    quantity_max: int | None = Field(None, ge=0)
+    quantity_min: int | None = Field(None, ge=0, description="Lower bound of a range.")
+    quantity_max: int | None = Field(None, ge=0, description="Upper bound of a range.")
     quantity_text: str | None = Field(None, description='As worded: "tens of thousands".')
-    condition: str | None = None
-    purpose: str | None = None
-    as_of: PartialDate | None = None
-    reporter: Reporter
-    reported_by: str | None = None
+    condition: str | None = Field(None, description='Its state as the source says, e.g. "expired".')
+    purpose: str | None = Field(None, description="What it is kept for, as the source says.")
+    as_of: PartialDate | None = Field(
+        None, description="The date the figure is for; may be partial (YYYY or YYYY-MM)."
+    )
+    reporter: Reporter = Field(
+        description="Whether the figure was reported officially or unofficially, per the source."
+    )
+    reported_by: str | None = Field(None, description="Who reported the figure.")
     costs: list[CostFields] = Field(default_factory=list)
 
 
@@ -374,33 +433,50 @@ class PracticeFields(Schema):
     id: Slug
     country: Iso3
     weapon: Weapon
-    kind: PracticeKind
-    finding: Finding
-    period_start: int | None = Field(None, ge=1900, le=2100)
-    period_end: int | None = Field(None, ge=1900, le=2100)
-    as_of: PartialDate | None = None
+    kind: PracticeKind = Field(description="The conduct the finding is about.")
+    finding: Finding = Field(description="Whether it happened, per the source: yes, no or unknown.")
+    period_start: int | None = Field(
+        None, ge=1900, le=2100, description="First year the finding covers."
+    )
+    period_end: int | None = Field(None, ge=1900, le=2100, description="Last year it covers.")
+    as_of: PartialDate | None = Field(
+        None, description="The date the finding is as of; may be partial (YYYY or YYYY-MM)."
+    )
     details: str | None = None
 
 
 class ResolutionFields(Schema):
     """A UN General Assembly resolution and its official vote totals."""
 
-    symbol: Symbol
-    session: int = Field(ge=1)
+    symbol: Symbol = Field(description='The UN symbol, e.g. "A/RES/73/61".')
+    session: int = Field(ge=1, description="The General Assembly session.")
     date: date
     title: Text
-    treaty: Slug | None = None
-    meeting: str | None = None
-    draft: str | None = None
-    total_yes: int | None = Field(None, ge=0)
-    total_no: int | None = Field(None, ge=0)
-    total_abstain: int | None = Field(None, ge=0)
-    total_non_voting: int | None = Field(None, ge=0)
-    total_members: int | None = Field(None, ge=0)
+    treaty: Slug | None = Field(
+        None, description="The treaty the resolution is about; null for any other subject."
+    )
+    meeting: str | None = Field(None, description="The meeting, as the UN vote file names it.")
+    draft: str | None = Field(None, description="The draft voted on, as the UN vote file names it.")
+    total_yes: int | None = Field(None, ge=0, description="Official total of yes votes.")
+    total_no: int | None = Field(None, ge=0, description="Official total of no votes.")
+    total_abstain: int | None = Field(None, ge=0, description="Official total of abstentions.")
+    total_non_voting: int | None = Field(
+        None, ge=0, description="Official total of members that did not vote."
+    )
+    total_members: int | None = Field(
+        None, ge=0, description="Official total of members, as the UN vote file gives it."
+    )
     counted_yes: int | None = Field(None, ge=0, description="Yes votes counted from the rows.")
-    counted_no: int | None = Field(None, ge=0)
-    counted_abstain: int | None = Field(None, ge=0)
-    counted_non_voting: int | None = Field(None, ge=0)
+    counted_no: int | None = Field(None, ge=0, description="No votes counted from the rows.")
+    counted_abstain: int | None = Field(
+        None, ge=0, description="Abstentions counted from the rows."
+    )
+    counted_non_voting: int | None = Field(
+        None, ge=0, description="Non-voting members counted from the rows."
+    )
+
+
+SOURCE_CODE_MEANING = "The vote as the source coded it (Y, N, A, X, …)."
 
 
 class VoteFields(Schema):
@@ -409,8 +485,8 @@ class VoteFields(Schema):
     country: Iso3
     resolution: Symbol
     vote: VoteKind
-    source_code: str | None = Field(None, description="The code as the source wrote it (Y, A, …).")
-    note: str | None = None
+    source_code: str | None = Field(None, description=SOURCE_CODE_MEANING)
+    note: str | None = Field(None, description="What the source adds about the vote.")
 
 
 class Treaty(TreatyFields):
@@ -485,15 +561,15 @@ class ResolutionRef(Schema):
     symbol: str
     date: date
     title: str
-    treaty: str | None
-    source: str
+    treaty: str | None = Field(description="The treaty it is about; null for any other subject.")
+    source: str = Field(description="Id of the resolution's own source.")
 
 
 class OtherVote(Schema):
     """What another source records for the same country and resolution, and its footnotes."""
 
-    source: str
-    vote: VoteKind
+    source: str = Field(description="Id of the other source.")
+    vote: VoteKind = Field(description="The vote that source records.")
     citations: list[Citation] = Field(default_factory=list)
 
 
@@ -520,7 +596,7 @@ class VoterRef(Schema):
 
     iso3: Iso3
     name: str
-    region: str | None
+    region: str | None = Field(description="UN M49 region (null where M49 gives none).")
 
 
 class VoteOut(Schema):
@@ -532,9 +608,9 @@ class VoteOut(Schema):
     country: VoterRef
     resolution: ResolutionRef
     vote: VoteKind
-    source_code: str | None
-    note: str | None
-    source: str
+    source_code: str | None = Field(description=SOURCE_CODE_MEANING)
+    note: str | None = Field(description="What the source adds about the vote.")
+    source: str = Field(description="Id of the source of this row (the UN record where one is).")
     status: StatusKind | None = Field(
         None, description="The voter's status toward the resolution's treaty on the vote date."
     )
@@ -564,16 +640,26 @@ class Status(Schema):
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.STATUS]})
 
-    status: StatusKind
-    as_of: date
-    signed_on: date | None = None
+    status: StatusKind = Field(description="The status on `as_of`, derived from the actions.")
+    as_of: date = Field(description="The date the status is for.")
+    signed_on: date | None = Field(None, description="Date of signature, if by `as_of`.")
     joined_on: date | None = Field(
         None, description="Date the instrument of consent was deposited."
     )
-    join_method: ActionKind | None = None
-    entry_into_force_on: date | None = None
-    withdrawal_notified_on: date | None = None
-    withdrawal_effective_on: date | None = None
+    join_method: ActionKind | None = Field(
+        None,
+        description="How it consented to be bound (ratification, accession, acceptance, "
+        "approval, succession or consent to be bound).",
+    )
+    entry_into_force_on: date | None = Field(
+        None, description="The day the treaty enters or entered into force for this state."
+    )
+    withdrawal_notified_on: date | None = Field(
+        None, description="Date its withdrawal was notified."
+    )
+    withdrawal_effective_on: date | None = Field(
+        None, description="Date its withdrawal takes or took effect, where recorded."
+    )
     record_as_at: date | None = Field(
         None,
         description=(
@@ -632,9 +718,13 @@ class TreatyStatusOut(Schema):
         description="The actions dated after `as_of`, oldest first (recorded since, or coming: "
         "a withdrawal that takes effect later). They do not change the status on `as_of`.",
     )
-    statements: list[StatusStatementOut]
-    participations: list[ParticipationOut]
-    positions: list[PositionOut]
+    statements: list[StatusStatementOut] = Field(
+        description="Statements of its status by sources such as a Monitor profile."
+    )
+    participations: list[ParticipationOut] = Field(
+        description="Its part in the treaty's meetings and negotiations."
+    )
+    positions: list[PositionOut] = Field(description="Its stated positions on the treaty.")
     coverage: TreatyCoverage = Field(
         description=(
             "Per list above (statements, participations, positions), the sources consulted "
@@ -649,8 +739,10 @@ class Profile(Schema):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.PROFILE]})
 
     country: CountryOut
-    as_of: date
-    treaties: list[TreatyStatusOut]
+    as_of: date = Field(description="The date the statuses are for (default: today in UTC).")
+    treaties: list[TreatyStatusOut] = Field(
+        description="Its status toward every treaty on `as_of`, with the records behind it."
+    )
     positions: list[PositionOut] = Field(description="Positions not tied to one treaty.")
     votes: list[VoteOut] = Field(
         description="UNGA votes on the resolutions tied to a treaty, oldest first; "
@@ -702,11 +794,11 @@ class CountryListItem(Country):
 class MemberCodes(Schema):
     """The country a treaty member row is about: its codes, name and UN membership."""
 
-    country: str
+    country: str = Field(description="ISO 3166-1 alpha-3 code.")
     name: str
     iso2: str | None = None
     numeric: str | None = None
-    un_member: bool = False
+    un_member: bool = Field(False, description="One of the 193 UN member states.")
     state: bool = Field(True, description=STATE_MEANING)
     administered_by: str | None = Field(None, description=ADMINISTERED_MEANING)
 
@@ -757,8 +849,8 @@ class TreatyCounts(Schema):
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_COUNTS]})
 
-    treaty: str
-    as_of: date
+    treaty: str = Field(description="The treaty's slug.")
+    as_of: date = Field(description="The date counted (default: today in UTC).")
     record_as_at: date | None = Field(description=RECORD_AS_AT_MEANING)
     as_known_on: date | None = Field(
         None, description="Set when `as_of` is after `record_as_at` (to that date)."
@@ -781,7 +873,7 @@ class TimelinePoint(Schema):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.TIMELINE_POINT]})
 
     year: int
-    as_of: date
+    as_of: date = Field(description="31 December of `year`, or today (UTC) for this year.")
     states_parties: int = Field(
         description="States bound on `as_of`: `state_party` and `withdrawal_pending`."
     )
@@ -789,8 +881,8 @@ class TimelinePoint(Schema):
         description="States that deposited an instrument not yet in force for them on `as_of` "
         "(not counted as parties)."
     )
-    signatories: int
-    withdrawn: int
+    signatories: int = Field(description="States that had signed and not joined on `as_of`.")
+    withdrawn: int = Field(description="States whose withdrawal was in effect on `as_of`.")
 
 
 #: `date` for fields declared after a field named `date`.
@@ -802,14 +894,17 @@ class TreatyEvent(Schema):
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_EVENT]})
 
-    date: date
-    country: str
+    date: Day = Field(description="The day it happens or happened.")
+    country: str = Field(description="ISO 3166-1 alpha-3 code.")
     name: str
-    kind: EventKind
+    kind: EventKind = Field(
+        description="What happens: signature, deposit of the instrument, entry into force for "
+        "the state, withdrawal notified or withdrawal effective."
+    )
     status_before: StatusKind = Field(description="Status on the day before `date`.")
     status_after: StatusKind = Field(description="Status on `date`.")
     action: ActionKind = Field(description="The action behind the event.")
-    action_id: str
+    action_id: str = Field(description="Id of the treaty action record behind it.")
     action_on: Day = Field(description="Date of the action (the deposit, for entry into force).")
     source: str
 
@@ -826,14 +921,16 @@ class Tally(Schema):
     yes: int
     no: int
     abstain: int
-    non_voting: int
-    members: int
+    non_voting: int = Field(description="Members recorded as not voting.")
+    members: int = Field(description="Members counted: the four figures above together.")
 
 
 class StatusTally(Tally):
     """Votes of the members that had one status toward the resolution's treaty that day."""
 
-    status: StatusKind | None
+    status: StatusKind | None = Field(
+        description="The voters' status toward the treaty on the vote date (null: no treaty)."
+    )
 
 
 class RegionTally(Tally):
@@ -846,11 +943,11 @@ class RegionTally(Tally):
 class ResolutionVote(Schema):
     """One country's vote on a resolution and its status toward the treaty on that day."""
 
-    country: str
+    country: str = Field(description="ISO 3166-1 alpha-3 code.")
     name: str
     vote: VoteKind
-    source_code: str | None
-    source: str
+    source_code: str | None = Field(description=SOURCE_CODE_MEANING)
+    source: str = Field(description="Id of the source of this row (the UN record where one is).")
     status: StatusKind | None = Field(
         None, description="Status toward the resolution's treaty on the vote date."
     )
@@ -874,7 +971,7 @@ class ResolutionDetail(ResolutionOut):
     tally_by_region: list[RegionTally] = Field(
         description="The counted totals by UN M49 region, in region name order."
     )
-    votes: list[ResolutionVote]
+    votes: list[ResolutionVote] = Field(description="Every member's vote, by alpha-3 code.")
     sources: list[SourceOut]
 
 
@@ -883,14 +980,14 @@ class SourceDetail(SourceOut):
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.SOURCE_DETAIL]})
 
-    citations: list[Citation]
+    citations: list[Citation] = Field(description="Every footnote of the source, by number.")
 
 
 class RecordRef(Schema):
     """A record a citation supports."""
 
-    record_type: str
-    record_id: str
+    record_type: str = Field(description='The kind of record, e.g. "stockpile" or "vote".')
+    record_id: str = Field(description="Its id (a vote's is `{resolution}|{country}|{source}`).")
 
 
 class CitationDetail(Citation):
@@ -898,8 +995,8 @@ class CitationDetail(Citation):
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.CITATION_DETAIL]})
 
-    records: list[RecordRef]
-    source_detail: SourceOut
+    records: list[RecordRef] = Field(description="The records the footnote backs.")
+    source_detail: SourceOut = Field(description="The source the footnote belongs to.")
 
 
 class TreatyStatusDetail(TreatyStatusOut):
@@ -907,8 +1004,8 @@ class TreatyStatusDetail(TreatyStatusOut):
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.TREATY_STATUS_DETAIL]})
 
-    country: str
-    sources: list[SourceOut]
+    country: str = Field(description="ISO 3166-1 alpha-3 code.")
+    sources: list[SourceOut] = Field(description="Every source the facts above come from.")
 
 
 class TreatyDetail(Treaty):
@@ -932,8 +1029,10 @@ class SearchHit(Schema):
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.SEARCH_HIT]})
 
-    kind: str
-    id: str
+    kind: str = Field(description="What was found: `position`, `citation` or `source`.")
+    id: str = Field(
+        description="A position's record id, a footnote's `{source}:{number}` or a source's id."
+    )
     title: str
-    snippet: str
-    rank: float
+    snippet: str = Field(description="The matching text, with the words found marked `[…]`.")
+    rank: float = Field(description="Relevance, higher first; comparable within one search only.")

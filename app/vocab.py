@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 
 class ActionKind(StrEnum):
@@ -138,6 +138,16 @@ class SourceKind(StrEnum):
     reference = "reference"
 
 
+#: The years the API takes, 0001 to 9999, as a regular expression (for the document).
+YEAR_FORM = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+#: The days of the Gregorian calendar, YYYY-MM-DD, 29 February in leap years only.
+DAY_FORM = (
+    f"(?:{YEAR_FORM}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)"
+)
+#: A reduced-precision date's forms (YYYY, YYYY-MM, YYYY-MM-DD), days of the calendar only.
+PARTIAL_DATE_FORM = f"^(?:{YEAR_FORM}|{YEAR_FORM}-(?:0[1-9]|1[0-2])|{DAY_FORM})$"
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -150,7 +160,11 @@ def _check_partial_date(value: str) -> str:
 
 
 #: An ISO 8601 calendar date of reduced precision ("2010", "2010-04", "2010-04-30").
-PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+PartialDate = Annotated[
+    str,
+    AfterValidator(_check_partial_date),
+    WithJsonSchema({"type": "string", "pattern": PARTIAL_DATE_FORM}),
+]
 
 
 class HitKind(StrEnum):

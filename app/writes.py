@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app import dataversion, history, models
 from app.errors import ProblemError
 from app.importers.curated import reference_problems
+from app.importers.yamlfile import Loc
 from app.records import Kind, Value, get, remove, store
 
 Patch = dict[str, Any]
@@ -34,13 +35,15 @@ class Written:
     change: models.Change | None = None
 
 
-def _invalid(errors: list[tuple[str, str]]) -> ProblemError:
+def _invalid(errors: list[tuple[str, str]], *, references: bool = False) -> ProblemError:
+    """A 422 listing every fault of a record; `references`: its fields are well formed, but
+    name a country, treaty, source, footnote or resolution the data does not hold."""
     field, message = errors[0]
     return ProblemError(
         422,
-        "Invalid record",
+        "Unknown reference" if references else "Invalid record",
         f"{field}: {message}",
-        kind="invalid-record",
+        kind="unknown-reference" if references else "invalid-record",
         parameter=field,
         errors=[{"field": f, "message": m} for f, m in errors],
     )
@@ -91,12 +94,17 @@ def validate(session: Session, kind: Kind, body: Any, extras: Value) -> Value:
         raise _invalid(
             [(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()]
         ) from None
-    problems = reference_problems(record, _InDb(session))
+    problems: list[tuple[Loc, str]] = []
     if kind.name == "citation" and record.id != models.citation_id(record.source, record.number):  # type: ignore[attr-defined]
         problems.append((("id",), "a footnote's id is '{source}:{number}'"))
     problems += [((field,), message) for field, message in kind.misfits(record.model_dump())]
     if problems:
         raise _invalid([(".".join(str(p) for p in loc), msg) for loc, msg in problems])
+    unknown = reference_problems(record, _InDb(session))
+    if unknown:
+        raise _invalid(
+            [(".".join(str(p) for p in loc), msg) for loc, msg in unknown], references=True
+        )
     return {**record.model_dump(mode="json"), **extras}
 
 
@@ -163,7 +171,15 @@ def replace(
     value = validate(session, kind, body, extras)
     if kind.id_of(value) != record_id:
         fields = ", ".join(kind.key if kind.name != "country_name" else ("name",))
-        raise _invalid([(kind.key[0], f"the record's key ({fields}) cannot change")])
+        message = f"the record's key ({fields}) cannot change"
+        raise ProblemError(
+            422,
+            "Key change",
+            f"{kind.key[0]}: {message}",
+            kind="key-change",
+            parameter=kind.key[0],
+            errors=[{"field": kind.key[0], "message": message}],
+        )
     if value == before:
         return Written(value, version, 0)
     if not store(session, kind, value, version + 1, expected):

@@ -61,7 +61,13 @@ def add_source(session: Session, source_id: str, **fields: Any) -> None:
 
 def test_usa_stockpiles_are_not_covered_rather_than_none(client: TestClient) -> None:
     body = client.get("/v1/countries/USA/stockpiles").json()
-    assert body == {"data": [], "next": None, "sources": [], "coverage": []}
+    assert body == {
+        "data": [],
+        "next": None,
+        "next_cursor": None,
+        "sources": [],
+        "coverage": [],
+    }
     practices = client.get("/v1/countries/USA/practices").json()
     assert (practices["data"], practices["coverage"]) == ([], [])
 

@@ -347,7 +347,7 @@ def hits(client: TestClient, q: str) -> set[tuple[str, str]]:
     response = client.get("/v1/search", params={"q": q, "limit": 1000})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"data", "next", "sources"}
+    assert set(body) == {"data", "next", "next_cursor", "sources"}
     assert body["next"] is None
     assert {h["kind"] for h in body["data"]} <= {"position", "citation", "source"}
     ranks = [h["rank"] for h in body["data"]]

@@ -133,9 +133,9 @@ def test_every_read_has_a_plan(client: TestClient) -> None:
     # a body (the record writes), or an answer FastAPI serialises (a dict, HTML)
     assert solved_by_fastapi == {
         ("POST", "/v1/records/{kind}"),
-        ("PUT", "/v1/records/{kind}/{record_id:path}"),
-        ("PATCH", "/v1/records/{kind}/{record_id:path}"),
-        ("DELETE", "/v1/records/{kind}/{record_id:path}"),
+        ("PUT", "/v1/records/{kind}/{record_id:record}"),
+        ("PATCH", "/v1/records/{kind}/{record_id:record}"),
+        ("DELETE", "/v1/records/{kind}/{record_id:record}"),
         ("GET", "/healthz"),
         ("GET", "/readyz"),
         ("GET", "/embed/treaties/{treaty}/map"),

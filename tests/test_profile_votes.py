@@ -93,10 +93,12 @@ def test_profile_lists_the_treaty_votes_and_votes_lists_them_all(
 def test_openapi_says_where_every_vote_is(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     operation = spec["paths"]["/v1/countries/{country}/profile"]["get"]
-    assert operation["description"] == (
-        "Everything known about one country, citations inline (the dashboard call).\n\n"
+    assert operation["summary"] == (
+        "Everything known about one country, citations inline (the dashboard call)"
+    )
+    assert operation["description"].endswith(
         "Its `votes` are the votes on resolutions tied to a treaty; every vote of the country, "
-        "on\nevery subject, is at `votes_url` (`/v1/countries/{country}/votes`)."
+        "on every subject, is at `votes_url` (`/v1/countries/{country}/votes`)."
     )
     fields = spec["components"]["schemas"]["Profile"]["properties"]
     assert fields["votes_url"]["description"] == (

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.auth import Scope, create_key, revoke_key
+from app.errors import PROBLEM_TYPE
 from tests.writing import CMP, MBP, STOCKPILE, auth, write, write_key
 
 
@@ -256,29 +257,47 @@ def test_if_match_is_required_and_checked(client: TestClient, key: str) -> None:
     assert client.get(f"/v1/records/{url}").json()["holder"] == "MoD"
 
 
+REF, BAD = "unknown-reference", "invalid-record"
+
+
 @pytest.mark.parametrize(
-    ("path", "body", "field", "detail"),
+    ("path", "body", "field", "detail", "kind"),
     [
-        ("stockpiles", {**STOCKPILE, "source": "nowhere"}, "source", "unknown source 'nowhere'"),
+        (
+            "stockpiles",
+            {**STOCKPILE, "source": "nowhere"},
+            "source",
+            "unknown source 'nowhere'",
+            REF,
+        ),
         (
             "stockpiles",
             {**STOCKPILE, "citations": [7, 99]},
             "citations.1",
             f"source '{MBP}' has no footnote 99",
+            REF,
         ),
         (
             "stockpiles",
             {**STOCKPILE, "country": "XXX"},
             "country",
             "unknown country 'XXX' (expected an ISO 3166-1 alpha-3 code)",
+            REF,
         ),
         (
             "stockpiles",
             {**STOCKPILE, "quantity_kind": "lots"},
             "quantity_kind",
             "Input should be 'exact', 'range', 'qualitative' or 'unknown'",
+            BAD,
         ),
-        ("stockpiles", {**STOCKPILE, "colour": "red"}, "colour", "Extra inputs are not permitted"),
+        (
+            "stockpiles",
+            {**STOCKPILE, "colour": "red"},
+            "colour",
+            "Extra inputs are not permitted",
+            BAD,
+        ),
         (
             "positions",
             {
@@ -291,34 +310,47 @@ def test_if_match_is_required_and_checked(client: TestClient, key: str) -> None:
             },
             "treaty",
             "unknown treaty 'ottawa'; known: ccm, ccw, ccw-art1, ccw-p2a, ccw-p4, ccw-p5, mbt",
+            REF,
         ),
         (
             "votes",
             {"country": "KGZ", "resolution": "A/RES/1/1", "vote": "yes", "source": MBP},
             "resolution",
             "unknown resolution 'A/RES/1/1'",
+            REF,
         ),
         (
             "citations",
             {"id": "x:1", "source": MBP, "number": 1, "text": "t"},
             "id",
             "a footnote's id is '{source}:{number}'",
+            BAD,
         ),
     ],
 )
 def test_a_bad_record_is_a_422_naming_the_field(
-    client: TestClient, key: str, path: str, body: dict[str, Any], field: str, detail: str
+    client: TestClient,
+    key: str,
+    path: str,
+    body: dict[str, Any],
+    field: str,
+    detail: str,
+    kind: str,
 ) -> None:
+    """Well-formed fields naming what the data does not hold are an `unknown-reference`, apart
+    from the faults of the record itself (`invalid-record`)."""
     response = write(client, "POST", path, key, body)
     assert response.status_code == 422
     problem = response.json()
     assert (problem["parameter"], problem["detail"]) == (field, f"{field}: {detail}")
+    assert problem["type"] == PROBLEM_TYPE + kind
 
 
 def test_keys_cannot_change_and_ids_are_unique(client: TestClient, key: str) -> None:
     url = "stockpiles/kgz-stockpile-mod-2010"
     renamed = write(client, "PATCH", url, key, {"id": "other"}, 1)
     assert (renamed.status_code, renamed.json()["parameter"]) == (422, "id")
+    assert renamed.json()["type"] == PROBLEM_TYPE + "key-change"
     current = client.get(f"/v1/records/{url}").json()
     taken = write(client, "POST", "stockpiles", key, current)
     assert (taken.status_code, taken.json()["title"]) == (409, "Record exists")

@@ -63,6 +63,24 @@ def read(data_dir: Path) -> list[RegionRow]:
     return rows
 
 
+def vocabulary(data_dir: Path) -> dict[str, list[str]]:
+    """The names and codes the `region` and `subregion` filters take, from the regions file
+    (sub-regions with the intermediate regions); empty lists where the file is missing."""
+    path = data_dir / FILE
+    rows = from_csv(path, RegionRow) if path.exists() else []
+    levels = {"region": ("region",), "subregion": ("subregion", "intermediate_region")}
+    words: dict[str, list[str]] = {}
+    for parameter, names in levels.items():
+        pairs = {
+            (getattr(row, name), getattr(row, f"{name}_code"))
+            for row in rows
+            for name in names
+            if getattr(row, name) and getattr(row, f"{name}_code")
+        }
+        words[parameter] = sorted(n for n, _ in pairs) + sorted(c for _, c in pairs)
+    return words
+
+
 def problems_of(rows: list[RegionRow], where: str) -> list[Problem]:
     """Unknown or missing countries, codes that differ from ISO's, names without codes."""
     out: list[Problem] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
 from app.schemas import CostFields
@@ -16,12 +18,15 @@ from app.vocab import (
     Weapon,
 )
 
+#: A [start, end) pair of offsets; `items` is for the tools that cannot read a tuple's schema.
+Span = Annotated[tuple[int, int], Field(json_schema_extra={"items": {"type": "integer"}})]
+
 
 class Item(BaseModel):
     """Every extracted item: the footnotes of its sentence and the sentence's span."""
 
     citations: list[int] = Field(default_factory=list, description="Footnote numbers.")
-    span: tuple[int, int] = Field(description="[start, end) of the sentence in the input text.")
+    span: Span = Field(description="[start, end) of the sentence in the input text.")
     text: str = Field(description="The sentence the item was read from.")
 
 

@@ -187,26 +187,26 @@ def _publishable(session: Session, draft: models.Draft) -> bool:
     return True
 
 
+def _unknown(field: str, message: str) -> ProblemError:
+    """A draft's well-formed field naming what the data does not hold."""
+    return ProblemError(
+        422,
+        "Unknown reference",
+        f"{field}: {message}",
+        kind="unknown-reference",
+        parameter=field,
+        errors=[{"field": field, "message": message}],
+    )
+
+
 def _check(session: Session, draft: models.Draft) -> BaseModel:
     record = validate(draft.kind, draft.payload)
     treaty = getattr(record, "treaty", None)
     if treaty and session.get(models.Treaty, treaty) is None:
-        raise ProblemError(
-            422,
-            "Invalid draft",
-            f"treaty: unknown treaty {treaty!r}",
-            kind="invalid-draft",
-            parameter="treaty",
-        )
+        raise _unknown("treaty", f"unknown treaty {treaty!r}")
     resolution = getattr(record, "resolution", None)
     if draft.kind == "vote" and session.get(models.Resolution, resolution) is None:
-        raise ProblemError(
-            422,
-            "Invalid draft",
-            f"resolution: unknown resolution {resolution!r}",
-            kind="invalid-draft",
-            parameter="resolution",
-        )
+        raise _unknown("resolution", f"unknown resolution {resolution!r}")
     known = set(
         session.scalars(
             select(models.Citation.number).where(models.Citation.source == draft.source)
@@ -214,13 +214,7 @@ def _check(session: Session, draft: models.Draft) -> BaseModel:
     )
     for n in getattr(record, "citations", []):
         if n not in known:
-            raise ProblemError(
-                422,
-                "Invalid draft",
-                f"citations: no footnote {n}",
-                kind="invalid-draft",
-                parameter="citations",
-            )
+            raise _unknown("citations", f"no footnote {n}")
     return record
 
 

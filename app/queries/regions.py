@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, select
@@ -62,10 +62,10 @@ def _choices(session: Session, level: Level) -> tuple[dict[str, str], list[str]]
     return keys, sorted(allowed)
 
 
-def _codes(session: Session, raw: str, level: Level) -> list[str]:
+def _codes(session: Session, raw: Sequence[str], level: Level) -> list[str]:
     """The codes a comma-separated list names; a 422 problem listing the allowed values."""
     keys, allowed = _choices(session, level)
-    words = [w for w in raw.split(",") if w.strip()]
+    words = [w for part in raw for w in part.split(",") if w.strip()]
     unknown = [w.strip() for w in words if _key(w) not in keys]
     if unknown or not words:
         raise ProblemError(
@@ -81,7 +81,7 @@ def _codes(session: Session, raw: str, level: Level) -> list[str]:
 
 
 def region_filter(
-    session: Session, region: str | None, subregion: str | None
+    session: Session, region: Sequence[str] | None, subregion: Sequence[str] | None
 ) -> ColumnElement[bool] | None:
     """The countries in the regions and sub-regions named (None: no filter)."""
     condition: ColumnElement[bool] | None = None
@@ -95,7 +95,9 @@ def region_filter(
     return condition
 
 
-def countries_in(session: Session, region: str | None, subregion: str | None) -> set[str] | None:
+def countries_in(
+    session: Session, region: Sequence[str] | None, subregion: Sequence[str] | None
+) -> set[str] | None:
     """The alpha-3 codes of the countries in the regions and sub-regions named (None: all)."""
     condition = region_filter(session, region, subregion)
     if condition is None:

@@ -18,7 +18,16 @@ from app.writeschemas import ChangesPage
 router = APIRouter(prefix="/v1", tags=["changes"], route_class=LeanRoute)
 
 
-@router.get("/changes", response_model=ChangesPage)
+@router.get(
+    "/changes",
+    response_model=ChangesPage,
+    description="The change feed, for a mirror or a dashboard that keeps up with the data: every "
+    "change after the cursor `since` in commit order (API writes, loads, reverts, and one entry "
+    "per import run), each with the record's value before and after and its version. Keep the "
+    "body's `cursor` (also in the `Feed-Cursor` header) and send it as `since` next time; "
+    "`next` is set only when the page is full. `Accept: application/x-ndjson` streams the "
+    "entries as NDJSON.",
+)
 def list_changes(
     request: Request,
     session: DbSession,
@@ -26,7 +35,9 @@ def list_changes(
         str,
         Query(
             max_length=20,
-            description="Cursor of the last change seen (`0`, or a page's `cursor`).",
+            json_schema_extra={"pattern": "^(?:0|[1-9][0-9]{0,17})$"},  # else a 400
+            description="Cursor of the last change seen (`0`, or a page's `cursor`): a change "
+            "id, digits only.",
             examples=["0", "412"],
         ),
     ] = "0",

@@ -24,10 +24,10 @@ from app.routers.params import (
     Listing,
     Model,
     RegionFilter,
-    StatusList,
     SubregionFilter,
     TreatyFilter,
     TreatyKey,
+    TreatyStatusList,
     VoteList,
 )
 from app.schemas import (
@@ -44,7 +44,16 @@ from app.schemas import (
 router = APIRouter(prefix="/v1/countries", tags=["countries"], route_class=LeanRoute)
 
 
-@router.get("", response_model=Page[CountryListItem])
+@router.get(
+    "",
+    response_model=Page[CountryListItem],
+    description="Every area with an ISO 3166-1 code, current or historical, by alpha-3 code, for "
+    "a country picker or a lookup table; `state` says which are the 197 states treaties are "
+    "open to. With `treaty`, each row carries its `status` toward it on `as_of` (default: today "
+    "in UTC), null for an area that is not a state unless a record of its own gives one; "
+    "`status` filters on it and needs `treaty`. Paged JSON, or CSV (`format=csv` or `Accept: "
+    "text/csv`; without `limit`, the whole list).",
+)
 def list_countries(
     request: Request,
     session: DbSession,
@@ -72,7 +81,7 @@ def list_countries(
         bool | None, Query(description="Only historical codes (true) or current.")
     ] = None,
     treaty: TreatyFilter = None,
-    status: StatusList = None,
+    status: TreatyStatusList = None,
     as_of: AsOf = None,
     region: RegionFilter = None,
     subregion: SubregionFilter = None,
@@ -114,15 +123,32 @@ def raise_needs_treaty() -> None:
     )
 
 
-@router.get("/{country}", response_model=CountryDetail)
+@router.get(
+    "/{country}",
+    response_model=CountryDetail,
+    description="Finds a country by alpha-3, alpha-2 or numeric code or by any name it is known "
+    "by (case, accents and punctuation ignored), e.g. to turn what a user typed into its code. "
+    "Returns its ISO 3166-1 codes, every name, the UN member and observer flags, the `state` "
+    "flag and its UN M49 regions, with their sources. An unknown country is a 404 problem with "
+    "close matches in `suggestions`.",
+)
 def get_country(country: CountryKey, session: DbSession) -> Response:
     """One country: its codes, names and UN membership."""
     found = countries.resolve_country(session, country)
     return respond.one(countries.country_detail(session, found))
 
 
-@router.get("/{country}/profile", response_model=Profile)
-def get_profile(
+@router.get(
+    "/{country}/profile",
+    response_model=Profile,
+    description="One document, not paged, with everything a country page or dashboard shows: the "
+    "status toward every treaty on `as_of` (default: today in UTC) with the actions, statements, "
+    "participations and positions behind it, stockpiles, practices, footnotes inline, the "
+    "sources used and the `coverage` of each kind of record. Its `votes` are the votes on "
+    "resolutions tied to a treaty; every vote of the country, on every subject, is at "
+    "`votes_url` (`/v1/countries/{country}/votes`).",
+)
+def get_country_profile(
     request: Request,
     country: CountryKey,
     session: DbSession,
@@ -130,17 +156,21 @@ def get_profile(
     today: Today,
     as_of: AsOf = None,
 ) -> Response:
-    """Everything known about one country, citations inline (the dashboard call).
-
-    Its `votes` are the votes on resolutions tied to a treaty; every vote of the country, on
-    every subject, is at `votes_url` (`/v1/countries/{country}/votes`).
-    """
+    """Everything known about one country, citations inline (the dashboard call)."""
     found = countries.resolve_country(session, country)
-    votes_url = request.app.url_path_for("list_votes", country=found.iso3)
+    votes_url = request.app.url_path_for("list_country_votes", country=found.iso3)
     return respond.one(profile.get_profile(session, model, found, as_of or today, votes_url))
 
 
-@router.get("/{country}/treaties", response_model=Page[TreatyStatusDetail])
+@router.get(
+    "/{country}/treaties",
+    response_model=Page[TreatyStatusDetail],
+    description="A country's status toward each treaty and protocol on `as_of` (default: today "
+    "in UTC), one row per treaty by slug, for a country's treaty table: the actions up to that "
+    "date (`actions`) and after it (`later_actions`), status statements, participations, "
+    "positions and their `coverage`. Each status carries `record_as_at`, and `beyond_record: "
+    "true` when `as_of` is after it. Paged JSON or CSV.",
+)
 def list_country_treaties(
     request: Request,
     country: CountryKey,
@@ -171,7 +201,15 @@ def list_country_treaties(
     return respond.listed(request, listing, TreatyStatusDetail, fetch, (str,))
 
 
-@router.get("/{country}/treaties/{treaty}", response_model=TreatyStatusDetail)
+@router.get(
+    "/{country}/treaties/{treaty}",
+    response_model=TreatyStatusDetail,
+    description="Whether a country was bound by a treaty on a date, and why: its status on "
+    "`as_of` (default: today in UTC) with the dates behind it, the actions up to that date and "
+    "after it, status statements, participations, positions, `coverage` and sources. "
+    "`beyond_record: true` flags an `as_of` after `record_as_at`, the date the record is known "
+    "up to. An unknown country or treaty is a 404 problem with close matches in `suggestions`.",
+)
 async def get_country_treaty(
     request: Request,
     country: CountryKey,
@@ -186,8 +224,17 @@ async def get_country_treaty(
     return respond.one(answers.status_detail(request, model, iso3, slug, as_of or today))
 
 
-@router.get("/{country}/votes", response_model=Page[VoteOut])
-async def list_votes(
+@router.get(
+    "/{country}/votes",
+    response_model=Page[VoteOut],
+    description="A country's recorded UN General Assembly votes, oldest first, for a vote "
+    "history or a spreadsheet. Each row has the resolution, the vote, its source and the "
+    "country's status toward the resolution's treaty on the vote date; where several sources "
+    "record a vote, the row is the UN record where there is one, the others under "
+    "`also_recorded` (and `conflicts` where they differ). Filters: `treaty`, `from`/`to` "
+    "(inclusive), `vote`. Paged JSON, or CSV (without `limit`, the whole history).",
+)
+async def list_country_votes(
     request: Request,
     country: CountryKey,
     model: Model,
@@ -211,8 +258,15 @@ async def list_votes(
     return await respond.alisted(request, listing, VoteOut, pages, readvotes.HISTORY)
 
 
-@router.get("/{country}/stockpiles", response_model=CoveredPage[StockpileOut])
-def list_stockpiles(
+@router.get(
+    "/{country}/stockpiles",
+    response_model=CoveredPage[StockpileOut],
+    description="A country's stockpiles as each source reports them (an exact figure, a range "
+    "or words), with their costs and footnotes. `coverage` lists the sources consulted for this "
+    "country's stockpiles: an empty `data` with an empty `coverage` means no source here covers "
+    "it, not that the country holds none. Paged JSON, or CSV of the rows alone.",
+)
+def list_country_stockpiles(
     request: Request, country: CountryKey, session: DbSession, listing: Listing
 ) -> Response:
     """A country's stockpiles as each source reports them, with costs, citations and coverage."""
@@ -228,8 +282,16 @@ def list_stockpiles(
     )
 
 
-@router.get("/{country}/practices", response_model=CoveredPage[PracticeOut])
-def list_practices(
+@router.get(
+    "/{country}/practices",
+    response_model=CoveredPage[PracticeOut],
+    description="The sources' findings on whether a country used, produced, transferred, "
+    "exported or stockpiled a weapon, and on mined areas and clearance, with the years covered "
+    "and footnotes. `coverage` lists the sources consulted for such findings about this "
+    "country: an empty `coverage` means no source here covers it, not that nothing happened. "
+    "Paged JSON, or CSV of the rows alone.",
+)
+def list_country_practices(
     request: Request, country: CountryKey, session: DbSession, listing: Listing
 ) -> Response:
     """A country's use, production, transfer and export findings, with coverage."""
@@ -243,8 +305,14 @@ def list_practices(
     return respond.listed(request, listing, PracticeOut, fetch, (str,), records.coverage.practices)
 
 
-@router.get("/{country}/citations", response_model=Page[Citation])
-def list_citations(
+@router.get(
+    "/{country}/citations",
+    response_model=Page[Citation],
+    description="Every footnote about a country, by source and number, to check or quote the "
+    "evidence: all footnotes of the sources about the country (such as its Monitor profiles) "
+    "and those backing any record about it, its votes included. Paged JSON or CSV.",
+)
+def list_country_citations(
     request: Request, country: CountryKey, session: DbSession, listing: Listing
 ) -> Response:
     """Every footnote about a country: of its profiles and of every record about it."""

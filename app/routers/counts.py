@@ -26,8 +26,17 @@ By = Annotated[
 ]
 
 
-@router.get("/{treaty}/counts", response_model=TreatyCounts)
-def get_counts(
+@router.get(
+    "/{treaty}/counts",
+    response_model=TreatyCounts,
+    description="How many of the 197 states have each status toward a treaty on `as_of` "
+    "(default: today in UTC), every status listed (0 where none), over the same states as "
+    "`/members`: the figures for a headline or a table. `by=region` or `by=subregion` adds the "
+    "same counts per M49 group in `groups`, which sum to `counts`; `region` and `subregion` "
+    "narrow the states counted. `record_as_at`, `as_known_on` and `beyond_record` say how far "
+    "the record reaches.",
+)
+def get_treaty_counts(
     treaty: TreatyKey,
     session: DbSession,
     model: Model,

@@ -60,8 +60,17 @@ SVG_DOC: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/v1/treaties/{treaty}/map.svg", response_class=SVGResponse, responses=SVG_DOC)
-def treaty_map(
+@router.get(
+    "/v1/treaties/{treaty}/map.svg",
+    response_class=SVGResponse,
+    responses=SVG_DOC,
+    description="A map to put in a page as an `<img>`: each of the 197 states coloured by its "
+    "status toward a treaty on `as_of` (default: today in UTC), in the Equal Earth projection, "
+    "with a legend of counts and a source line; small states are dots and territories are "
+    "hatched grey, outside the legend. Each shape carries `data-iso3` and `data-status`, the root "
+    "`data-record-as-at`; `width` sets the size. Errors are JSON problems.",
+)
+def get_treaty_map(
     treaty: TreatyKey,
     session: DbSession,
     model: Model,
@@ -78,8 +87,17 @@ def treaty_map(
     return SVGResponse(body)
 
 
-@router.get("/v1/treaties/{treaty}/timeline.svg", response_class=SVGResponse, responses=SVG_DOC)
-def treaty_timeline_chart(
+@router.get(
+    "/v1/treaties/{treaty}/timeline.svg",
+    response_class=SVGResponse,
+    responses=SVG_DOC,
+    description="A chart to put in a page as an `<img>`: one stacked bar per year (states "
+    "parties, states not yet bound and signatories among the 197 states), a mark over each year "
+    "in which withdrawals took effect, with axes, legend and source line. `from`/`to` choose the "
+    "years (default: from the treaty's adoption to this year, whose bar is today's, UTC); "
+    "`width` sets the size. Errors are JSON problems.",
+)
+def get_treaty_timeline_chart(
     treaty: TreatyKey,
     session: DbSession,
     model: Model,
@@ -105,16 +123,29 @@ def _badge_status(session: Session, country: str, treaty: str, on: date) -> tupl
     return tr.short_name, status.status
 
 
-@router.get(BADGE + ".svg", response_class=SVGResponse, responses=SVG_DOC)
-def status_badge(
+@router.get(
+    BADGE + ".svg",
+    response_class=SVGResponse,
+    responses=SVG_DOC,
+    description="A flat, shields-style badge for a README or a page (`<img>`): the treaty's short "
+    "name and the country's status toward it on `as_of` (default: today in UTC, so a badge "
+    "without `as_of` follows the status). An unknown country or treaty is a 404 problem.",
+)
+def get_status_badge(
     country: CountryKey, treaty: TreatyKey, session: DbSession, today: Today, as_of: AsOf = None
 ) -> Response:
     """A badge of a country's status toward a treaty on a date, as SVG."""
     return SVGResponse(badge.render(*_badge_status(session, country, treaty, as_of or today)))
 
 
-@router.get(BADGE + ".json", response_model=badge.ShieldsEndpoint)
-def status_badge_json(
+@router.get(
+    BADGE + ".json",
+    response_model=badge.ShieldsEndpoint,
+    description="The same status in the shields.io endpoint-badge schema, for shields.io to "
+    "draw: give this URL to `https://img.shields.io/endpoint?url=…`. `as_of` defaults to today "
+    "in UTC; an unknown country or treaty is a 404 problem.",
+)
+def get_status_badge_json(
     country: CountryKey, treaty: TreatyKey, session: DbSession, today: Today, as_of: AsOf = None
 ) -> Response:
     """A country's status toward a treaty on a date for a shields.io endpoint badge."""

@@ -17,14 +17,24 @@ from app.routers.params import DbSession
 router = APIRouter(tags=["operations"], route_class=LeanRoute)
 
 
-@router.get("/healthz")
-async def healthz() -> dict[str, str]:
+@router.get(
+    "/healthz",
+    description='For a liveness probe: `{"status": "ok"}` whenever the process is up. It '
+    "never touches the database, so it stays 200 while the database is unreachable.",
+)
+async def get_health() -> dict[str, str]:
     """Liveness: the process is up (does not touch the database)."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses=problem_responses(503))
-def readyz(request: Request) -> dict[str, Any]:
+@router.get(
+    "/readyz",
+    responses=problem_responses(503),
+    description="For a readiness probe or a deployment check: 200 with the schema revision when "
+    "the database answers and its schema is at the newest migration; otherwise a 503 problem "
+    "saying why (database unreachable, or migrations not yet run: `python -m app migrate`).",
+)
+def get_readiness(request: Request) -> dict[str, Any]:
     """Readiness: the database answers and its schema is at the newest migration."""
     try:
         with request.app.state.engine.connect() as conn:
@@ -44,8 +54,16 @@ def readyz(request: Request) -> dict[str, Any]:
     return {"status": "ready", "schema": str(revision)}
 
 
-@router.get("/metrics", response_class=Response)
-def metrics(request: Request, session: DbSession) -> Response:
+@router.get(
+    "/metrics",
+    response_class=Response,
+    description="For a Prometheus scrape, in its text format: request counts and durations by "
+    "route, method and status, pool connections in use and, read from the database at each "
+    "scrape, the data version and the imports recorded. With several workers the figures are "
+    "those of all of them; while the database is unreachable it still answers, without the "
+    "samples read from it.",
+)
+def get_metrics(request: Request, session: DbSession) -> Response:
     """Prometheus metrics: requests, latency, pool use (all workers), data version, imports."""
     state = request.app.state
     state.metrics.sample_pool()

@@ -62,8 +62,12 @@ def embed_country(
     "/oembed",
     response_model=oembed.OEmbed,
     responses=problem_responses(400, 404, 422),
+    description="For a site that speaks oEmbed 1.0: the `rich` description (an iframe) of one of "
+    "this server's embed pages (`/embed/treaties/{treaty}/map`, `/embed/countries/{country}`) or "
+    "of a `…/map.svg` URL, which embeds as its map page. `maxwidth`/`maxheight` scale the iframe "
+    "down; only `format=json` is offered. Any other `url` is a 404 problem naming `url`.",
 )
-def oembed_json(
+def get_oembed(
     request: Request,
     session: DbSession,
     url: Annotated[

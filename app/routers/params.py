@@ -12,14 +12,16 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.config import Settings
+from app.importers import m49
 from app.readmodel.model import ReadModel
 from app.readmodel.store import current
 from app.respond import ListParams, list_params
-from app.vocab import EventKind, HitKind, StatusKind, VoteKind
+from app.vocab import DAY_FORM, YEAR_FORM, EventKind, HitKind, StatusKind, VoteKind
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -70,22 +72,35 @@ TreatyFilter = Annotated[
     Query(description=f"Only this treaty: {TREATY_KEYS}", examples=["ccm"], max_length=200),
 ]
 
+#: The names and codes of the M49 regions and sub-regions (data/reference/m49_regions.csv).
+M49_WORDS = m49.vocabulary(Settings().data_dir)
+
+
+def _m49_words(parameter: str) -> WithJsonSchema:
+    """The document's form of a `region` or `subregion` list: names and codes it takes."""
+    items = {"type": "string", "enum": M49_WORDS[parameter]}
+    return WithJsonSchema({"type": "array", "items": items})
+
+
+def _m49_filter(description: str, example: str) -> Any:
+    """A `region` or `subregion` query parameter: names or codes, comma-separated or repeated."""
+    return Query(
+        description=f"{description}, by name (case and accents ignored) or code; "
+        "comma-separated or repeated. A name or code not in the list is a 422 that lists "
+        "them all.",
+        examples=[[example]],
+    )
+
+
+_M49Word = Annotated[str, StringConstraints(max_length=300)]
 RegionFilter = Annotated[
-    str | None,
-    Query(
-        description="UN M49 regions to keep, by name (case and accents ignored) or code; "
-        "comma-separated: Africa (002), Americas (019), Asia (142), Europe (150), Oceania (009).",
-        examples=["Europe", "150"],
-        max_length=300,
-    ),
+    Annotated[list[_M49Word], _m49_words("region")] | None,
+    _m49_filter("UN M49 regions to keep", "Europe"),
 ]
 SubregionFilter = Annotated[
-    str | None,
-    Query(
-        description="UN M49 sub-regions or intermediate regions to keep, by name or code; "
-        "comma-separated (e.g. Western Europe, 155, Caribbean, 029).",
-        examples=["Western Europe", "029"],
-        max_length=300,
+    Annotated[list[_M49Word], _m49_words("subregion")] | None,
+    _m49_filter(
+        "UN M49 sub-regions or intermediate regions (e.g. Caribbean) to keep", "Western Europe"
     ),
 ]
 
@@ -191,7 +206,9 @@ def _words(vocabulary: type[E]) -> Callable[[object], list[E]]:
 
 #: A date query parameter: YYYY-MM-DD only.
 IsoDate = Annotated[date, BeforeValidator(_date)]
-_YEAR_OR_DATE = WithJsonSchema({"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"})
+#: What a `from` or `to` takes: a year or a day that exists (2026-02-30 does not).
+YEAR_OR_DAY = f"^(?:{YEAR_FORM}|{DAY_FORM})$"
+_YEAR_OR_DATE = WithJsonSchema({"type": "string", "pattern": YEAR_OR_DAY})
 #: A `from` bound: a date, or a year meaning its 1 January.
 StartBound = Annotated[date, BeforeValidator(_bound(end=False)), _YEAR_OR_DATE]
 #: A `to` bound: a date, or a year meaning its 31 December.
@@ -269,6 +286,16 @@ StatusList = Annotated[
     Annotated[set[StatusKind], words_schema(StatusKind)] | None,
     BeforeValidator(_words(StatusKind)),
     word_set(StatusKind, "Statuses to keep.", "state_party"),
+]
+#: `status` on a list of countries: toward the treaty `treaty` names.
+TreatyStatusList = Annotated[
+    Annotated[set[StatusKind], words_schema(StatusKind)] | None,
+    BeforeValidator(_words(StatusKind)),
+    word_set(
+        StatusKind,
+        "Statuses toward `treaty` to keep (needs `treaty`: without it a 422).",
+        "state_party",
+    ),
 ]
 VoteList = Annotated[
     Annotated[set[VoteKind], words_schema(VoteKind)] | None,

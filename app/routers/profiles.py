@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -10,15 +11,16 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from app import dataversion, models, respond
+from app import dataversion, models, records, respond
 from app.auth import Scope, require
 from app.errors import ProblemError
 from app.paging import Page, Window
 from app.profiles import store
-from app.profiles.result import ProfileResult
+from app.profiles.result import ProfileResult, Span
 from app.routers.lean import LeanRoute
 from app.routers.params import DbSession, Listing
 from app.vocab import DraftStatus
+from app.writeschemas import merge_patch
 
 router = APIRouter(prefix="/v1", tags=["profiles"], route_class=LeanRoute)
 Writer = Annotated[models.ApiKey, Depends(require(Scope.write))]
@@ -49,7 +51,7 @@ class DraftOut(BaseModel):
     kind: str
     status: str
     payload: dict[str, Any]
-    span: tuple[int, int]
+    span: Span
     citations: list[int]
     record_id: str | None
 
@@ -62,7 +64,12 @@ class Ingested(BaseModel):
             "examples": [
                 {
                     "source": "profile-kgz-mine-ban-policy-2019-12-18",
-                    "result": {},
+                    "result": {
+                        "country": "KGZ",
+                        "kind": "mine_ban_policy",
+                        "title": "Kyrgyzstan: Mine Ban Policy",
+                        "last_updated": "2019-12-18",
+                    },
                     "drafts": [_DRAFT],
                 }
             ]
@@ -109,16 +116,67 @@ async def _body(request: Request) -> str:
     if not text.strip():
         raise ProblemError(
             422,
-            "Invalid parameter",
+            "Unreadable profile",
             "body: the profile text is empty",
-            kind="invalid-parameter",
+            kind="unreadable-profile",
             parameter="body",
         )
     return text
 
 
-@router.post("/profiles", response_model=list[Ingested], status_code=201)
-async def post_profile(request: Request, session: DbSession, _key: Writer) -> Response:
+#: The body read from the raw request (`_body`), as the document states it: one media type, so
+#: that a generated client's call takes one body (any other, e.g. text/plain, is read the same,
+#: and so is the `file` part of a multipart/form-data upload).
+PROFILE_TEXT = {
+    "requestBody": {
+        "required": True,
+        "description": "One or more Monitor profiles as text, UTF-8. The body of any other media "
+        "type (e.g. text/plain) is read the same, and so is the `file` part of a "
+        "multipart/form-data upload.",
+        "content": {
+            "application/octet-stream": {
+                "schema": {"type": "string", "format": "binary", "minLength": 1}
+            }
+        },
+    },
+}
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: {
+        "headers": {
+            "Location": {
+                "description": "The source the (first) profile was stored as.",
+                "schema": {"type": "string"},
+            }
+        }
+    }
+}
+#: A draft's payload is a record of its kind: a draft edit is that record type's merge patch
+#: (the schemas a record's PATCH takes, `app.writeschemas.RecordPatch`).
+DRAFT_PATCH = {
+    "description": "The payload members to change; null takes a member out (RFC 7396). "
+    "The payload is re-validated by the schema of the draft's record type. Sent as "
+    "application/json (or any media type), it is read the same.",
+    "anyOf": [
+        {"$ref": "#/components/schemas/" + merge_patch(records.BY_NAME[kind]).__name__}
+        for kind in store.SCHEMAS
+    ],
+}
+DRAFT_EDIT = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/merge-patch+json": {"schema": DRAFT_PATCH}},
+    }
+}
+
+
+@router.post(
+    "/profiles",
+    response_model=list[Ingested],
+    status_code=201,
+    responses=CREATED,
+    openapi_extra=PROFILE_TEXT,
+)
+async def create_profile(request: Request, session: DbSession, _key: Writer) -> Response:
     """Ingest a profile (text body or multipart `file`): source, citations and drafts."""
     text = await _body(request)
     found = store.ingest(session, text)
@@ -130,6 +188,7 @@ async def post_profile(request: Request, session: DbSession, _key: Writer) -> Re
         "[" + ",".join(b.model_dump_json() for b in body) + "]",
         media_type="application/json",
         status_code=201,
+        headers={"Location": f"/v1/sources/{quote(body[0].source)}"},
     )
 
 
@@ -169,7 +228,7 @@ def get_draft(draft: DraftId, session: DbSession) -> Response:
     return respond.one(_out(store.get_draft(session, draft)))
 
 
-@router.patch("/drafts/{draft}", response_model=DraftOut)
+@router.patch("/drafts/{draft}", response_model=DraftOut, openapi_extra=DRAFT_EDIT)
 async def patch_draft(
     draft: DraftId, request: Request, session: DbSession, _key: Writer
 ) -> Response:
@@ -206,7 +265,7 @@ def publish_draft(draft: DraftId, session: DbSession, _key: Writer) -> Response:
 
 
 @router.post("/profiles/{source}/publish", response_model=list[DraftOut])
-def publish_source(
+def publish_profile(
     source: Annotated[
         str,
         Path(

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import orjson
 from fastapi import APIRouter, Body, Depends, Header, Path, Query
 from fastapi.responses import Response
+from starlette.convertors import PathConvertor, register_url_convertor
 
 from app import history, records, writes
 from app.auth import Scope, require
@@ -16,8 +17,23 @@ from app.errors import ProblemError
 from app.models import ApiKey
 from app.routers.lean import LeanRoute
 from app.routers.params import DbSession
-from app.writeschemas import ChangeOut, HistoryPage, RecordOut
+from app.writeschemas import (
+    ChangeOut,
+    HistoryPage,
+    PatchBody,
+    RecordBody,
+    RecordOut,
+)
 
+
+class RecordIdConvertor(PathConvertor):
+    """A record id in a path: slashes and all (a vote's has some), but not ending in
+    `/history`, which is the history below a record (so a PUT there is a 405, not a write)."""
+
+    regex = r".*(?<!/history)"
+
+
+register_url_convertor("record", RecordIdConvertor())
 router = APIRouter(prefix="/v1/records", tags=["writes"], route_class=LeanRoute)
 
 Writer = Annotated[ApiKey, Depends(require(Scope.write))]
@@ -38,21 +54,39 @@ RecordId = Annotated[
     ),
 ]
 Reason = Annotated[str | None, Query(max_length=500, description="Why (kept in the history).")]
-IfMatch = Annotated[
-    str | None,
-    Header(description='The ETag of the version you read, e.g. "3" (required).'),
-]
+#: Required (the document says so, and a generated client always sends it), but read as
+#: optional so that a write without it is the 428 problem of `_expected`, not a 422.
+IfMatch = Annotated[str | None, Header(include_in_schema=False)]
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "description": 'The ETag of the version you read, e.g. "3": without it the write is a 428, '
+    "with another version's a 412 (someone changed the record first).",
+    "schema": {"type": "string", "examples": ['"3"']},
+}
 JSON = "application/json"
+MERGE_PATCH = "application/merge-patch+json"
+NewRecord = Annotated[RecordBody, Body(description="The record, as its type's schema says.")]
+WholeRecord = Annotated[RecordBody, Body(description="The whole new record, key unchanged.")]
+Changes = Annotated[
+    PatchBody,
+    Body(
+        description="The members to change; null takes a member out (RFC 7396). Sent as "
+        "application/json, it is read the same.",
+        media_type=MERGE_PATCH,
+    ),
+]
 
 #: OpenAPI links (standard runtime expressions): from a record just read or written to the
 #: operations on it, with its ETag as If-Match. A created record is found by its `id`, the
 #: key of most record types.
 OPERATIONS = {
-    "GetRecord": "get_record_v1_records__kind___record_id__get",
-    "PatchRecord": "patch_record_v1_records__kind___record_id__patch",
-    "ReplaceRecord": "replace_record_v1_records__kind___record_id__put",
-    "RetireRecord": "retire_record_v1_records__kind___record_id__delete",
-    "RecordHistory": "record_history_v1_records__kind___record_id__history_get",
+    "GetRecord": "getRecord",
+    "PatchRecord": "patchRecord",
+    "ReplaceRecord": "replaceRecord",
+    "RetireRecord": "retireRecord",
+    "RecordHistory": "getRecordHistory",
 }
 ETAG_TARGETS = ("PatchRecord", "ReplaceRecord", "RetireRecord")
 Responses = dict[int | str, dict[str, Any]]
@@ -63,7 +97,7 @@ def _links(record_id: str, *names: str) -> dict[str, Any]:
     for name in names:
         parameters = {"kind": "$request.path.kind", "record_id": record_id}
         if name in ETAG_TARGETS:
-            parameters["header.if-match"] = "$response.header.ETag"
+            parameters["header.If-Match"] = "$response.header.ETag"
         links[name] = {"operationId": OPERATIONS[name], "parameters": parameters}
     return links
 
@@ -75,10 +109,15 @@ def record_link(kind: str, record_id: str) -> Responses:
     return {200: {"links": {"CuratorRecord": link}}}
 
 
-CREATED_LINKS: Responses = {201: {"links": _links("$response.body#/id", *OPERATIONS)}}
+LOCATION = {"description": "The new record's URL.", "schema": {"type": "string"}}
+CREATED_LINKS: Responses = {
+    201: {"headers": {"Location": LOCATION}, "links": _links("$response.body#/id", *OPERATIONS)}
+}
 READ_LINKS: Responses = {
     200: {"links": _links("$request.path.record_id", *ETAG_TARGETS, "RecordHistory")}
 }
+#: The document's If-Match.
+CONDITIONAL: dict[str, Any] = {"parameters": [IF_MATCH]}
 
 
 def _kind(path: str) -> records.Kind:
@@ -139,7 +178,7 @@ def _commit(
 @router.post("/{kind}", response_model=RecordOut, status_code=201, responses=CREATED_LINKS)
 def create_record(
     kind: KindPath,
-    body: Annotated[dict[str, Any], Body(description="The record, as its schema says.")],
+    body: NewRecord,
     session: DbSession,
     key: Writer,
     reason: Reason = None,
@@ -150,13 +189,13 @@ def create_record(
 
 
 @router.get("/{kind}/{record_id:path}/history", response_model=HistoryPage)
-def record_history(kind: KindPath, record_id: RecordId, session: DbSession) -> Response:
+def get_record_history(kind: KindPath, record_id: RecordId, session: DbSession) -> Response:
     """Every change of one record, oldest first, with before and after values."""
     entries = history.of_record(session, _kind(kind), record_id)
     return Response(orjson.dumps({"data": [history.as_json(c) for c in entries]}), media_type=JSON)
 
 
-@router.get("/{kind}/{record_id:path}", response_model=RecordOut, responses=READ_LINKS)
+@router.get("/{kind}/{record_id:record}", response_model=RecordOut, responses=READ_LINKS)
 def get_record(kind: KindPath, record_id: RecordId, session: DbSession) -> Response:
     """One record as written, its version as the ETag (send it back as If-Match)."""
     k = _kind(kind)
@@ -183,11 +222,16 @@ def get_record(kind: KindPath, record_id: RecordId, session: DbSession) -> Respo
     return Response(orjson.dumps(value), media_type=JSON, headers={"ETag": f'"{version}"'})
 
 
-@router.put("/{kind}/{record_id:path}", response_model=RecordOut, responses=READ_LINKS)
+@router.put(
+    "/{kind}/{record_id:record}",
+    response_model=RecordOut,
+    responses=READ_LINKS,
+    openapi_extra=CONDITIONAL,
+)
 def replace_record(
     kind: KindPath,
     record_id: RecordId,
-    body: Annotated[dict[str, Any], Body(description="The whole new record.")],
+    body: WholeRecord,
     session: DbSession,
     key: Writer,
     if_match: IfMatch = None,
@@ -202,11 +246,16 @@ def replace_record(
     )
 
 
-@router.patch("/{kind}/{record_id:path}", response_model=RecordOut, responses=READ_LINKS)
+@router.patch(
+    "/{kind}/{record_id:record}",
+    response_model=RecordOut,
+    responses=READ_LINKS,
+    openapi_extra=CONDITIONAL,
+)
 def patch_record(
     kind: KindPath,
     record_id: RecordId,
-    body: Annotated[dict[str, Any], Body(description="A JSON Merge Patch (RFC 7396).")],
+    body: Changes,
     session: DbSession,
     key: Writer,
     if_match: IfMatch = None,
@@ -221,7 +270,7 @@ def patch_record(
     )
 
 
-@router.delete("/{kind}/{record_id:path}", response_model=ChangeOut)
+@router.delete("/{kind}/{record_id:record}", response_model=ChangeOut, openapi_extra=CONDITIONAL)
 def retire_record(
     kind: KindPath,
     record_id: RecordId,

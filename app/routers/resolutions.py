@@ -23,7 +23,14 @@ from app.schemas import ResolutionDetail, ResolutionOut, VoteOut
 router = APIRouter(prefix="/v1/resolutions", tags=["resolutions"], route_class=LeanRoute)
 
 
-@router.get("", response_model=Page[ResolutionOut])
+@router.get(
+    "",
+    response_model=Page[ResolutionOut],
+    description="The UN General Assembly resolutions held, by date then symbol, each with its "
+    "session, treaty, official totals and footnotes: to find a resolution's symbol, or to list a "
+    "treaty's resolutions over the years. Filter by `treaty`, `session` and `year`. Paged JSON "
+    "or CSV.",
+)
 def list_resolutions(
     request: Request,
     session: DbSession,
@@ -45,17 +52,27 @@ def list_resolutions(
     )
 
 
+#: The forms of a UNGA resolution symbol the API reads (`resolutions.normalize_symbol`).
+SYMBOL_FORM = "^(?:[Aa]/[Rr][Ee][Ss]/)?(?:[Ee][Ss]-)?[0-9]{1,3}/[0-9]{1,4} ?[A-Za-z]{0,2}$"
 SymbolKey = Annotated[
     str,
     Path(
-        description="Symbol as `A/RES/73/61`, `73/61` or `51/45 S`.",
+        description="Symbol as `A/RES/73/61`, `73/61` or `51/45 S` (case ignored).",
         examples=["A/RES/73/61", "73/61"],
         max_length=40,
+        json_schema_extra={"pattern": SYMBOL_FORM},
     ),
 ]
 
 
-@router.get("/{symbol:path}/votes", response_model=Page[VoteOut])
+@router.get(
+    "/{symbol:path}/votes",
+    response_model=Page[VoteOut],
+    description="A resolution's votes as a list, one row per member by alpha-3 code, each with "
+    "the voter's status toward the resolution's treaty on the vote date: paged JSON, or CSV for a "
+    "spreadsheet (`format=csv` or `Accept: text/csv`; without `limit`, every vote). The symbol "
+    "may be written `A/RES/73/61`, `73/61` or `51/45 S`. An unknown resolution is a 404 problem.",
+)
 async def list_resolution_votes(
     request: Request, symbol: SymbolKey, model: Model, listing: Listing
 ) -> Response:
@@ -74,6 +91,12 @@ async def list_resolution_votes(
     "/{symbol:path}",
     response_model=ResolutionDetail,
     responses=record_link("resolutions", "$response.body#/symbol"),
+    description="Everything about one resolution in one JSON document (not paged, no CSV): the "
+    "official totals, `tally` counted from the stored votes (`tally_matches` says whether they "
+    "agree), the same counts by the voters' status toward the treaty on the vote date "
+    "(`tally_by_status`) and by M49 region (`tally_by_region`), and every vote with the voter's "
+    "status. For the votes as pages or CSV, use `/v1/resolutions/{symbol}/votes`; an unknown "
+    "resolution is a 404 problem.",
 )
 async def get_resolution(request: Request, symbol: SymbolKey, model: Model) -> Response:
     """A resolution: official and counted totals, and every vote with the voter's treaty status."""

@@ -25,6 +25,11 @@ router = APIRouter(prefix="/v1", tags=["search"], route_class=LeanRoute)
     response_model=Page[SearchHit],
     dependencies=[Depends(rate_limited("search"))],
     responses=problem_responses(429),
+    description="Finds positions, footnotes and sources by their words, best match first "
+    "(`rank`), each hit with a `snippet` marking the words found in `[…]`. `q` is plain words, "
+    "all of which must match (search syntax such as quotes, `*` or `-` is ignored); `kind` keeps "
+    "some kinds of hit. Limited per client to a number of requests a minute (429 with "
+    "`Retry-After` beyond it). Paged JSON or CSV.",
 )
 def search_text(
     request: Request,
@@ -35,7 +40,9 @@ def search_text(
         Query(
             min_length=1,
             max_length=200,
-            description="Words to find (all must match).",
+            description="Words to find (all must match): at least one word (letters, digits); "
+            "search syntax and punctuation are ignored.",
+            json_schema_extra={"pattern": "^[^\\u0000]*\\w[^\\u0000]*$"},
             examples=["border defense"],
         ),
     ],

@@ -18,7 +18,14 @@ from app.schemas import CitationDetail, SourceDetail, SourceOut
 router = APIRouter(prefix="/v1", tags=["sources"], route_class=LeanRoute)
 
 
-@router.get("/sources", response_model=Page[SourceOut])
+@router.get(
+    "/sources",
+    response_model=Page[SourceOut],
+    description="Every document the records come from (Monitor country profiles, UN documents "
+    "and data files, UN Treaty Collection status pages, reference works), by id, with its "
+    "publisher, dates, licence and number of footnotes: what to cite and credit when reusing "
+    "the data. Paged JSON or CSV.",
+)
 def list_sources(request: Request, session: DbSession, listing: Listing) -> Response:
     """Every source records come from: profiles, UN data files, UNTC pages."""
 
@@ -33,6 +40,9 @@ def list_sources(request: Request, session: DbSession, listing: Listing) -> Resp
     "/sources/{source}",
     response_model=SourceDetail,
     responses=record_link("sources", "$response.body#/id"),
+    description="One source by id (as named in any record's `source`): the document's title, "
+    "publisher, dates and licence, an imported file's checksum and row count, and every "
+    "footnote in number order. An unknown id is a 404 problem.",
 )
 def get_source(
     source: Annotated[
@@ -44,7 +54,13 @@ def get_source(
     return respond.one(sources.get_source(session, source))
 
 
-@router.get("/citations/{citation}", response_model=CitationDetail)
+@router.get(
+    "/citations/{citation}",
+    response_model=CitationDetail,
+    description="One footnote by id (`{source}:{number}`), to trace facts to their evidence: "
+    "its text and parts, its source, and the records it backs (`record_type`, `record_id`). An "
+    "unknown id is a 404 problem.",
+)
 def get_citation(
     citation: Annotated[
         str,

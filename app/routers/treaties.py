@@ -42,7 +42,14 @@ Include = Annotated[
 ]
 
 
-@router.get("", response_model=Page[Treaty])
+@router.get(
+    "",
+    response_model=Page[Treaty],
+    description="The treaties and protocols the record covers, parents before their protocols, "
+    "with their slugs, aliases, UNTC numbers and dates: the values a `{treaty}` path or a "
+    "`treaty=` filter takes (a slug, the short name, the UNTC number or an alias). Paged JSON "
+    "or CSV.",
+)
 def list_treaties(request: Request, session: DbSession, listing: Listing) -> Response:
     """Every treaty and protocol, parents before their protocols."""
     items, used = treaties.list_treaties(session)
@@ -54,7 +61,14 @@ def list_treaties(request: Request, session: DbSession, listing: Listing) -> Res
     return respond.listed(request, listing, Treaty, fetch, (int,))
 
 
-@router.get("/{treaty}", response_model=TreatyDetail)
+@router.get(
+    "/{treaty}",
+    response_model=TreatyDetail,
+    description="One treaty or protocol, found by slug, short name, UNTC number or alias (case, "
+    "accents and punctuation ignored): its titles, aliases, UNTC number, adoption, opening for "
+    "signature, entry into force, parent treaty, `eif_rule` and the source of these facts. An "
+    "unknown treaty is a 404 problem with close matches in `suggestions`.",
+)
 def get_treaty(treaty: TreatyKey, session: DbSession) -> Response:
     """One treaty: titles, aliases, UNTC number, adoption and entry into force."""
     found = treaties.resolve_treaty(session, treaty)
@@ -65,8 +79,17 @@ def get_treaty(treaty: TreatyKey, session: DbSession) -> Response:
     )
 
 
-@router.get("/{treaty}/members", response_model=DatedPage[Member])
-async def list_members(
+@router.get(
+    "/{treaty}/members",
+    response_model=DatedPage[Member],
+    description="What a map or a member table needs: each state's status toward a treaty on "
+    "`as_of` (default: today in UTC) with its codes, M49 regions and the dates behind the "
+    "status, one row per state by alpha-3 code. The rows are the 197 states (UN members, the two "
+    "observer states, the Cook Islands and Niue); `include=territories` adds the other areas, "
+    "with `status: null` unless a record of their own gives one. `record_as_at` is the date the "
+    "treaty's record is known up to. Paged JSON, or CSV (without `limit`, the whole list).",
+)
+async def list_treaty_members(
     request: Request,
     treaty: TreatyKey,
     model: Model,
@@ -94,8 +117,17 @@ async def list_members(
     return respond.listed(request, listing, Member, fetch, (str,), record_as_at=known)
 
 
-@router.get("/{treaty}/timeline", response_model=DatedPage[TimelinePoint])
-def get_timeline(
+@router.get(
+    "/{treaty}/timeline",
+    response_model=DatedPage[TimelinePoint],
+    description="For a chart of a treaty over the years: the number of states parties (bound: "
+    "`state_party` and `withdrawal_pending`), states whose instrument is not yet in force for "
+    "them, signatories and withdrawn states among the 197 states on 31 December of each year, "
+    "this year's point being today (UTC). Years run from the treaty's adoption, or `from`, to "
+    "this year, or `to`, within 1945-2100; `record_as_at` is the date the treaty's record is "
+    "known up to. Paged JSON or CSV.",
+)
+def get_treaty_timeline(
     request: Request,
     treaty: TreatyKey,
     session: DbSession,
@@ -116,8 +148,16 @@ def get_timeline(
     return respond.listed(request, listing, TimelinePoint, fetch, (int,), record_as_at=known)
 
 
-@router.get("/{treaty}/events", response_model=Page[TreatyEvent])
-def list_events(
+@router.get(
+    "/{treaty}/events",
+    response_model=Page[TreatyEvent],
+    description="The dated changes in each state's relation to a treaty, past and coming "
+    "(signature, deposit, entry into force, withdrawal notified, withdrawal effective), by date "
+    "then country, for a news feed or an agenda: each with the status the day before and on the "
+    "day, and the action and source behind it. `from`/`to` (inclusive) and `kind` filter. Paged "
+    "JSON or CSV.",
+)
+def list_treaty_events(
     request: Request,
     treaty: TreatyKey,
     session: DbSession,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import WithJsonSchema
 
 from app import respond
 from app.paging import Page, Window
@@ -26,8 +27,12 @@ from app.schemas import VoteOut
 
 router = APIRouter(prefix="/v1/votes", tags=["votes"], route_class=LeanRoute)
 
+#: At least one code or name: not empty, not only commas and spaces (no NUL).
+_NAMES = WithJsonSchema(
+    {"type": "string", "maxLength": 1000, "pattern": "^[^\\u0000]*[^,\\s\\u0000][^\\u0000]*$"}
+)
 CountryList = Annotated[
-    str | None,
+    Annotated[str, _NAMES] | None,
     Query(
         description="Countries to keep: alpha-3, alpha-2 or numeric codes or names, "
         "comma-separated.",
@@ -37,8 +42,18 @@ CountryList = Annotated[
 ]
 
 
-@router.get("", response_model=Page[VoteOut])
-def list_all_votes(
+@router.get(
+    "",
+    response_model=Page[VoteOut],
+    description="The vote table, to compare countries or export every vote: one row per member "
+    "and resolution (the UN record where there is one, other sources under `also_recorded` and, "
+    "where they differ, `conflicts`), by date, symbol and country. Each row has the country "
+    "(alpha-3, name, region), the resolution, the vote, its source and the voter's status toward "
+    "the resolution's treaty on the vote date. Filters: `country`, `treaty`, `from`/`to` "
+    "(inclusive), `vote`, `region`, `subregion`. Paged JSON, or CSV (without `limit`, every "
+    "matching vote).",
+)
+def list_votes(
     request: Request,
     session: DbSession,
     model: Model,

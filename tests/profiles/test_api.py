@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.auth import Scope, create_key
+from app.errors import PROBLEM_TYPE
 from tests.conftest import brief, shared_path
 
 MINE = "000_fa6237349ec68be0.txt"
@@ -63,6 +64,17 @@ def test_ingest_edit_publish(api: tuple[TestClient, dict[str, str]], session: Se
     assert bad.status_code == 422
     assert bad.headers["content-type"] == "application/problem+json"
     assert bad.json()["parameter"] == "vote"
+    assert bad.json()["type"] == PROBLEM_TYPE + "invalid-draft"
+    # a draft may name what the data does not hold; it is refused when published
+    url = f"/v1/drafts/{vote['id']}"
+    assert client.patch(url, json={"resolution": "A/RES/1/1"}, headers=auth).status_code == 200
+    nowhere = client.post(f"{url}/publish", headers=auth)
+    assert (nowhere.status_code, nowhere.json()["type"], nowhere.json()["detail"]) == (
+        422,
+        PROBLEM_TYPE + "unknown-reference",
+        "resolution: unknown resolution 'A/RES/1/1'",
+    )
+    assert client.patch(url, json={"resolution": "A/RES/73/61"}, headers=auth).status_code == 200
     ok = client.patch(f"/v1/drafts/{vote['id']}", json={"source_code": "Y"}, headers=auth)
     assert ok.status_code == 200, ok.text
     assert ok.json()["payload"]["source_code"] == "Y"
