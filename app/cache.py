@@ -16,16 +16,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import clock, conditional
 from app.conditional import RawHeaders, Wanted
 from app.dataversion import read_version
+from app.embeds.errors import problem_page
 from app.errors import DatabaseUnavailableError
+from app.framing import EMBED_PREFIX
 from app.limits import send_problem
 from app.respond import accepted
 
 Entry = tuple[RawHeaders, bytes]
 VARY = (b"vary", b"Accept, Accept-Encoding")
+#: The paths tagged and cached besides the API's (`/v1/…`): the HTML pages and oEmbed.
+PAGES = ("/", "/dashboard", "/oembed")
+PREFIXES = ("/v1/", EMBED_PREFIX)
 
 
 class CacheMiddleware:
-    """ETag on every successful GET, 304 on a matching If-None-Match, cached bodies.
+    """ETag on every successful GET of the API and the pages (`is_cached`), 304 on a matching
+    If-None-Match, cached bodies.
 
     The ETag and the cache key are derived from the data version (bumped by every write), the
     path, the query, the negotiated representation (JSON, CSV or NDJSON; gzip or not) and, for
@@ -47,11 +53,7 @@ class CacheMiddleware:
         self.dated = [r.path_regex for r in dated if answers_for_today(r)]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or not scope["path"].startswith("/v1/")
-        ):
+        if scope["type"] != "http" or scope["method"] != "GET" or not is_cached(scope["path"]):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
@@ -134,6 +136,11 @@ class CacheMiddleware:
             self.entries.popitem(last=False)
 
 
+def is_cached(path: str) -> bool:
+    """Whether GETs of `path` are tagged and cached: the API, the embeds, the other pages."""
+    return path.startswith(PREFIXES) or path in PAGES
+
+
 def answers_for_today(route: APIRoute) -> bool:
     """Whether the route takes `clock.Today` (its answer without `as_of` changes each day)."""
     return _uses(route.dependant, clock.today)
@@ -157,7 +164,18 @@ async def _send(send: Send, status: int, headers: RawHeaders, body: bytes) -> No
 
 
 async def _unavailable(scope: Scope, send: Send) -> None:
-    """The 503 problem of a database that cannot be reached (before any handler ran)."""
+    """The 503 problem of a database that cannot be reached (before any handler ran); an
+    embed's is a page."""
+    if scope["path"].startswith(EMBED_PREFIX):
+        title, detail = "Service unavailable", "The data cannot be read just now; retry shortly."
+        body = problem_page(503, title, detail).encode()
+        headers = [
+            (b"content-type", b"text/html; charset=utf-8"),
+            (b"retry-after", b"5"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await _send(send, 503, headers, body)
+        return
     await send_problem(
         send,
         scope,

@@ -89,6 +89,7 @@ PROBLEM_STATUSES: dict[int, tuple[str, str]] = {
     ),
     428: ("PreconditionRequired", "This write needs an If-Match header with the record's ETag."),
     429: ("TooManyRequests", "Too many requests from this client; see Retry-After."),
+    501: ("NotImplemented", "The server does not offer what was asked (oEmbed `format=xml`)."),
     503: ("ServiceUnavailable", "The database cannot be reached; see Retry-After."),
 }
 
@@ -122,10 +123,12 @@ class NotFoundError(ProblemError):
 
     def __init__(self, what: str, key: str, parameter: str, suggestions: list[Any]) -> None:
         hint = f"; did you mean {', '.join(s['name'] for s in suggestions)}?" if suggestions else ""
+        #: The detail without its hint (for a page that lists the suggestions itself).
+        self.unmatched = f"No {what} matches {key!r}"
         super().__init__(
             404,
             f"{what.capitalize()} not found",
-            f"No {what} matches {key!r}{hint}",
+            f"{self.unmatched}{hint}",
             kind=f"{what}-not-found",
             parameter=parameter,
             suggestions=suggestions,

@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 from starlette.staticfiles import StaticFiles
 
-from app.errors import PROBLEM_TYPE, DatabaseUnavailableError, ProblemError
+from app.embeds.errors import match_urls, problem_page
+from app.errors import PROBLEM_TYPE, DatabaseUnavailableError, NotFoundError, ProblemError
+from app.framing import EMBED_PREFIX
 
 log = logging.getLogger("app")
 #: The methods a 405's `Allow` may name, in the order it names them (HEAD: wherever GET is,
@@ -22,8 +25,10 @@ log = logging.getLogger("app")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
-def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
-    """Render a problem as RFC 9457 JSON."""
+def problem_response(request: Request, exc: ProblemError) -> Response:
+    """Render a problem as RFC 9457 JSON; under /embed/, as a page a frame can show."""
+    if request.url.path.startswith(EMBED_PREFIX):
+        return embed_problem(request, exc)
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + exc.kind,
         "title": exc.title,
@@ -42,7 +47,26 @@ def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
     )
 
 
-async def _problem(request: Request, exc: Exception) -> JSONResponse:
+def embed_problem(request: Request, exc: ProblemError) -> HTMLResponse:
+    """A problem of an embed page as HTML: close matches link to the same page for each."""
+    route = request.scope.get("route")
+    path_format = getattr(route, "path_format", "")
+    query = request.url.query
+    matches = match_urls(
+        path_format,
+        request.path_params,
+        exc.parameter or "",
+        exc.extra.get("suggestions", []),
+        query,
+    )
+    plain = quote(request.url.path) if exc.status in (400, 422) and query else None
+    detail = f"{exc.unmatched}." if isinstance(exc, NotFoundError) and matches else exc.detail
+    page = problem_page(exc.status, exc.title, detail, exc.extra.get("errors", []), matches, plain)
+    headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else {}
+    return HTMLResponse(page, status_code=exc.status, headers=headers)
+
+
+async def _problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProblemError)
     return problem_response(request, exc)
 
@@ -63,7 +87,7 @@ def _named(error: dict[str, Any]) -> str:
     return str(error["loc"][-1])
 
 
-async def _validation(request: Request, exc: Exception) -> JSONResponse:
+async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {"parameter": _named(e), "in": str(e["loc"][0]), "message": _message(e)}
@@ -81,7 +105,7 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, problem)
 
 
-async def _database(request: Request, exc: Exception) -> JSONResponse:
+async def _database(request: Request, exc: Exception) -> Response:
     log.warning("database unavailable: %s", type(exc).__name__)
     problem = ProblemError(
         503,
@@ -112,7 +136,7 @@ def allowed_methods(request: Request) -> list[str]:
     return [method for method in METHODS if method in found]
 
 
-async def _http(request: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     problem = ProblemError(
         exc.status_code, str(exc.detail), str(exc.detail), kind=f"http-{exc.status_code}"

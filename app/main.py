@@ -31,6 +31,7 @@ from app.routers import (
     countries,
     counts,
     embeds,
+    front,
     health,
     lean,
     pages,
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         bulk,
         health,
         embeds,
+        front,
         pages,
     ):
         for route in module.router.routes:

@@ -1,7 +1,7 @@
 """The dashboard and an embed page in a real browser: headless chromium driven by Selenium.
 
 Skipped when chromium, chromedriver or selenium is missing, unless REQUIRE_BROWSER=1 (CI),
-then it fails. Screenshots go to var/screenshots/.
+then it fails. Screenshots go to var/screenshots/ (or SCREENSHOTS_DIR).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SHOTS = PROJECT_ROOT / "var" / "screenshots"
+#: Where screenshots go: SCREENSHOTS_DIR, else var/screenshots/.
+SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or PROJECT_ROOT / "var" / "screenshots")
 FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -54,6 +56,13 @@ def browser_or_skip() -> None:
 
 @pytest.fixture
 def browser() -> Iterator[WebDriver]:
+    with chromium() as driver:
+        yield driver
+
+
+@contextmanager
+def chromium() -> Iterator[WebDriver]:
+    """Headless chromium on a throwaway profile (skips or fails as `browser_or_skip`)."""
     browser_or_skip()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -155,7 +164,10 @@ def test_dashboard_and_embed_in_a_browser(browser: WebDriver, server: str) -> No
     shot(browser, "embed-map.png")
 
     browser.get(f"{server}/embed/countries/POL?as_of=2026-01-01")
-    assert "withdrawal pending" in browser.find_element(By.TAG_NAME, "table").text
+    assert (
+        "Withdrawal pending, effective 2026-02-20"
+        in browser.find_element(By.TAG_NAME, "table").text
+    )
     shot(browser, "embed-country.png")
     assert csp_errors(browser) == []
 

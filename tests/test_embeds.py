@@ -81,8 +81,38 @@ def test_map_on_another_date_and_width(client: TestClient) -> None:
     root = parse(response.text)
     assert root.get("width") == "320"
     source = next(t for t in root.iter(f"{NS}text") if t.get("class") == "source")
-    assert len(list(source.iter(f"{NS}tspan"))) == 4  # the source line wrapped to the width
+    assert len(list(source.iter(f"{NS}tspan"))) == 5  # the source line wrapped to the width
     assert titled(root)["POL"] == ("path", "Poland — withdrawn")
+
+
+def rendered_text_sizes(root: ET.Element) -> dict[str, float]:
+    """Each text's font size in px as drawn at the SVG's width (its own, else inherited)."""
+    scale = float(root.attrib["width"]) / float(root.attrib["viewBox"].split()[2])
+    parents = {child: parent for parent in root.iter() for child in parent}
+    sizes = {}
+    for t in root.iter(f"{NS}text"):
+        node: ET.Element | None = t
+        while node is not None and "font-size" not in node.attrib:
+            node = parents.get(node)
+        assert node is not None
+        words = " ".join(s.strip() for s in t.itertext())
+        sizes[words] = float(node.attrib["font-size"]) * scale
+    return sizes
+
+
+@pytest.mark.parametrize(
+    ("width", "heading", "legend", "source"),
+    [(320, 10.0, 10.0, 10.0), (640, 10.0, 10.0, 10.0), (960, 15.0, 15.0, 12.0)],
+)
+def test_map_text_is_never_under_10_px_at_its_width(
+    client: TestClient, width: int, heading: float, legend: float, source: float
+) -> None:
+    root = parse(client.get(MAP, params={**UNTC_DAY, "width": width}).text)
+    sizes = rendered_text_sizes(root)
+    assert min(sizes.values()) >= 10
+    assert sizes["Mine Ban Treaty: status of every state on 2026-02-03"] == heading
+    assert sizes["state party (161)"] == legend
+    assert sizes[source_of(root)] == source
 
 
 @pytest.mark.parametrize("width", [319, 2001, "wide"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -11,9 +13,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
+from app.embeds import card, maplegend, worldmap
+from app.schemas import SourceOut
+from app.vocab import StatusKind
+
 PROVIDER = "Treaty Status API"
-#: Width and height of each kind of embed page, in pixels.
-SIZES = {"map": (960, 660), "country": (640, 480)}
+#: The width of each kind of embed page, in pixels, when the consumer sets no `maxwidth`.
+WIDTHS = {"map": 960, "country": 640}
+#: A legend whose every status has three-digit counts: as wide as a legend gets.
+WIDEST_COUNTS = Counter(dict.fromkeys(StatusKind, 197))
 
 _PATHS = [
     ("map", re.compile(r"^/embed/treaties/([^/]+)/map$")),
@@ -92,11 +100,28 @@ def target(url: str, base: str) -> Target | None:
     return None
 
 
-def size(kind: str, maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
-    """The page's size, scaled down (keeping its shape) to fit `maxwidth` and `maxheight`."""
-    width, height = SIZES[kind]
-    scale = min(1.0, (maxwidth or width) / width, (maxheight or height) / height)
-    return max(1, round(width * scale)), max(1, round(height * scale))
+#: The height (px) an embed page's content takes at a width (px).
+Fit = Callable[[int], int]
+
+
+def map_fit(treaty: str, sources: Sequence[SourceOut], as_of: date) -> Fit:
+    """A map page's height at a width, on `as_of`."""
+    heading = maplegend.title(treaty, as_of.isoformat())
+    source = worldmap.notes_line(sources, as_of)
+    return lambda width: maplegend.height(width, heading, WIDEST_COUNTS, source)
+
+
+def card_fit(country: str, rows: Sequence[tuple[str, str]]) -> Fit:
+    """A country card's height at a width, for rows of (instrument name, status phrase)."""
+    return lambda width: card.height(width, country, rows)
+
+
+def size(kind: str, maxwidth: int | None, maxheight: int | None, fit: Fit) -> tuple[int, int]:
+    """The iframe's size: the page's width, at most `maxwidth`, and the height its content takes
+    at that width, at most `maxheight` (the page then scrolls within the frame)."""
+    width = min(WIDTHS[kind], maxwidth or WIDTHS[kind])
+    height = fit(width)
+    return width, min(height, maxheight or height)
 
 
 def rich(target: Target, base: str, title: str, width: int, height: int) -> OEmbed:

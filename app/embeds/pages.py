@@ -6,13 +6,13 @@ nothing is fetched from anywhere (another site frames them; see `app.framing`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from app.embeds import svg
-from app.schemas import SourceOut, Status
+from app.embeds import card, maplegend
+from app.vocab import StatusKind
 
 STYLE = (
     "body{margin:0;font:14px/1.4 Verdana,'DejaVu Sans',sans-serif;color:#222;background:#fff}"
@@ -25,75 +25,40 @@ STYLE = (
 )
 
 
-@dataclass(frozen=True)
-class Row:
-    """One instrument on the country card: its name, the status, the badge, the sources."""
-
-    treaty: str
-    status: Status
-    badge: str
-    sources: Sequence[SourceOut]
-
-
-def page(title: str, body: str) -> str:
-    """A complete HTML document."""
+def page(title: str, body: str, style: str = "") -> str:
+    """A complete HTML document (`style`: the page's own rules after the common ones)."""
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
+        f"<title>{escape(title)}</title><style>{STYLE}{style}</style></head>"
         f"<body><main>{body}</main></body></html>\n"
     )
 
 
-def map_page(treaty_slug: str, treaty: str, as_of: date | None, picture: str) -> str:
-    """The map page: a date form (GET `as_of`) above the inlined SVG map."""
-    value = as_of.isoformat() if as_of else ""
+def map_page(
+    treaty_slug: str,
+    treaty: str,
+    as_of: date,
+    picture: str,
+    counts: Counter[StatusKind],
+    source: str,
+) -> str:
+    """The map page: a date form (GET `as_of`), the title, the inlined SVG map (no words of its
+    own) and under it the legend with counts and the source line, in HTML."""
+    value = as_of.isoformat()
     form = (
         f'<form method="get" action="/embed/treaties/{escape(treaty_slug)}/map">'
         '<label for="as_of">Status on</label>'
         f'<input type="date" id="as_of" name="as_of" value="{value}" required>'
         '<button type="submit">Show</button></form>'
     )
-    return page(f"{treaty}: status of every state", f"{form}<figure>{picture}</figure>")
+    heading = f"<h1>{escape(maplegend.title(treaty, value))}</h1>"
+    figure = f"<figure>{picture}{maplegend.caption(counts, source)}</figure>"
+    return page(f"{treaty}: status of every state", form + heading + figure, maplegend.STYLE)
 
 
-def _since(status: Status) -> str:
-    """The latest event on or before the status date that explains the status."""
-    pairs = [
-        ("withdrawn", status.withdrawal_effective_on),
-        ("withdrawal notified", status.withdrawal_notified_on),
-        ("in force", status.entry_into_force_on),
-        ("joined", status.joined_on),
-        ("signed", status.signed_on),
-    ]
-    return next((f"{what} {on.isoformat()}" for what, on in pairs if on and on <= status.as_of), "")
-
-
-def _sources(sources: Sequence[SourceOut]) -> str:
-    """Source titles, each with its "status as at" or last-updated date."""
-    items = []
-    for s in sources:
-        at = s.status_as_at or s.last_updated
-        dated = f" <small>(as at {at.isoformat()})</small>" if at else ""
-        items.append(f"{escape(s.title)}{dated}")
-    return "<br>".join(items) or "<small>no record</small>"
-
-
-def country_page(country: str, as_of: date, rows: Sequence[Row]) -> str:
-    """The country card: status toward each instrument, its date, as-at date and source."""
-    lines = []
-    for row in rows:
-        at = row.status.record_as_at
-        lines.append(
-            f"<tr><th scope=row>{escape(row.treaty)}</th>"
-            f"<td><span class=badge>{row.badge}</span><br>{escape(svg.label(row.status.status))}"
-            f"<br><small>{_since(row.status)}</small></td>"
-            f"<td>{at.isoformat() if at else ''}</td><td>{_sources(row.sources)}</td></tr>"
-        )
-    body = (
-        f"<h1>{escape(country)}: treaty status on {as_of.isoformat()}</h1>"
-        "<table><thead><tr><th scope=col>Instrument</th><th scope=col>Status</th>"
-        "<th scope=col>Record as at</th><th scope=col>Source</th></tr></thead>"
-        f"<tbody>{''.join(lines)}</tbody></table>"
+def country_page(country: str, as_of: date, rows: Sequence[card.Row], profile_url: str) -> str:
+    """The country card: each instrument's short name and status with its date, one source."""
+    return page(
+        f"{country}: treaty status", card.body(country, as_of, rows, profile_url), card.STYLE
     )
-    return page(f"{country}: treaty status", body)

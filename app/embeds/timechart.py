@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 
 from app.embeds import svg
-from app.embeds.worldmap import record_as_at, source_line
+from app.embeds.worldmap import MIN_TEXT, record_as_at, source_line
 from app.schemas import SourceOut, TimelinePoint
 from app.vocab import StatusKind
 
@@ -37,8 +37,11 @@ def render(
     treaty: str, points: Sequence[TimelinePoint], sources: Sequence[SourceOut], width: int
 ) -> str:
     """The chart as an SVG document: one stacked bar per year, withdrawals marked."""
-    size = max(10.0, min(16.0, width / 64))
-    height = round(max(width * 0.5, size * 26))
+    size = max(MIN_TEXT, min(16.0, width / 64))
+    small = max(MIN_TEXT, size * 0.8)
+    notes = svg.wrap(source_line(sources), width - size * 1.2, small)
+    below = small * (1.25 * len(notes) + 0.4)  # the source lines under the key
+    height = round(max(width * 0.5, size * 26) + max(0.0, below - small * 1.65))
     title = f"{treaty}: states parties and signatories at each year end"
     heading = svg.wrap(title, (width - size * 1.2) / svg.BOLD, size)
     keys = (
@@ -50,7 +53,7 @@ def render(
     key_width = sum(size * 3 + svg.text_width(words, size) for _, words in keys)
     key_rows = 1 if key_width < width - size * 4 else 2
     top = size * (1.95 + 1.25 * len(heading))
-    left, right, bottom = size * 4, width - size, height - size * (5.6 + 1.4 * key_rows)
+    left, right, bottom = size * 4, width - size, height - size * (4.2 + 1.4 * key_rows) - below
     total = max(
         (p.states_parties + p.pending_entry_into_force + p.signatories for p in points), default=0
     )
@@ -134,8 +137,6 @@ def render(
             f'y="{key_y + size * 0.9:.1f}">{svg.text(words)}</text></g>'
         )
         key_x += size * 3 + svg.text_width(words, size)
-    small = size * 0.8
-    notes = svg.wrap(source_line(sources), width - size * 1.2, small)
     out.append(
         svg.lines("source", notes, size * 0.6, height - small * (1.25 * len(notes) - 0.6), small)
     )

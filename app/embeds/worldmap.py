@@ -19,6 +19,8 @@ from app.vocab import StatusKind
 
 #: Bounds and default of the `width` parameter, in pixels.
 MIN_WIDTH, MAX_WIDTH, DEFAULT_WIDTH = 320, 2000, 960
+#: No text of the map is smaller than this (px), at the picture's own `width`.
+MIN_TEXT = 10.0
 ATTRIBUTION = "Shapes: Natural Earth 1:110m (public domain) via world-atlas 2.0.2"
 
 
@@ -105,6 +107,16 @@ def source_line(sources: Sequence[SourceOut], as_of: date | None = None) -> str:
     return line
 
 
+def notes_line(sources: Sequence[SourceOut], as_of: date) -> str:
+    """The source line and the shapes' attribution."""
+    return f"{source_line(sources, as_of)} {ATTRIBUTION}."
+
+
+def text_size(width: int) -> float:
+    """The map's text size (px) at `width`: it grows with the picture, never under `MIN_TEXT`."""
+    return max(MIN_TEXT, min(18.0, width / 64))
+
+
 def legend(
     counts: Counter[StatusKind], left: float, top: float, right: float, size: float
 ) -> tuple[list[str], float]:
@@ -123,6 +135,13 @@ def legend(
         x += step
     out.append("</g>")
     return out, y + size
+
+
+#: The root's role: a picture (with its words) or, inlined without them, a group of shapes.
+ROLES = {
+    True: 'role="img" aria-labelledby="title desc"',
+    False: 'role="group" aria-labelledby="title" aria-describedby="desc"',
+}
 
 
 #: The neutral hatching of an area that is not a state (no status, in no legend entry).
@@ -147,8 +166,9 @@ class Feature:
 
     @property
     def ident(self) -> str:
-        """Its `data-iso3` and other marks."""
-        return f'data-iso3="{self.country.iso3}" {self.marks}'
+        """Its `data-iso3` and other marks; focusable, so a keyboard reaches it (named by its
+        title)."""
+        return f'data-iso3="{self.country.iso3}" {self.marks} tabindex="0"'
 
     @property
     def titled(self) -> str:
@@ -168,19 +188,23 @@ def render(
     sources: Sequence[SourceOut],
     width: int = DEFAULT_WIDTH,
     territories: Sequence[tuple[CountryLike, str | None]] = (),
+    legend_text: bool = True,
 ) -> str:
     """The map as an SVG document: the states by status; the `territories` (each with its
-    administering state's name) hatched, with no status."""
-    size = max(10.0, min(18.0, width / 64))
+    administering state's name) hatched, with no status. Without `legend_text`, the map alone
+    to inline in a page, which shows its title, legend and source: a group of shapes, each state
+    and territory reached by Tab and named by its <title>."""
+    size = text_size(width)
     title = f"{treaty}: status of every state on {as_of.isoformat()}"
-    heading = svg.wrap(title, (width - size * 1.2) / svg.BOLD, size)
-    frame = Frame(width / (2 * HALF_WIDTH), 0, size * (1.15 + 1.25 * len(heading)))
+    heading = svg.wrap(title, (width - size * 1.2) / svg.BOLD, size) if legend_text else []
+    top = size * (1.15 + 1.25 * len(heading)) if legend_text else 0.0
+    frame = Frame(width / (2 * HALF_WIDTH), 0, top)
     map_bottom = frame.top + 2 * HALF_HEIGHT * frame.scale
     counts = Counter(s for _, s in rows)
     key, key_bottom = legend(counts, size * 0.6, map_bottom + size * 0.6, width - size, size)
-    small = size * 0.8
-    notes = svg.wrap(f"{source_line(sources, as_of)} {ATTRIBUTION}.", width - size * 1.2, small)
-    height = key_bottom + small * (1.25 * len(notes) + 0.8)
+    small = max(MIN_TEXT, size * 0.8)
+    notes = svg.wrap(notes_line(sources, as_of), width - size * 1.2, small)
+    height = key_bottom + small * (1.25 * len(notes) + 0.8) if legend_text else map_bottom
     cited = "; ".join(
         f"{s.id}: {s.title} ({s.publisher}"
         + (f", status as at {s.status_as_at.isoformat()}" if s.status_as_at else "")
@@ -190,13 +214,13 @@ def render(
     known = record_as_at(sources)
     out = [
         f'<svg xmlns="{svg.SVG_NS}" width="{width}" height="{height:.0f}" '
-        f'viewBox="0 0 {width} {height:.0f}" role="img" aria-labelledby="title desc" '
+        f'viewBox="0 0 {width} {height:.0f}" {ROLES[legend_text]} '
         f'data-record-as-at="{known.isoformat() if known else ""}" '
         f'font-family="{svg.FONT}" font-size="{size:.1f}">',
         f'<title id="title">{svg.text(title)}</title>',
         f'<desc id="desc">Sources: {svg.text(cited)}. {ATTRIBUTION}.</desc>',
         f'<rect width="{width}" height="{height:.0f}" fill="#FFFFFF"/>',
-        svg.lines("heading", heading, size * 0.6, size * 1.6, size, bold=True),
+        svg.lines("heading", heading, size * 0.6, size * 1.6, size, bold=True) if heading else "",
         TERRITORY_PATTERN,
         '<g class="countries" stroke="#FFFFFF" stroke-width="0.5">',
     ]
@@ -213,6 +237,7 @@ def render(
         for a, owner in territories
     ]
     by_numeric = {f.country.numeric: f for f in features if f.country.numeric}
+    focus = "" if legend_text else ' tabindex="0" role="img"'
     drawn: set[str] = set()
     for shape in countries_110m():
         found = by_numeric.get(shape.id or "")
@@ -224,7 +249,7 @@ def render(
             )
             continue
         drawn.add(found.country.iso3)
-        out.append(f'<path {found.ident} d="{d}" {found.fill}>{found.titled}</path>')
+        out.append(f'<path {found.ident}{focus} d="{d}" {found.fill}>{found.titled}</path>')
     out.append('</g><g class="markers" stroke="#000000" stroke-width="0.75">')
     radius = max(2.0, width / 400)
     for feature in features:
@@ -233,11 +258,12 @@ def render(
             continue
         x, y = frame.at(*point)
         out.append(
-            f'<circle {feature.ident} cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
+            f'<circle {feature.ident}{focus} cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
             f"{feature.fill}>{feature.titled}</circle>"
         )
     out.append("</g>")
-    out += key
-    out.append(svg.lines("source", notes, size * 0.6, key_bottom + small * 1.4, small))
+    if legend_text:
+        out += key
+        out.append(svg.lines("source", notes, size * 0.6, key_bottom + small * 1.4, small))
     out.append("</svg>")
     return "\n".join(out)

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from app.auth import REQUIRED
+from app.cache import is_cached
 from app.errors import PROBLEM_STATUSES, Problem
 from app.openapi.routes import is_paged
 
@@ -181,7 +182,7 @@ def _complete_operation(operation: Spec, route: APIRoute, method: str, path: str
     if "201" in responses:
         names = ["Location", *(["ETag"] if versioned else [])]
         responses["201"].setdefault("headers", {}).update(_header_refs(names))
-    if method == "get" and path.startswith("/v1/") and "200" in responses:
+    if method == "get" and is_cached(path) and "200" in responses:
         names = ["ETag", "Cache-Control", "Vary", *(["Link"] if is_paged(route) else [])]
         responses["200"].setdefault("headers", {}).update(_header_refs(names))
         responses["304"] = {
