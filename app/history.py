@@ -19,6 +19,10 @@ from app.records import KINDS, Kind, Value, remove, store, values
 Snapshot = dict[str, dict[str, tuple[Value, int]]]
 
 
+#: The largest change id the changes table holds (its id is a 32-bit integer on PostgreSQL).
+LAST_ID = 2**31 - 1
+
+
 def lock(session: Session) -> None:
     """Serialise writers until commit (the data-version row; SQLite's write lock)."""
     meta = models.Meta

@@ -265,3 +265,12 @@ def test_concurrent_writers_lose_no_update(scratch_url: str) -> None:
         start + i for i in range(1, 1 + ROUNDS * WRITERS)
     ]
     engine.dispose()
+
+
+def test_a_cursor_past_every_change_id_the_table_holds_has_nothing_after_it(
+    client: TestClient,
+) -> None:
+    """A change id beyond PostgreSQL's integer (2**31 - 1) is no error: no change follows it."""
+    for since in ("2147483647", "3000000000", "999999999999999999"):
+        body = client.get("/v1/changes", params={"since": since, "limit": 1}).json()
+        assert (body["data"], body["cursor"], body["next"]) == ([], since, None)

@@ -54,7 +54,9 @@ def list_changes(
             kind="bad-cursor",
             parameter="since",
         )
-    entries = [history.as_json(c) for c in history.since(session, int(since), limit)]
+    # a cursor past the ids the table can hold (PostgreSQL's integer) has nothing after it
+    after = min(int(since), history.LAST_ID)
+    entries = [history.as_json(c) for c in history.since(session, after, limit)]
     cursor = str(entries[-1]["id"]) if entries else since
     more = len(entries) == limit
     next_url = links.follow(request, since=cursor) if more else None
