@@ -110,6 +110,7 @@ class Documented(BaseModel):
         kind = _KINDS[cls]
         for name, member in target.get("properties", {}).items():
             _bound(member, kind.bounds(name))
+            _no_nul(member)
             if issubclass(cls, MergePatch):
                 member.pop("default", None)
         return schema
@@ -131,6 +132,18 @@ def _bound(member: dict[str, Any], limits: dict[str, int]) -> None:
         if branch.get("type") == typed:
             for keyword, value in limits.items():
                 branch[keyword] = _TIGHTER[keyword](branch.get(keyword, value), value)
+
+
+#: A text the tables keep: no NUL (PostgreSQL refuses it; the server answers a 422).
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _no_nul(member: dict[str, Any]) -> None:
+    """A text member's schema, where nothing else restricts it, says it holds no NUL."""
+    for branch in member.get("anyOf", [member]):
+        free = not {"pattern", "enum", "const", "format", "$ref"} & set(branch)
+        if branch.get("type") == "string" and free:
+            branch["pattern"] = NO_NUL
 
 
 def _title(kind: records.Kind) -> str:
