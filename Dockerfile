@@ -1,11 +1,14 @@
 # syntax=docker/dockerfile:1
-# Build stage: a virtual environment with the project installed.
+# Build stage: a virtual environment with the runtime dependencies exactly as uv.lock has them
+# (every file checked against its hash) by uv, pinned as in the Makefile and removed after; the
+# project itself runs from /srv/app.
 FROM python:3.11.7-slim-bookworm AS build
-ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 UV_NO_CACHE=1 UV_PYTHON_DOWNLOADS=never
 WORKDIR /src
-COPY pyproject.toml README.md ./
-COPY app ./app
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-compile /src
+COPY pyproject.toml uv.lock ./
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-compile uv==0.13.9 \
+    && UV_PROJECT_ENVIRONMENT=/opt/venv /opt/venv/bin/uv sync --locked --no-install-project \
+    && /opt/venv/bin/pip uninstall --yes uv
 
 # Runtime stage: non-root; migrates (an explicit step), loads data/ and serves on port 8000.
 FROM python:3.11.7-slim-bookworm

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Sequence
+from enum import Enum
 from typing import Any
 
 from fastapi.dependencies.models import Dependant
@@ -27,6 +28,45 @@ VARY = (b"vary", b"Accept, Accept-Encoding")
 #: The paths tagged and cached besides the API's (`/v1/…`): the HTML pages and oEmbed.
 PAGES = ("/", "/dashboard", "/oembed")
 PREFIXES = ("/v1/", EMBED_PREFIX)
+#: Times a request is read while the data version keeps moving before it is sent untagged.
+ATTEMPTS = 3
+
+
+class Check(Enum):
+    """What becomes of an answer whose data version moved while it was read."""
+
+    off = "off"  # not asked (a read router checks its own answers)
+    retry = "retry"  # dropped before anything is sent, and read again
+    untag = "untag"  # sent without an ETag, and not cached
+
+
+class Checked:
+    """Whether the data version moved while a request was read: asked when its answer starts.
+
+    Every read of the answer (the read model's, the hot reads', the session's) ran after the
+    version was read for it; if the version is still the same when the answer starts, no
+    write was committed in between, so the answer is of that one version. The rows a streamed
+    CSV reads after its start are not covered.
+    """
+
+    def __init__(self, scope: Scope, mode: Check, version: int, found: list[int]) -> None:
+        self.scope, self.mode, self.version, self.found = scope, mode, version, found
+
+    async def verdict(self) -> Check | None:
+        """None while the version is still the one read for the answer; else `Check.retry`
+        (the new version recorded in `found`) or, on the last attempt or when the version
+        cannot be read, `Check.untag`."""
+        if self.mode is Check.off:
+            return None
+        try:
+            now = await read_version(self.scope["app"].state.version_reader)
+        except (DBAPIError, DatabaseUnavailableError):
+            return Check.untag
+        if now == self.version:
+            return None
+        if self.mode is Check.retry:
+            self.found.append(now)
+        return self.mode
 
 
 class CacheMiddleware:
@@ -37,7 +77,9 @@ class CacheMiddleware:
     path, the query, the negotiated representation (JSON, CSV or NDJSON; gzip or not) and, for
     a route that defaults to today (it takes `clock.Today`) asked without `as_of`, today's UTC
     date; such a response's max-age never reaches past the next UTC midnight. HEAD comes here
-    as a GET (app/head.py).
+    as a GET (app/head.py). The version is read again as the app's answer starts (`Checked`):
+    any process may commit a write meanwhile, and an answer is tagged only with the one
+    version all its reads belong to.
     """
 
     def __init__(
@@ -56,14 +98,31 @@ class CacheMiddleware:
         if scope["type"] != "http" or scope["method"] != "GET" or not is_cached(scope["path"]):
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        try:
-            version = await read_version(scope["app"].state.version_reader)
-        except (DBAPIError, DatabaseUnavailableError):
-            await _unavailable(scope, send)
-            return
         state = scope.setdefault("state", {})
-        state["data_version"] = version  # the read model (app/readmodel) keys on the same read
+        version = state.get("data_version")  # a read router's choice (app/replica) comes first
+        if version is None:
+            try:
+                version = await read_version(scope["app"].state.version_reader)
+            except (DBAPIError, DatabaseUnavailableError):
+                await _unavailable(scope, send)
+                return
+            state["data_version"] = version  # the read model (app/readmodel) keys on the same read
+        # a read router (app/replica) checks its own answers; here one read while the data
+        # version moved is read again, up to `ATTEMPTS` times, then sent without an ETag
+        check = [Check.off] if "source" in state else [*[Check.retry] * (ATTEMPTS - 1), Check.untag]
+        for mode in check:
+            moved = await self._answer(scope, receive, send, version, mode)
+            if moved is None:
+                return
+            version = state["data_version"] = moved
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, send: Send, version: int, check: Check
+    ) -> int | None:
+        """Answer at `version`: a 304, a cached body or the app's; the version the data moved
+        to when the app's answer was dropped to be read again (`Check.retry`), else None."""
+        headers = Headers(scope=scope)
+        state = scope["state"]
         now = clock.pin(state, scope["app"].state.clock)
         cache_control = scope["app"].state.settings.cache_control
         today = None
@@ -79,7 +138,7 @@ class CacheMiddleware:
         wanted = conditional.if_none_match(headers.get("if-none-match"))
         if wanted != conditional.ANY and conditional.matches(wanted, etag):
             await _send(send, 304, extra, b"")
-            return
+            return None
         cached = self.entries.get(key)
         if cached is not None:
             self.entries.move_to_end(key)
@@ -88,8 +147,13 @@ class CacheMiddleware:
                 await _send(send, 304, conditional.not_modified(full), b"")
             else:
                 await _send(send, 200, full, cached[1])
-            return
-        await self.app(scope, receive, self._capture(send, key, extra, wanted))
+            return None
+        moved: list[int] = []
+        capture = self._capture(
+            send, key, extra, wanted, state, Checked(scope, check, version, moved)
+        )
+        await self.app(scope, receive, capture)
+        return moved[0] if moved else None
 
     def _is_dated(self, scope: Scope) -> bool:
         """Whether the request is to a route taking today, without an `as_of` of its own."""
@@ -97,17 +161,34 @@ class CacheMiddleware:
             return False
         return any(p.match(scope["path"]) for p in self.dated)
 
-    def _capture(self, send: Send, key: tuple[Any, ...], extra: RawHeaders, wanted: Wanted) -> Send:
+    def _capture(
+        self,
+        send: Send,
+        key: tuple[Any, ...],
+        extra: RawHeaders,
+        wanted: Wanted,
+        scoped: dict[str, Any],
+        checked: Checked,
+    ) -> Send:
         inner: RawHeaders = []
-        state = {"status": 0, "size": 0, "unchanged": False}
+        state = {"status": 0, "size": 0, "unchanged": False, "dropped": False}
         chunks: list[bytes] = []
 
         async def wrapped(message: Message) -> None:
+            if state["dropped"]:
+                return
             if message["type"] == "http.response.start":
                 state["status"] = message["status"]
                 if message["status"] == 200:
+                    verdict = await checked.verdict()
+                    if verdict is Check.retry:
+                        state["dropped"] = True  # read again at the new version
+                        return
+                    if verdict is Check.untag:
+                        scoped["untagged"] = True  # not stored below, sent without the tag
                     inner.extend(message.get("headers", []))
-                    full = _finish(inner, extra)
+                    tagged = [h for h in extra if h[0] != b"etag" or not scoped.get("untagged")]
+                    full = _finish(inner, tagged)
                     if conditional.matches(wanted, conditional.header(full, b"etag")):
                         state["unchanged"] = True
                         message = {**message, "status": 304}
@@ -118,7 +199,7 @@ class CacheMiddleware:
                 state["size"] = int(state["size"]) + len(body)
                 if self.max_entries and int(state["size"]) <= self.max_body:
                     chunks.append(body)
-                    if not message.get("more_body", False):
+                    if not message.get("more_body", False) and not scoped.get("untagged"):
                         self._store(key, (inner, b"".join(chunks)))
                 if state["unchanged"]:
                     if message.get("more_body", False):

@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "keys": "app.keycli",
     "profiles": "app.profiles.cli",
     "revert": "app.revert",
+    "backup": "app.ops.backup",
+    "restore": "app.ops.restore",
 }
 
 

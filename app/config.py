@@ -23,6 +23,12 @@ class Settings(BaseSettings):
         default=f"sqlite:///{PROJECT_ROOT / 'var' / 'treaty.db'}",
         description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host:5432/db.",
     )
+    database_read_url: str | None = Field(
+        default=None,
+        description="A streaming replica of DATABASE_URL (PostgreSQL) for the reads; a request "
+        "reads there only when the replica has applied the primary's data version (README, "
+        "Read replica). Default: none, everything on DATABASE_URL.",
+    )
     data_dir: Path = Field(
         default=PROJECT_ROOT / "data", description="Folder of curated records loaded by `load`."
     )

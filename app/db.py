@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,21 +76,39 @@ def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def fetch_raw(conn: Connection, sql: str, args: Any) -> list[tuple[Any, ...]]:
-    """Rows of `sql` run on the driver's own cursor of `conn`: no statement building, no
-    result processing (values as the driver gives them). Listeners of `before_cursor_execute`
-    (echo, statement counts) still see it; a driver error is raised as SQLAlchemy's."""
+@contextmanager
+def _raw_cursor(conn: Connection, sql: str, args: Any, name: str | None = None) -> Iterator[Any]:
+    """The driver's own cursor of `conn` (with a `name`, psycopg's server-side cursor), `sql`
+    executed on it: listeners of `before_cursor_execute` (echo, statement counts) still see
+    it; a driver error is raised as SQLAlchemy's."""
     dbapi = conn.dialect.loaded_dbapi
+    raw: Any = conn.connection.dbapi_connection
     try:
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = raw.cursor() if name is None else raw.cursor(name=name)
         try:
             conn.dispatch.before_cursor_execute(conn, cursor, sql, args, None, False)
             cursor.execute(sql, args)
-            return list(cursor.fetchall())
+            yield cursor
         finally:
             cursor.close()
     except dbapi.Error as exc:
         raise DBAPIError(sql, args, exc) from exc
+
+
+def fetch_raw(conn: Connection, sql: str, args: Any) -> list[tuple[Any, ...]]:
+    """Rows of `sql` run on the driver's own cursor of `conn`: no statement building, no
+    result processing (values as the driver gives them)."""
+    with _raw_cursor(conn, sql, args) as cursor:
+        return list(cursor.fetchall())
+
+
+def stream_raw(conn: Connection, sql: str, args: Any, size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """`fetch_raw`'s rows `size` at a time, for a statement whose rows are not all kept: on
+    PostgreSQL from a server-side cursor (psycopg would otherwise receive every row first)."""
+    name = f"stream_{uuid.uuid4().hex}" if conn.dialect.name == "postgresql" else None
+    with _raw_cursor(conn, sql, args, name) as cursor:
+        while chunk := cursor.fetchmany(size):
+            yield list(chunk)
 
 
 def refresh_statistics(engine: Engine, *tables: str) -> None:

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import dataversion, handlers
+from app import handlers
 from app.cache import CacheMiddleware
 from app.clock import Clock
 from app.config import Settings
@@ -23,9 +23,12 @@ from app.hosts import TrustedHostMiddleware
 from app.limits import BodyLimitMiddleware, RateLimiter
 from app.observability import Metrics, ObservabilityMiddleware
 from app.openapi import document, routes
-from app.readmodel.pgreads import AsyncReads, AsyncVersionReader
 from app.readmodel.store import ModelStore
+from app.replica.middleware import ReadRoutingMiddleware
+from app.replica.router import ReadRouter
+from app.replica.sources import Source, open_source, reader_for
 from app.routers import (
+    analytics,
     bulk,
     changes,
     countries,
@@ -46,7 +49,8 @@ from app.routers import (
 
 #: The docs' sections, in order.
 TAGS = (
-    *("operations", "countries", "treaties", "embeds", "resolutions", "votes", "sources"),
+    *("operations", "countries", "treaties", "embeds", "resolutions", "votes", "analytics"),
+    "sources",
     *("search", "profiles", "writes", "changes", "bulk"),
 )
 
@@ -57,18 +61,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings)
     sessions = make_sessionmaker(engine)
 
-    version_reader: dataversion.VersionReader | AsyncVersionReader
-    if engine.dialect.name == "postgresql":  # read on the event loop, without blocking it
-        reads = AsyncReads(
-            settings.database_url,
-            settings.db_pool_size,
-            settings.db_connect_timeout,
-            echo=settings.echo_sql,
-        )
-        version_reader = AsyncVersionReader(reads, settings.data_version_ttl)
-    else:
-        version_reader = dataversion.VersionReader(engine, settings.data_version_ttl)
+    # on PostgreSQL read on the event loop, without blocking it
+    version_reader = reader_for(engine, settings.database_url, settings)
     metrics = Metrics(engine)
+    router = None
+    if settings.database_read_url:
+        primary = Source("primary", engine, sessions, version_reader)
+        replica = open_source("replica", settings.database_read_url, settings)
+        router = ReadRouter(primary, replica, metrics.registry)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -80,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metrics.close()
         version_reader.close()
         engine.dispose()
+        if router is not None:
+            router.replica.close()
 
     app = FastAPIOffline(
         title="Treaty Status API",
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = sessions
     app.state.version_reader = version_reader
     app.state.read_models = ModelStore(sessions)
+    app.state.read_router = router
     app.state.metrics = metrics
     app.state.schema_head = schema_head()
     app.state.rate_limiters = {
@@ -112,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         counts,
         resolutions,
         votes,
+        analytics,
         sources,
         search,
         profiles,
@@ -133,13 +137,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     dated = [r for r in metrics.routes if isinstance(r, APIRoute)]
     app.add_middleware(CacheMiddleware, max_entries=settings.response_cache_entries, dated=dated)
+    if router is not None:
+        app.add_middleware(ReadRoutingMiddleware, router=router)
     app.add_middleware(HeadMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Link", "Retry-After", "X-Request-ID", "Change-Id", "Feed-Cursor"],
+        expose_headers=[
+            *("ETag", "Link", "Retry-After", "X-Request-ID", "Change-Id", "Feed-Cursor"),
+            "X-Read-From",
+        ],
         max_age=3600,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -70,6 +70,8 @@ def _key_value(value: Any, kind: type) -> Any:
     """One value of a cursor as the sort key's type, only in the shape `encode_cursor` writes."""
     if kind is int and type(value) is int and -(2**63) <= value < 2**63:
         return value
+    if kind is float and type(value) in (float, int) and abs(value) < 2**53:
+        return float(value)
     if kind is str and type(value) is str and "\x00" not in value:
         return value
     if kind is date and type(value) is str:

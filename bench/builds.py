@@ -37,6 +37,7 @@ WORK = ROOT / "var" / "bench"
 MARKER = WORK / "built.json"
 PEER_VENV = WORK / "peer-venv"
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+ENGINES = ("sqlite", "postgresql")
 
 
 @dataclass
@@ -232,6 +233,26 @@ def peer_tool(name: str) -> Path:
         pip = [str(PEER_VENV / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check"]
         subprocess.run([*pip, "datasette==0.65.*", "sqlite-utils>=3.36"], check=True)
     return PEER_VENV / "bin" / name
+
+
+def whole_record(name: str, engines: str, pg_database: str, reuse: bool) -> dict[str, str]:
+    """Ours holding every vote of the whole record on each engine of `engines` (a comma list
+    of sqlite and postgresql): a SQLite file under var/bench/NAME/, the PostgreSQL database
+    `pg_database`; each built afresh unless `reuse`. Their URLs, by engine."""
+    asked = [e for e in engines.split(",") if e]
+    if unknown := [e for e in asked if e not in ENGINES]:
+        raise SystemExit(f"unknown engines: {', '.join(unknown)}")
+    if not VOTES.exists():
+        raise SystemExit(f"missing {VOTES}: ../shared/refdata must be beside the project")
+    print("building the databases (kept under var/bench/; --reuse skips this) …", flush=True)
+    urls = {}
+    for engine in asked:
+        key = f"{name}-{engine}"
+        if engine == "sqlite":
+            urls[engine] = build_sqlite(key, WORK / name / "ours.db", VOTES, VOTE_ROWS, reuse)
+        else:
+            urls[engine] = build_postgres(key, pg_database, VOTES, VOTE_ROWS, reuse)
+    return urls
 
 
 def build_peer(db: Path, reuse: bool) -> Path:

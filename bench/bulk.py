@@ -29,10 +29,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from builds import VOTE_ROWS, VOTES, WORK, build_postgres, build_sqlite, serve_ours, stop
+from builds import VOTE_ROWS, serve_ours, stop, whole_record
 
 PORT = 8741
-ENGINES = ("sqlite", "postgresql")
 READ = 1 << 16
 #: The file's votes, the public record's 415 non-votes and 20 YUG votes, the 8 curated ones.
 RESOURCE_ROWS = VOTE_ROWS + 415 + 20 + 8
@@ -129,19 +128,7 @@ def main() -> None:
     )
     parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
-    engines = [e for e in args.engines.split(",") if e]
-    if unknown := [e for e in engines if e not in ENGINES]:
-        raise SystemExit(f"unknown engines: {', '.join(unknown)}")
-    if not VOTES.exists():
-        raise SystemExit(f"missing {VOTES}: ../shared/refdata must be beside the project")
-    print("building the databases (kept under var/bench/; --reuse skips this) …", flush=True)
-    for engine in engines:
-        if engine == "sqlite":
-            url = build_sqlite(
-                "bulk-sqlite", WORK / "bulk" / "ours.db", VOTES, VOTE_ROWS, args.reuse
-            )
-        else:
-            url = build_postgres("bulk-postgresql", args.pg_database, VOTES, VOTE_ROWS, args.reuse)
+    for engine, url in whole_record("bulk", args.engines, args.pg_database, args.reuse).items():
         measure(engine, url, args.port)
 
 

@@ -169,6 +169,20 @@ def scratch_database(database_url: str, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def whole_file(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A scratch database holding data/ and the whole UN vote file (imported with --all),
+    built once for the tests that read the whole record."""
+    from tests.test_cli import run
+
+    big = shared_path("refdata", "undl", "ga_voting_1946-2026.csv.gz")
+    with scratch_database(database_url, tmp_path_factory.mktemp("whole")) as url:
+        for step in (["migrate"], ["load"], ["import", "undl", "--all", str(big)]):
+            done = run(url, *step)
+            assert done.returncode == 0, done.stderr
+        yield url
+
+
 @pytest.fixture
 def scratch_engine(scratch_url: str) -> Iterator[Engine]:
     """A fresh database with the curated data loaded, for a command's own transaction."""

@@ -29,7 +29,6 @@ from app.bulk.tables import TABLES, find
 from app.config import PROJECT_ROOT
 from app.errors import ProblemError
 from tests.test_cli import run, served  # noqa: F401  (a real server)
-from tests.test_profile_votes import whole_file  # noqa: F401  (the whole UN vote record)
 
 #: Rows of each resource on the bare clone's data/ (the public record and the curated files).
 ROWS = {
@@ -423,7 +422,7 @@ def test_the_export_command_starts_without_the_web_stack() -> None:
     assert result.stdout == "[]\n"
 
 
-def test_the_whole_vote_record_validates(whole_file: str, tmp_path: Path) -> None:  # noqa: F811
+def test_the_whole_vote_record_validates(whole_file: str, tmp_path: Path) -> None:
     """Every UN General Assembly vote (848,241 in the file, with the public record's and the
     curated ones 848,684): exported through the command line, valid, counts exact."""
     done = run(whole_file, "export", "package", str(tmp_path))

@@ -45,15 +45,27 @@ def test_a_leap_day_is_a_date(client: TestClient) -> None:
     assert response.json()["status"]["as_of"] == "2024-02-29"
 
 
+#: The query parameters a path requires besides the period, with a value.
+REQUIRED = {"/v1/agreement.svg": {"countries": "USA,FRA"}}
+
+
 def bounded(client: TestClient) -> list[str]:
     """Every GET path (with KGZ and mbt for its keys) that takes both `from` and `to`."""
     spec = client.get("/openapi.json").json()
     paths = []
     for path, item in spec["paths"].items():
-        names = {p["name"] for p in item.get("get", {}).get("parameters", [])}
-        if {"from", "to"} <= names:
-            paths.append(path.replace("{country}", "KGZ").replace("{treaty}", "mbt"))
+        parameters = item.get("get", {}).get("parameters", [])
+        if {"from", "to"} <= {p["name"] for p in parameters}:
+            url = path.replace("{country}", "KGZ").replace("{treaty}", "mbt")
+            required = {p["name"] for p in parameters if p["in"] == "query" and p.get("required")}
+            assert required == set(REQUIRED.get(url, {})), url
+            paths.append(url)
     return paths
+
+
+def period(path: str, **bounds: str) -> dict[str, str]:
+    """The query of a request to `path` with these bounds (and what the path requires)."""
+    return {**REQUIRED.get(path, {}), **bounds}
 
 
 def test_the_endpoints_that_take_a_period(client: TestClient) -> None:
@@ -62,7 +74,11 @@ def test_the_endpoints_that_take_a_period(client: TestClient) -> None:
         "/v1/treaties/mbt/timeline",
         "/v1/treaties/mbt/events",
         "/v1/votes",
+        "/v1/agreement",
+        "/v1/countries/KGZ/agreement",
+        "/v1/countries/KGZ/votes/summary",
         "/v1/treaties/mbt/timeline.svg",
+        "/v1/agreement.svg",
     ]
 
 
@@ -72,7 +88,7 @@ def test_a_bound_that_names_no_day_says_so(
     client: TestClient, parameter: str, value: str, reason: str
 ) -> None:
     for path in bounded(client):
-        response = client.get(path, params={parameter: value})
+        response = client.get(path, params=period(path, **{parameter: value}))
         message = f"{value!r} is not a date: {reason}"
         assert response.json() == problem(path, parameter, message), path
 
@@ -107,18 +123,22 @@ def order_problem(path: str, since: str, until: str) -> dict[str, Any]:
 
 def test_from_after_to_is_a_422_naming_both(client: TestClient) -> None:
     for path in bounded(client):
-        response = client.get(path, params={"from": "2017-03-02", "to": "2017-03-01"})
+        response = client.get(
+            path, params=period(path, **{"from": "2017-03-02", "to": "2017-03-01"})
+        )
         assert response.status_code == 422, path
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json() == order_problem(path, "2017-03-02", "2017-03-01"), path
         # years are their first and last days
-        years = client.get(path, params={"from": "2018", "to": "2017"})
+        years = client.get(path, params=period(path, **{"from": "2018", "to": "2017"}))
         assert years.json() == order_problem(path, "2018-01-01", "2017-12-31"), path
 
 
 def test_a_one_day_period_is_fine(client: TestClient) -> None:
     for path in bounded(client):
-        response = client.get(path, params={"from": "2017-12-13", "to": "2017-12-13"})
+        response = client.get(
+            path, params=period(path, **{"from": "2017-12-13", "to": "2017-12-13"})
+        )
         assert response.status_code == 200, path
     day = {"from": "2017-12-13", "to": "2017-12-13"}
     events = client.get("/v1/treaties/mbt/events", params=day)

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import time
+import tomllib
 from pathlib import Path
 
 import httpx
@@ -21,6 +22,8 @@ from app.config import PROJECT_ROOT
 from tests.test_cli import free_port
 
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
+MAKEFILE = PROJECT_ROOT / "Makefile"
+PY311 = "python_full_version < '3.12'"
 
 
 def stages() -> list[list[tuple[list[str], str]]]:
@@ -49,9 +52,30 @@ def copy_stage(copies: list[tuple[list[str], str]], root: Path) -> None:
 
 
 def install_command() -> str:
-    """The build stage's RUN line."""
-    (run,) = re.findall(r"^RUN (python -m venv .*)$", DOCKERFILE.read_text(encoding="utf-8"), re.M)
-    return str(run)
+    """The build stage's RUN instruction, its continued lines joined."""
+    text = DOCKERFILE.read_text(encoding="utf-8").replace("\\\n", "")
+    (run,) = re.findall(r"^RUN (python -m venv .*)$", text, re.M)
+    return " ".join(str(run).split())
+
+
+def locked_version(name: str) -> str:
+    """The version uv.lock pins `name` to for the build stage's Python (3.11)."""
+    lock = tomllib.loads((PROJECT_ROOT / "uv.lock").read_text(encoding="utf-8"))
+    (version,) = [
+        p["version"]
+        for p in lock["package"]
+        if p["name"] == name and PY311 in p.get("resolution-markers", [PY311])
+    ]
+    return str(version)
+
+
+def installed_version(venv: Path, name: str) -> str:
+    """The version of `name` installed in the virtual environment `venv`."""
+    code = f"import importlib.metadata as m; print(m.version({name!r}))"
+    out = subprocess.run(
+        [venv / "bin" / "python", "-c", code], capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip()
 
 
 def start_command() -> list[str]:
@@ -63,16 +87,19 @@ def start_command() -> list[str]:
 
 def test_dockerfile_shape() -> None:
     text = DOCKERFILE.read_text(encoding="utf-8")
-    assert (
-        install_command()
-        == "python -m venv /opt/venv && /opt/venv/bin/pip install --no-compile /src"
+    uv_version = re.findall(r"^UV_VERSION := (\S+)$", MAKEFILE.read_text(encoding="utf-8"), re.M)
+    assert install_command() == (
+        f"python -m venv /opt/venv && /opt/venv/bin/pip install --no-compile uv=={uv_version[0]} "
+        "&& UV_PROJECT_ENVIRONMENT=/opt/venv /opt/venv/bin/uv sync --locked --no-install-project "
+        "&& /opt/venv/bin/pip uninstall --yes uv"
     )
     assert start_command()[:2] == ["sh", "-c"]
     assert start_command()[2].startswith("python -m app migrate && python -m app load && exec ")
     assert re.findall(r"^FROM (\S+)", text, re.M) == ["python:3.11.7-slim-bookworm"] * 2
     assert "USER 10001:10001" in text
     assert "HEALTHCHECK" in text
-    assert [len(s) for s in stages()] == [2, 4]
+    assert stages()[0] == [(["pyproject.toml", "uv.lock"], "./")]
+    assert [len(s) for s in stages()] == [1, 4]
 
 
 def test_build_and_start_steps_in_a_fresh_virtual_environment(tmp_path: Path) -> None:
@@ -90,6 +117,9 @@ def test_build_and_start_steps_in_a_fresh_virtual_environment(tmp_path: Path) ->
         check=False,
     )
     assert installed.returncode == 0, installed.stderr
+    assert not (venv / "bin" / "uv").exists()
+    assert locked_version("fastapi") == installed_version(venv, "fastapi")
+    assert locked_version("numpy") == installed_version(venv, "numpy")
     copy_stage(run_copies, srv)
     port = free_port()
     env = {

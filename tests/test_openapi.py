@@ -13,6 +13,7 @@ from openapi_spec_validator import validate
 from pydantic import BaseModel
 
 from app import schemas
+from app.analytics import schemas as analytics_schemas
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 def test_the_document_validates(spec: dict[str, Any]) -> None:
     validate(spec)
     assert spec["info"]["title"] == "Treaty Status API"
-    assert len(operations(spec)) == 46  # with the pictures (SVG, JSON), oEmbed and bulk
+    assert len(operations(spec)) == 50  # with the pictures (SVG, JSON), oEmbed, bulk, analytics
 
 
 def test_every_operation_has_a_one_line_summary(spec: dict[str, Any]) -> None:
@@ -82,7 +83,8 @@ def test_every_response_has_an_example(spec: dict[str, Any]) -> None:
 def example_models() -> list[type[BaseModel]]:
     return [
         cls
-        for cls in vars(schemas).values()
+        for module in (schemas, analytics_schemas)
+        for cls in vars(module).values()
         if isinstance(cls, type)
         and issubclass(cls, BaseModel)
         and "examples" in (cls.model_config.get("json_schema_extra") or {})  # type: ignore[operator]
@@ -118,6 +120,7 @@ def test_the_docs_sections_keep_their_order_whatever_the_routing_order(
         "embeds",
         "resolutions",
         "votes",
+        "analytics",
         "sources",
         "search",
         "profiles",

@@ -17,7 +17,7 @@ from app.config import Settings
 from app.importers.undl import import_votes
 from app.importers.undl_write import SOURCE_ID
 from app.main import create_app
-from tests.conftest import DATA_DIR, brief, scratch_database, shared_path
+from tests.conftest import DATA_DIR, brief
 from tests.test_cli import run
 from tests.undl_files import csv_2026, write
 
@@ -104,17 +104,6 @@ def test_openapi_says_where_every_vote_is(client: TestClient) -> None:
     assert fields["votes_url"]["description"] == (
         "Path of the country's whole vote history, every subject, paginated."
     )
-
-
-@pytest.fixture(scope="module")
-def whole_file(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A scratch database holding data/ and the whole UN vote file (imported with --all)."""
-    big = shared_path("refdata", "undl", "ga_voting_1946-2026.csv.gz")
-    with scratch_database(database_url, tmp_path_factory.mktemp("whole")) as url:
-        for step in (["migrate"], ["load"], ["import", "undl", "--all", str(big)]):
-            done = run(url, *step)
-            assert done.returncode == 0, done.stderr
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,11 @@ def refused_foreign_cursor(response: Any, case: Any) -> bool:
 #: words because no schema can: a record naming a country, source or resolution the data does
 #: not hold, a profile text in which the reader finds no profile, an If-Match of a version
 #: that is no longer current (412), a replacement that changes the record's key.
-STATE_PROBLEMS = {"unknown-reference", "unreadable-profile", "stale-version", "key-change"}
+STATE_PROBLEMS = {
+    *("unknown-reference", "unreadable-profile", "stale-version", "key-change"),
+    "too-few-states",  # a list of names that are all one state: no schema knows two are one
+    "too-many-states",  # more different states than a heat map draws: names may repeat one
+}
 
 
 def _bound(value: str, end: bool) -> date:
@@ -99,12 +103,14 @@ def misnamed_footnote(case: Any) -> bool:
 def breaks_a_stated_rule(case: Any) -> bool:
     """Whether the request breaks a rule between parameters its descriptions state: a
     record's body is of its path's type; a footnote's id is "{source}:{number}"; `status`
-    on a list of countries needs `treaty`; `from` is not after `to`."""
+    on a list of countries needs `treaty`; `layout=wide` needs CSV; `from` is not after `to`."""
     if another_kinds_record(case) or misnamed_footnote(case):
         return True
     query = case.query or {}
     if case.operation.path == "/v1/countries" and "status" in query and not query.get("treaty"):
         return True  # an empty `treaty` names none
+    if case.operation.path == "/v1/agreement" and query.get("layout") == "wide":
+        return query.get("format") != "csv"  # a square matrix is a CSV layout
     since, until = query.get("from"), query.get("to")
     bounds = [v for v in (since, until) if isinstance(v, str) and re.fullmatch(YEAR_OR_DAY, v)]
     if len(bounds) == 2:

@@ -40,6 +40,8 @@ TAG_TEXT = {
     "country's status badge, and oEmbed.",
     "resolutions": "UN General Assembly resolutions on the treaties, with their recorded votes.",
     "votes": "Every recorded UNGA vote, filtered by country, resolution, treaty and period.",
+    "analytics": "How alike states vote (Voeten's agreement, the State Department's "
+    "coincidence) and a state's vote summary with its latest run, on the whole vote record.",
     "sources": "The sources of every fact (UN Treaty Collection pages, UN Digital Library "
     "votes, Monitor profiles) and their footnoted citations.",
     "search": "Full-text search across countries, treaties, resolutions, sources and citations.",

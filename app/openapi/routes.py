@@ -37,15 +37,17 @@ def describe(route: APIRoute) -> None:
         if methods & {"PUT", "PATCH", "DELETE"} and route.path.startswith("/v1/records/"):
             statuses += [412, 428]  # a record's If-Match
     route.responses = {**errors.problem_responses(*statuses), **route.responses}
-    origin = getattr(route.response_model, "__pydantic_generic_metadata__", {}).get("origin")
-    if isinstance(origin, type) and issubclass(origin, Page):
+    if _is_page(route):
         csv = {"schema": {"type": "string", "description": "CSV: the same fields, flattened"}}
         route.responses[200] = {"content": {"text/csv": csv}}
 
 
+def _is_page(route: APIRoute) -> bool:
+    """Whether the route's response model is a `Page` of some record."""
+    origin = getattr(route.response_model, "__pydantic_generic_metadata__", {}).get("origin")
+    return isinstance(origin, type) and issubclass(origin, Page)
+
+
 def is_paged(route: APIRoute) -> bool:
     """Whether the route answers pages with a `next` link (and a Link header)."""
-    model = route.response_model
-    origin = getattr(model, "__pydantic_generic_metadata__", {}).get("origin")
-    fields = getattr(model, "model_fields", {})
-    return (isinstance(origin, type) and issubclass(origin, Page)) or "next" in fields
+    return _is_page(route) or "next" in getattr(route.response_model, "model_fields", {})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from app.errors import NotFoundError, ProblemError
 from app.names import plain
 from app.queries.countries import resolve_country
 from app.queries.treaties import resolve_treaty
@@ -28,3 +29,27 @@ def treaty(request: Request, model: ReadModel, key: str, parameter: str = "treat
         return slug
     with store.session(request) as session:
         return resolve_treaty(session, key, parameter).slug
+
+
+def countries(request: Request, model: ReadModel, raw: str, parameter: str) -> list[str]:
+    """The alpha-3 codes of a comma-separated list of codes or names, each once, in the order
+    given; a name that matches nothing is a 422 `unknown-reference` naming `parameter`, with
+    close matches (the query is well formed; the record holds no such country)."""
+    found: list[str] = []
+    for word in (w.strip() for w in raw.split(",")):
+        if not word:
+            continue
+        try:
+            iso3 = country(request, model, word)
+        except NotFoundError as missing:
+            raise ProblemError(
+                422,
+                "Invalid parameter",
+                f"{parameter}: {missing.detail}",
+                kind="unknown-reference",
+                parameter=parameter,
+                suggestions=missing.extra.get("suggestions", []),
+            ) from missing
+        if iso3 not in found:
+            found.append(iso3)
+    return found

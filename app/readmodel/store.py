@@ -32,15 +32,20 @@ class ModelStore:
         self.model: ReadModel | None = None
         self.lock = threading.Lock()
 
-    def of(self, version: int) -> ReadModel:
-        """The model of `version` (built now if the held one is of another version)."""
+    def of(
+        self,
+        version: int,
+        sessions: Callable[[], AbstractContextManager[Session]] | None = None,
+    ) -> ReadModel:
+        """The model of `version` (built now, read with `sessions` if given, if the held one
+        is of another version)."""
         model = self.model
         if model is not None and model.version == version:
             return model
         with self.lock:
             model = self.model
             if model is None or model.version != version:
-                with self.sessions() as session:
+                with (sessions or self.sessions)() as session:
                     model = build(session, version)
                 self.model = model
                 settle()
@@ -70,11 +75,21 @@ async def current(request: Request) -> ReadModel:
     if version is None:
         version = state["data_version"] = await read_version(request.app.state.version_reader)
     store: ModelStore = request.app.state.read_models
-    return store.of(version)
+    chosen = request.scope["state"].get("source")
+    return store.of(version, chosen.sessionmaker if chosen is not None else None)
+
+
+def source(request: Request) -> Any:
+    """Where the request reads: the database a read router chose for it (app/replica), else
+    the app's own (its `engine`, `sessionmaker` and `version_reader`)."""
+    return request.scope.get("state", {}).get("source") or request.app.state
 
 
 def session(request: Request) -> AbstractContextManager[Session]:
     """A session for the reads the model does not answer (names, regions, first uses)."""
+    chosen = request.scope.get("state", {}).get("source")
+    if chosen is not None:
+        return chosen.sessionmaker()  # type: ignore[no-any-return]
     store: ModelStore = request.app.state.read_models
     return store.sessions()
 
@@ -87,7 +102,7 @@ def reading(request: Request) -> Iterator[Connection]:
     Hot reads run on the event loop, one at a time, so one held connection serves them all;
     a failure gives it up, as the version reader does.
     """
-    reader = request.app.state.version_reader
+    reader = source(request).version_reader
     held: Connection | None = getattr(reader, "conn", None)
     if held is None or not _on_event_loop():  # a streamed CSV reads its later slices in threads
         with session(request) as opened:
@@ -107,8 +122,9 @@ class Reads:
 
     def __init__(self, request: Request) -> None:
         self.request = request
-        self.dialect: Dialect = request.app.state.engine.dialect
-        self.reads: AsyncReads | None = getattr(request.app.state.version_reader, "reads", None)
+        chosen = source(request)
+        self.dialect: Dialect = chosen.engine.dialect
+        self.reads: AsyncReads | None = getattr(chosen.version_reader, "reads", None)
 
     async def rows(self, prepared: rawsql.Prepared, values: dict[str, Any]) -> Rows:
         """The rows of a prepared statement for `values`, as the driver returns them."""

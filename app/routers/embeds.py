@@ -5,17 +5,33 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from app.analytics.answers import SCORES, Measure, Pairs
+from app.analytics.store import matrix_of
 from app.clock import Today
-from app.embeds import badge, timechart, worldmap
+from app.embeds import badge, heatmap, timechart, worldmap
+from app.errors import ProblemError
 from app.queries import countries, treaties
 from app.queries.common import list_sources
-from app.readmodel import answers
+from app.readmodel import answers, lookup
+from app.readmodel.model import ReadModel
 from app.routers.lean import LeanRoute
-from app.routers.params import AsOf, Between, CountryKey, DbSession, Model, TreatyKey
+from app.routers.params import (
+    COUNTRY_WORDS,
+    AsOf,
+    Between,
+    CountryKey,
+    DbSession,
+    Model,
+    Names,
+    TreatyFilter,
+    TreatyKey,
+    country_list,
+)
+from app.schemas import SourceOut
 from app.vocab import StatusKind
 
 router = APIRouter(tags=["embeds"], route_class=LeanRoute)
@@ -45,19 +61,15 @@ SVG_EXAMPLE = (
     '2026-02-03</title>…<path data-iso3="FRA" data-status="state_party" d="…" fill="#0072B2">'
     "<title>France — state party</title></path>…</svg>"
 )
-SVG_DOC: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {
-            SVG: {
-                "schema": {
-                    "type": "string",
-                    "description": "An SVG document.",
-                    "examples": [SVG_EXAMPLE],
-                }
-            }
-        }
-    }
-}
+
+
+def svg_doc(example: str) -> dict[int | str, dict[str, Any]]:
+    """The document's 200 of an SVG picture, with an example."""
+    schema = {"type": "string", "description": "An SVG document.", "examples": [example]}
+    return {200: {"content": {SVG: {"schema": schema}}}}
+
+
+SVG_DOC = svg_doc(SVG_EXAMPLE)
 
 
 @router.get(
@@ -110,6 +122,86 @@ def get_treaty_timeline_chart(
     points, used = answers.timeline(model, found, period.since, period.until, today)
     sources = list_sources(session, used)
     return SVGResponse(timechart.render(found.short_name, points, sources, width))
+
+
+HeatCountries = Annotated[
+    Names,
+    country_list(
+        f"The states to draw (required): {COUNTRY_WORDS}. A name that matches no country is a "
+        "422 `unknown-reference` naming it; fewer than two different states, a 422 "
+        f"`too-few-states`; more than {heatmap.MAX_STATES}, a 422 `too-many-states`."
+    ),
+]
+HEAT_EXAMPLE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="960" height="286" role="img" '
+    'aria-labelledby="title desc" data-measure="agree"><title id="title">Voting agreement of 2 '
+    "states in UN General Assembly votes: all recorded resolutions, all dates (42 resolutions)"
+    '</title>…<rect x="98.87" y="80.87" width="59.00" height="59.00" fill="#53B1E7" '
+    'data-a="CAN" data-b="USA" '
+    'data-value="0.5119047619047619" data-votes="42"><title>CAN and USA: agree 0.512 over 42 '
+    "votes</title></rect>…</svg>"
+)
+HEAT_DOC = svg_doc(HEAT_EXAMPLE)
+
+
+def _states(request: Request, model: ReadModel, names: str | None) -> list[str]:
+    """The different states `names` names, by alpha-3: two to `heatmap.MAX_STATES`."""
+    found = sorted(lookup.countries(request, model, names or "", "countries"))
+    if 2 <= len(found) <= heatmap.MAX_STATES:
+        return found
+    few = len(found) < 2
+    raise ProblemError(
+        422,
+        "Invalid parameter",
+        f"countries: {names!r} names {len(found)} different state{'s' if len(found) != 1 else ''}; "
+        f"a heat map draws 2 to {heatmap.MAX_STATES}",
+        kind="too-few-states" if few else "too-many-states",
+        parameter="countries",
+    )
+
+
+@router.get(
+    "/v1/agreement.svg",
+    response_class=SVGResponse,
+    responses=HEAT_DOC,
+    description="A heat map to put in a page as an `<img>`: the square matrix of one `measure` "
+    f"of `/v1/agreement` for 2 to {heatmap.MAX_STATES} states (rows and columns by alpha-3; the "
+    "diagonal, a state with itself), each cell coloured from 0 to 1 and hatched where nothing "
+    "is counted, with its `<title>` and `data-a`, `data-b`, `data-value`, `data-votes`; a "
+    "title naming the measure, treaty and period, the scale and a source line. `treaty`, "
+    "`from` and `to` as in `/v1/agreement`; `width` sets the size. Errors are JSON problems.",
+)
+def get_agreement_heatmap(
+    request: Request,
+    countries: HeatCountries,
+    session: DbSession,
+    model: Model,
+    period: Between,
+    treaty: TreatyFilter = None,
+    measure: Annotated[
+        Measure, Query(description="`agree` (Voeten) or `coincidence` (State Department).")
+    ] = "agree",
+    width: Width = worldmap.DEFAULT_WIDTH,
+) -> Response:
+    """A heat map of how alike states vote, as SVG."""
+    isos = _states(request, model, countries)
+    found = treaties.resolve_treaty(session, treaty) if treaty else None
+    m = matrix_of(request, model)
+    cols = m.columns(found.slug if found else None, period.since, period.until)
+    pairs = Pairs(m, isos, cols)
+    counted = pairs.values[SCORES.index("votes" if measure == "agree" else "votes_yes_no")]
+    square = heatmap.Square(
+        isos,
+        pairs.square(measure),
+        counted,
+        measure,
+        found.short_name if found else None,
+        period.since,
+        period.until,
+        len(cols),
+    )
+    sources = [SourceOut.model_validate(s) for s in model.source_list(m.sources_used(isos, cols))]
+    return SVGResponse(heatmap.render(square, sources, width))
 
 
 BADGE = "/v1/countries/{country}/treaties/{treaty}/badge"

@@ -6,17 +6,23 @@ from __future__ import annotations
 import inspect
 import weakref
 from collections.abc import Callable, Coroutine, Mapping
-from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from contextlib import AsyncExitStack
 from copy import deepcopy
 from dataclasses import dataclass
-from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+from typing import Any, get_type_hints
 
 from fastapi import Request, Response
 from fastapi import routing as fastapi_routing
-from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
-from fastapi.dependencies.models import Dependant
-from fastapi.dependencies.utils import get_dependant
+from fastapi._compat import field_annotation_is_sequence
+from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.models import (
+    Dependant,
+    _get_cache_key,
+    _is_async_gen_callable,
+    _is_coroutine_callable,
+    _is_gen_callable,
+)
+from fastapi.dependencies.utils import _is_json_field, _solve_generator, get_dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute, APIRouter
 from pydantic import BaseModel, ValidationError
@@ -27,8 +33,6 @@ from app.limits import limit_writes
 from app.respond import reject_nul, reject_unknown_params
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
-#: Collections a query parameter may be declared as (repeated in the URL, read as a list).
-MANY = (list, set, frozenset, tuple)
 
 
 async def admit(request: Request) -> None:
@@ -69,7 +73,7 @@ class LeanRoute(APIRoute):
             return checked
 
         endpoint = self.endpoint
-        awaited = inspect.iscoroutinefunction(endpoint)
+        awaited = _is_coroutine_callable(endpoint)
 
         async def lean(request: Request) -> Response:
             await admit(request)
@@ -126,34 +130,29 @@ def _returns_response(endpoint: Callable[..., Any]) -> bool:
     return isinstance(returned, type) and issubclass(returned, Response)
 
 
-def _many(annotation: Any) -> bool:
-    """Whether a parameter is declared as a collection (FastAPI reads every repeat of it)."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _many(get_args(annotation)[0])
-    if origin in (Union, UnionType):
-        return any(_many(a) for a in get_args(annotation) if a is not type(None))
-    return (origin or annotation) in MANY
-
-
 @dataclass(frozen=True)
 class Param:
-    """A path or query parameter: where it is read, how, and its default."""
+    """A path or query parameter: where it is read, how, and its default.
+
+    As FastAPI reads it: a collection (`sequence`) is every repeat of it (`many`) unless it is
+    JSON, and an empty one is not given.
+    """
 
     name: str
     alias: str
     loc: tuple[str, str]
     many: bool
+    sequence: bool
     field: Any  # FastAPI's ModelField
     info: FieldInfo
 
     def solve(self, given: Mapping[str, Any], values: dict[str, Any], errors: list[Any]) -> None:
         """Validate the parameter's value into `values`, or its errors into `errors`."""
         if self.many and isinstance(given, ImmutableMultiDict):
-            raw: Any = given.getlist(self.alias) or None
+            raw: Any = given.getlist(self.alias)
         else:
             raw = given.get(self.alias)
-        if raw is None:
+        if raw is None or (self.sequence and len(raw) == 0):
             if self.info.is_required():
                 errors.append(missing(self.loc))
                 return
@@ -184,7 +183,8 @@ class Call:
 
     fn: Callable[..., Any]
     plan: Plan
-    kind: str  # "async", "sync", "async generator" or "generator"
+    kind: str  # "async", "sync" or "generator" (sync or async), as FastAPI tells them apart
+    dependant: Dependant
 
     @classmethod
     def of(cls, fn: Callable[..., Any] | None, dependant: Dependant) -> Call | None:
@@ -192,55 +192,59 @@ class Call:
         plan = Plan.of(dependant) if inspect.isfunction(fn) else None
         if fn is None or plan is None:
             return None
-        if inspect.isasyncgenfunction(fn):
-            kind = "async generator"
-        elif inspect.isgeneratorfunction(fn):
+        if _is_gen_callable(fn) or _is_async_gen_callable(fn):
             kind = "generator"
         else:
-            kind = "async" if inspect.iscoroutinefunction(fn) else "sync"
-        return cls(fn, plan, kind)
+            kind = "async" if _is_coroutine_callable(fn) else "sync"
+        return cls(fn, plan, kind, dependant)
 
     async def run(self, values: dict[str, Any], request: Request, function_scope: bool) -> Any:
         """Call the dependency as FastAPI does: a generator's exit waits for the response to be
-        sent (or, scoped to the function, for the endpoint to return)."""
+        sent (or, scoped to the function, for the endpoint to return), shielded as FastAPI
+        shields it."""
         if self.kind == "async":
             return await self.fn(**values)
         if self.kind == "sync":
             return await run_in_threadpool(self.fn, **values)
         key = "fastapi_function_astack" if function_scope else "fastapi_inner_astack"
         stack: AsyncExitStack = request.scope[key]
-        if self.kind == "async generator":
-            return await stack.enter_async_context(asynccontextmanager(self.fn)(**values))
-        return await stack.enter_async_context(
-            contextmanager_in_threadpool(contextmanager(self.fn)(**values))
+        return await _solve_generator(
+            dependant=self.dependant, stack=stack, sub_values=values, request=request
         )
 
 
 @dataclass(frozen=True)
 class Needed:
-    """A dependency of a plan: the value it is passed as, and how it is called."""
+    """A dependency of a plan: the value it is passed as, how it is called, and the key its
+    value is cached by for the request (FastAPI's: the dependency replaced, not its override,
+    and its scope)."""
 
     name: str | None
     call: Call
     use_cache: bool
     function_scope: bool
     path: str
+    key: Any
 
     def overridden(self, overrides: Mapping[Any, Any]) -> Call:
-        """The call that replaces this one in `overrides` (e.g. the tests' session)."""
+        """The call that replaces this one in `overrides` (e.g. the tests' session), its
+        parameters read as on this dependency's path."""
         fn = overrides[self.call.fn]
-        call = _OVERRIDES.get(fn)
+        calls = _OVERRIDES.setdefault(fn, {})
+        call = calls.get(self.path)
         if call is None:
             dependant = get_dependant(path=self.path, call=fn, name=self.name)
             call = Call.of(fn, dependant)
             if call is None:
                 raise TypeError(f"dependency override {fn!r} takes what a lean route cannot give")
-            _OVERRIDES[fn] = call
+            calls[self.path] = call
         return call
 
 
-#: Calls of overriding dependencies, made on their first use.
-_OVERRIDES: weakref.WeakKeyDictionary[Callable[..., Any], Call] = weakref.WeakKeyDictionary()
+#: Calls of overriding dependencies by the path they are read on, made on their first use.
+_OVERRIDES: weakref.WeakKeyDictionary[Callable[..., Any], dict[str, Call]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @dataclass(frozen=True)
@@ -255,7 +259,8 @@ class Plan:
     @classmethod
     def of(cls, dependant: Dependant) -> Plan | None:
         """The plan of a dependant, or None if it takes anything but a request, path and
-        query parameters and function dependencies taking the same."""
+        query parameters and function dependencies taking the same (and not limited to a
+        number of concurrent calls)."""
         if (
             dependant.header_params
             or dependant.cookie_params
@@ -269,10 +274,11 @@ class Plan:
         needs = []
         for sub in dependant.dependencies:
             call = Call.of(sub.call, sub)
-            if call is None:
+            if call is None or getattr(sub, "concurrency", None) is not None:
                 return None
             function_scope = getattr(sub, "scope", None) == "function"
-            needs.append(Needed(sub.name, call, sub.use_cache, function_scope, sub.path or ""))
+            key = _get_cache_key(dependant=sub)
+            needs.append(Needed(sub.name, call, sub.use_cache, function_scope, sub.path or "", key))
         params = [_param(f) for f in [*dependant.path_params, *dependant.query_params]]
         if any(p is None for p in params):
             return None
@@ -282,7 +288,7 @@ class Plan:
         return cls(tuple(needs), path, query, tuple(n for n in names if n))
 
     async def solve(
-        self, request: Request, errors: list[Any], cache: dict[Callable[..., Any], Any]
+        self, request: Request, errors: list[Any], cache: dict[Any, Any]
     ) -> dict[str, Any]:
         """The values to call the dependant with, as FastAPI's solver gives them (its errors,
         in its order, are added to `errors`); `cache` holds the dependencies solved so far."""
@@ -297,11 +303,11 @@ class Plan:
             if found:
                 errors.extend(found)
                 continue
-            if need.use_cache and call.fn in cache:
-                solved = cache[call.fn]
+            if need.use_cache and need.key in cache:
+                solved = cache[need.key]
             else:
                 solved = await call.run(given, request, need.function_scope)
-                cache.setdefault(call.fn, solved)
+                cache.setdefault(need.key, solved)
             if need.name is not None:
                 values[need.name] = solved
         for param in self.path:
@@ -324,4 +330,6 @@ def _param(field: Any) -> Param | None:
         return None
     if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
         return None
-    return Param(field.name, alias, (where, alias), _many(info.annotation), field, info)
+    sequence = field_annotation_is_sequence(info.annotation)
+    many = sequence and not _is_json_field(field)
+    return Param(field.name, alias, (where, alias), many, sequence, field, info)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.importers import m49
 from app.readmodel.model import ReadModel
-from app.readmodel.store import current
+from app.readmodel.store import current, source
 from app.respond import ListParams, list_params
 from app.vocab import DAY_FORM, YEAR_FORM, EventKind, HitKind, StatusKind, VoteKind
 
@@ -32,7 +32,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     Async so that opening it costs no thread hop: a Session connects on its first query,
     which runs in the endpoint's thread.
     """
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    factory: sessionmaker[Session] = source(request).sessionmaker
     with factory() as session:
         yield session
 
@@ -71,6 +71,23 @@ TreatyFilter = Annotated[
     str | None,
     Query(description=f"Only this treaty: {TREATY_KEYS}", examples=["ccm"], max_length=200),
 ]
+
+#: At least one code or name: not empty, not only commas and spaces (no NUL).
+_NAMES = WithJsonSchema(
+    {"type": "string", "maxLength": 1000, "pattern": "^[^\\u0000]*[^,\\s\\u0000][^\\u0000]*$"}
+)
+#: How a list of countries is written in a query.
+COUNTRY_WORDS = "alpha-3, alpha-2 or numeric codes or names, comma-separated"
+
+
+def country_list(description: str, alias: str | None = None) -> Any:
+    """The `Query` of a parameter naming countries (see `COUNTRY_WORDS`)."""
+    return Query(description=description, examples=["USA,RUS,CHN"], max_length=1000, alias=alias)
+
+
+#: Countries named in a query: at least one code or name.
+Names = Annotated[str, _NAMES] | None
+CountryList = Annotated[Names, country_list(f"Countries to keep: {COUNTRY_WORDS}.")]
 
 #: The names and codes of the M49 regions and sub-regions (data/reference/m49_regions.csv).
 M49_WORDS = m49.vocabulary(Settings().data_dir)

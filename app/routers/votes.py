@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import WithJsonSchema
 
 from app import respond
 from app.paging import Page, Window
@@ -15,6 +12,7 @@ from app.readmodel import votes as readvotes
 from app.routers.lean import LeanRoute
 from app.routers.params import (
     Between,
+    CountryList,
     DbSession,
     Listing,
     Model,
@@ -26,20 +24,6 @@ from app.routers.params import (
 from app.schemas import VoteOut
 
 router = APIRouter(prefix="/v1/votes", tags=["votes"], route_class=LeanRoute)
-
-#: At least one code or name: not empty, not only commas and spaces (no NUL).
-_NAMES = WithJsonSchema(
-    {"type": "string", "maxLength": 1000, "pattern": "^[^\\u0000]*[^,\\s\\u0000][^\\u0000]*$"}
-)
-CountryList = Annotated[
-    Annotated[str, _NAMES] | None,
-    Query(
-        description="Countries to keep: alpha-3, alpha-2 or numeric codes or names, "
-        "comma-separated.",
-        examples=["USA,RUS,CHN"],
-        max_length=1000,
-    ),
-]
 
 
 @router.get(

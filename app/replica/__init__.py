@@ -1,0 +1,1 @@
+"""A streaming read replica: which database each read goes to (README, Read replica)."""
