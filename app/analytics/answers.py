@@ -36,10 +36,7 @@ def _columns(m: VoteMatrix, table: Table, cols: Columns) -> list[list[list[Any]]
     """Each score of the table as nested lists (`SCORES` order), scores and dates null where
     nothing is counted."""
     counts = [x.tolist() for x in (table.votes, table.votes_yes_no, table.same, table.opposite)]
-    scores = [
-        np.where(np.isnan(x), NULL, x.astype(object)).tolist()
-        for x in (table.agree, table.coincidence)
-    ]
+    scores = [_nulls(x) for x in (table.agree, table.coincidence)]
     return [*counts, *scores, m.dates(cols, table.first), m.dates(cols, table.last)]
 
 
@@ -80,7 +77,7 @@ def partners(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """`iso3`'s scores with each of `others` (None: every other state that voted on `cols`,
     none if `iso3` did not) as `Partner` JSON, highest `measure` first (nulls last), then by
-    alpha-3; and the sources of the votes counted."""
+    alpha-3; and the sources of these states' votes on `cols`."""
     if others is None:
         voters = m.voted(cols)
         others = [c for c in voters if c != iso3] if iso3 in voters else []

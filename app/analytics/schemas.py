@@ -108,7 +108,7 @@ class Agreement(Schema):
     treaty: str | None = Field(description="The treaty whose resolutions count; null: all.")
     resolutions: int = Field(description="Resolutions in the period with a recorded vote.")
     pairs: list[Pair] = Field(description="Every unordered pair once, by `a`, then `b`.")
-    sources: list[SourceOut] = Field(description="The sources of the votes counted.")
+    sources: list[SourceOut] = Field(description="The sources of the states' votes in the period.")
 
 
 class VoteCounts(Schema):
@@ -184,4 +184,4 @@ class VoteSummary(Schema):
         "resolutions (the treaty's, or all) up to `to`, whatever `from` is: an absence, a "
         "non-vote or another vote breaks it. Null without any such vote."
     )
-    sources: list[SourceOut] = Field(description="The sources of the votes counted.")
+    sources: list[SourceOut] = Field(description="The sources of the state's votes in the period.")
